@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
+/*
+ * acxxx: the one place where the OS-neutral core meets its environment.
+ *
+ * The core and the wire-format header use the Linux kernel vocabulary
+ * (u8..u64, __le16..__le64, cpu_to_le32(), static_assert(), __packed,
+ * negative errno values).  Inside the kernel that vocabulary comes from the
+ * kernel's own headers.  Everywhere else (user space, the device model,
+ * a DriverKit extension, a freestanding build) this header defines it from
+ * the compiler's own headers only: stddef.h, stdint.h and stdbool.h.
+ *
+ * Wire structures are little-endian.  A big-endian user-space or
+ * freestanding build swaps with compiler builtins.
+ */
+#ifndef ACXXX_TYPES_H
+#define ACXXX_TYPES_H
+
+#ifdef __KERNEL__
+
+#include <linux/types.h>
+#include <linux/errno.h>
+#include <linux/stddef.h>
+#include <linux/string.h>
+#include <linux/build_bug.h>
+#include <linux/compiler.h>
+#include <asm/byteorder.h>
+
+#else /* !__KERNEL__ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int8_t s8;
+typedef int16_t s16;
+typedef int32_t s32;
+typedef int64_t s64;
+
+/* Sparse-style tags for values kept in device (little-endian) order. */
+typedef uint16_t __le16;
+typedef uint32_t __le32;
+typedef uint64_t __le64;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define cpu_to_le16(x) ((__le16)__builtin_bswap16((u16)(x)))
+#define cpu_to_le32(x) ((__le32)__builtin_bswap32((u32)(x)))
+#define cpu_to_le64(x) ((__le64)__builtin_bswap64((u64)(x)))
+#define le16_to_cpu(x) ((u16)__builtin_bswap16((__le16)(x)))
+#define le32_to_cpu(x) ((u32)__builtin_bswap32((__le32)(x)))
+#define le64_to_cpu(x) ((u64)__builtin_bswap64((__le64)(x)))
+#else
+#define cpu_to_le16(x) ((__le16)(u16)(x))
+#define cpu_to_le32(x) ((__le32)(u32)(x))
+#define cpu_to_le64(x) ((__le64)(u64)(x))
+#define le16_to_cpu(x) ((u16)(__le16)(x))
+#define le32_to_cpu(x) ((u32)(__le32)(x))
+#define le64_to_cpu(x) ((u64)(__le64)(x))
+#endif
+
+#ifndef __packed
+#define __packed __attribute__((__packed__))
+#endif
+
+/*
+ * C11 static_assert needs a message; the kernel's accepts one argument.
+ * Every user in this project passes both, which works with either.
+ */
+#ifndef static_assert
+#define static_assert(expr, msg) _Static_assert(expr, msg)
+#endif
+
+/*
+ * A hosted build takes memset()/memcpy() from the C library; a
+ * freestanding one (a DriverKit extension, the -ffreestanding check) uses
+ * the compiler's builtins, which need no header.
+ */
+#if defined(__STDC_HOSTED__) && __STDC_HOSTED__
+#include <string.h>
+#include <errno.h>
+#else
+#define memset(d, c, n) __builtin_memset(d, c, n)
+#define memcpy(d, s, n) __builtin_memcpy(d, s, n)
+#endif
+
+/*
+ * Error numbers the core returns (always negated).  A hosted build gets
+ * them from errno.h; a freestanding one uses the Linux values.
+ */
+#ifndef EIO
+#define EIO		5
+#endif
+#ifndef E2BIG
+#define E2BIG		7
+#endif
+#ifndef EAGAIN
+#define EAGAIN		11
+#endif
+#ifndef EBUSY
+#define EBUSY		16
+#endif
+#ifndef ENODEV
+#define ENODEV		19
+#endif
+#ifndef EINVAL
+#define EINVAL		22
+#endif
+#ifndef ENOSPC
+#define ENOSPC		28
+#endif
+#ifndef ERANGE
+#define ERANGE		34
+#endif
+#ifndef ENOENT
+#define ENOENT		2
+#endif
+#ifndef EPROTO
+#define EPROTO		71
+#endif
+#ifndef EOPNOTSUPP
+#define EOPNOTSUPP	95
+#endif
+#ifndef ETIMEDOUT
+#define ETIMEDOUT	110
+#endif
+#ifndef EALREADY
+#define EALREADY	114
+#endif
+
+#endif /* __KERNEL__ */
+
+#endif /* ACXXX_TYPES_H */
