@@ -9,7 +9,9 @@
  *
  * This header is the only code the driver, the OS-neutral core and the
  * device model share.  It holds layouts and constants, never behaviour.
- * All multi-byte fields are little-endian; there are no bitfields.
+ * All multi-byte fields are little-endian; there are no bitfields.  Every
+ * structure is naturally aligned, so none needs packing: the static_assert
+ * lines at the end pin each size and offset the specification gives.
  */
 #ifndef ACXXX_PROTO_H
 #define ACXXX_PROTO_H
@@ -161,7 +163,7 @@ struct acxxx_req_hdr {
 	u8 fn_byte;
 	u8 function;
 	__le32 msg_id;
-} __packed;
+};
 
 /* ---------------------------------------------------------------------- */
 /* Scatter/gather elements (5.5)                                           */
@@ -187,7 +189,7 @@ struct acxxx_sge_basic {
 	__le32 flags_len;
 	__le32 addr_lo;
 	__le32 addr_hi;
-} __packed;
+};
 
 #define ACXXX_SGE_RW_LAST		0x40000000u	/* 3108 DAS end mark */
 
@@ -203,7 +205,7 @@ struct acxxx_sge_rw {
 	__le32 addr_hi;
 	__le32 len;
 	__le32 ext;
-} __packed;
+};
 
 /* ---------------------------------------------------------------------- */
 /* SCSI I/O request (5.3, 5.4)                                             */
@@ -243,7 +245,7 @@ struct acxxx_scsi_req {
 	u8 cdb[ACXXX_MAX_CDB];
 	__le32 data_len;
 	__le32 sense_lo;
-} __packed;
+};
 
 #define ACXXX_SCSI_BDL_OFFSET		0x28
 #define ACXXX_SCSI_RW_DIRECT_OFFSET	0x30
@@ -281,7 +283,7 @@ struct acxxx_mgmt_req {
 	__le32 data_len;
 	__le32 reserved;
 	struct acxxx_sge_basic sge;
-} __packed;
+};
 
 /* ---------------------------------------------------------------------- */
 /* Event switch request (5.9)                                              */
@@ -311,7 +313,7 @@ struct acxxx_tmf_req {
 	u8 lun;
 	u8 reserved[3];
 	__le32 task_msg_id;
-} __packed;
+};
 
 /* ---------------------------------------------------------------------- */
 /* Replies (6.4, 6.5)                                                      */
@@ -348,7 +350,7 @@ struct acxxx_reply_hdr {
 	u8 length;
 	u8 function;
 	__le32 msg_id;
-} __packed;
+};
 
 /* SCSI state bits (6.4). */
 #define ACXXX_SSTATE_AUTOSENSE_VALID	0x01
@@ -372,7 +374,7 @@ struct acxxx_scsi_reply {
 	__le16 reserved;
 	__le32 transfer_count;
 	__le32 sense_count;
-} __packed;
+};
 
 /**
  * struct acxxx_mgmt_reply - management reply (6.4)
@@ -384,7 +386,7 @@ struct acxxx_mgmt_reply {
 	struct acxxx_reply_hdr hdr;
 	__le16 error;
 	__le16 reserved;
-} __packed;
+};
 
 #define ACXXX_EVENT_DATA_LEN		88
 #define ACXXX_EVENT_RECORD_LEN		32	/* part kept by the host */
@@ -395,14 +397,14 @@ struct acxxx_mgmt_reply {
 #define ACXXX_EVT_RAID_ERROR		0xFF
 
 /**
- * struct acxxx_event_reply - event reply or switch acknowledgement (6.4, 7.5)
+ * struct acxxx_event_reply - event reply or switch acknowledgment (6.4, 7.5)
  * @hdr: header; @hdr.function is ACXXX_FN_EVENT_SWITCH
  * @data: event data block; byte 0 is the event code
  */
 struct acxxx_event_reply {
 	struct acxxx_reply_hdr hdr;
 	u8 data[ACXXX_EVENT_DATA_LEN];
-} __packed;
+};
 
 /**
  * struct acxxx_tmf_reply - task management reply (5.10, 16.16)
@@ -416,7 +418,7 @@ struct acxxx_tmf_reply {
 	u8 task_type;
 	u8 reserved[3];
 	__le32 terminated;
-} __packed;
+};
 
 /* ---------------------------------------------------------------------- */
 /* Sense block (6.6, 16.13)                                                */
@@ -446,7 +448,7 @@ struct acxxx_sense_block {
 	__le32 sense_len;
 	__le32 resp_len;
 	u8 data[ACXXX_SENSE_DATA_LEN];
-} __packed;
+};
 
 /* ---------------------------------------------------------------------- */
 /* Management page 0x00 (7.3, 16.17)                                       */
@@ -480,7 +482,7 @@ struct acxxx_page0 {
 	u8 reserved1[30];
 	__le16 lun_map[ACXXX_MAX_LUNS];
 	u8 reserved2[256];
-} __packed;
+};
 
 /* ---------------------------------------------------------------------- */
 /* Layout checks: every size and offset the specification gives.          */

@@ -7,7 +7,7 @@
  * negative errno values).  Inside the kernel that vocabulary comes from the
  * kernel's own headers.  Everywhere else (user space, the device model,
  * a DriverKit extension, a freestanding build) this header defines it from
- * the compiler's own headers only: stddef.h, stdint.h and stdbool.h.
+ * the compiler's own headers only: stddef.h and stdbool.h.
  *
  * Wire structures are little-endian.  A big-endian user-space or
  * freestanding build swaps with compiler builtins.
@@ -28,22 +28,22 @@
 #else /* !__KERNEL__ */
 
 #include <stddef.h>
-#include <stdint.h>
 #include <stdbool.h>
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int8_t s8;
-typedef int16_t s16;
-typedef int32_t s32;
-typedef int64_t s64;
+/* The compiler's own type names: no C library header is needed. */
+typedef __UINT8_TYPE__ u8;
+typedef __UINT16_TYPE__ u16;
+typedef __UINT32_TYPE__ u32;
+typedef __UINT64_TYPE__ u64;
+typedef __INT8_TYPE__ s8;
+typedef __INT16_TYPE__ s16;
+typedef __INT32_TYPE__ s32;
+typedef __INT64_TYPE__ s64;
 
 /* Sparse-style tags for values kept in device (little-endian) order. */
-typedef uint16_t __le16;
-typedef uint32_t __le32;
-typedef uint64_t __le64;
+typedef u16 __le16;
+typedef u32 __le32;
+typedef u64 __le64;
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #define cpu_to_le16(x) ((__le16)__builtin_bswap16((u16)(x)))
@@ -61,16 +61,14 @@ typedef uint64_t __le64;
 #define le64_to_cpu(x) ((u64)(__le64)(x))
 #endif
 
-#ifndef __packed
-#define __packed __attribute__((__packed__))
-#endif
-
 /*
- * C11 static_assert needs a message; the kernel's accepts one argument.
- * Every user in this project passes both, which works with either.
+ * C11 static_assert needs a message, the kernel's does not: every user in
+ * this project passes one.  Where <assert.h> has not provided the macro,
+ * an array of negative size stops the build just the same.
  */
 #ifndef static_assert
-#define static_assert(expr, msg) _Static_assert(expr, msg)
+#define static_assert(expr, msg) \
+	extern int acxxx_static_assert[(expr) ? 1 : -1]
 #endif
 
 /*
@@ -98,6 +96,9 @@ typedef uint64_t __le64;
 #endif
 #ifndef EAGAIN
 #define EAGAIN		11
+#endif
+#ifndef EFAULT
+#define EFAULT		14
 #endif
 #ifndef EBUSY
 #define EBUSY		16

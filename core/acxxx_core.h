@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
+/*
+ * acxxx: the OS-neutral core of the host side of the pipeline.
+ *
+ * A library of pure functions over memory the caller provides.  It takes
+ * no locks, allocates nothing, touches no register, never sleeps, logs
+ * nothing and keeps no global state.  Errors are negative errno values.
+ * The same files build into the Linux driver, a DriverKit extension, the
+ * user-space loop test and the fuzzers.
+ *
+ * Concurrency: every function that takes a struct acxxx_ctl reads or
+ * writes its slot and frame state.  The caller serialises those calls per
+ * controller (the Linux driver holds its per-host reply lock); functions
+ * that only read the layout (the address helpers) may be called freely.
+ *
+ * Register access stays with the caller: the core says which value goes
+ * to which register (bring-up, posting, frame return) and decodes the
+ * values the caller read.
+ */
+#ifndef ACXXX_CORE_H
+#define ACXXX_CORE_H
+
+#include "acxxx_types.h"
+#include "acxxx_proto.h"
+
+/* ---------------------------------------------------------------------- */
+/* Families                                                                */
+
+/**
+ * enum acxxx_dialect - register dialect and element rules of a family
+ * @ACXXX_DIALECT_341: IOP341 family (6101, 6201), registers in BAR0
+ * @ACXXX_DIALECT_2208: LSI 2208 family (6232, 6233, 6235, 6300)
+ * @ACXXX_DIALECT_3108: LSI 3108 family (6240, 6262)
+ */
+enum acxxx_dialect {
+	ACXXX_DIALECT_341 = 1,
+	ACXXX_DIALECT_2208 = 2,
+	ACXXX_DIALECT_3108 = 3,
+};
+
+int acxxx_dialect_of(u16 vendor, u16 device);
+const char *acxxx_dialect_name(enum acxxx_dialect dialect);
+unsigned int acxxx_reg_bar(enum acxxx_dialect dialect);
+u32 acxxx_irq_unmask_value(enum acxxx_dialect dialect);
+
+/* ---------------------------------------------------------------------- */
+/* Control memory layout                                                   */
+
+/*
+ * Slots used for requests the driver makes itself.  Every other slot from
+ * ACXXX_FIRST_IO_SLOT on carries a SCSI command of the operating system,
+ * one slot per tag: slot = tag + ACXXX_FIRST_IO_SLOT.
+ */
+#define ACXXX_SLOT_MGMT		1	/* management: page reads, pass-through */
+#define ACXXX_SLOT_EVSW		2	/* event switch */
+#define ACXXX_SLOT_TMF		3	/* task management */
+#define ACXXX_SLOT_INTERNAL	4	/* driver-issued SCSI (cache flush) */
+#define ACXXX_NR_INTERNAL_SLOTS	4
+#define ACXXX_FIRST_IO_SLOT	(ACXXX_NR_INTERNAL_SLOTS + 1)
+
+/* Segments a SCSI command may use (16.6) and the default slot count. */
+#define ACXXX_MAX_SGE		128
+#define ACXXX_DEFAULT_SLOTS	(ACXXX_LAST_REPLY_SLOT + 1)
+
+/**
+ * struct acxxx_layout - where everything lives in the control block
+ * @nr_slots: size of the slot index space (slot 0 is never used)
+ * @max_sge: segments one command may use
+ * @req_size: bytes of one request block (frame plus list area)
+ * @stride: bytes of one slot: request block, sense block, reply frame
+ * @sense_off: offset of the sense block inside a slot
+ * @reply_off: offset of the reply frame inside a slot
+ * @nr_frames: reply frames posted to the firmware (slots 1..@nr_frames)
+ * @mgmt_off: offset of the management data buffer
+ * @size: total bytes of the control block
+ *
+ * The block starts 256-byte aligned and must not cross a 4 GiB boundary:
+ * every address the firmware is given shares the same high 32 bits.
+ */
+struct acxxx_layout {
+	u16 nr_slots;
+	u16 max_sge;
+	u32 req_size;
+	u32 stride;
+	u32 sense_off;
+	u32 reply_off;
+	u16 nr_frames;
+	u32 mgmt_off;
+	u32 size;
+};
+
+int acxxx_layout_init(struct acxxx_layout *lay, u16 nr_slots, u16 max_sge);
+int acxxx_layout_check_window(const struct acxxx_layout *lay, u64 base_dma);
+
+/* ---------------------------------------------------------------------- */
+/* Controller context                                                      */
+
+#define ACXXX_SLOT_FREE		0
+#define ACXXX_SLOT_ACTIVE	1
+
+#define ACXXX_FRAME_HOST	0	/* owned by the host */
+#define ACXXX_FRAME_POSTED	1	/* on the firmware's free list */
+
+/**
+ * struct acxxx_ctl - per-controller state of the core
+ * @dialect: register dialect
+ * @lay: control memory layout
+ * @mem: CPU address of the control block
+ * @mem_dma: bus address of the control block
+ * @hi: high 32 bits shared by every control address (global high address)
+ * @slot_state: ACXXX_SLOT_* per slot: ACTIVE while the firmware owns it
+ * @frame_state: ACXXX_FRAME_* per reply frame
+ *
+ * Lives in memory the caller allocates; acxxx_ctl_init() fills it.
+ */
+struct acxxx_ctl {
+	enum acxxx_dialect dialect;
+	struct acxxx_layout lay;
+	u8 *mem;
+	u64 mem_dma;
+	u32 hi;
+	u8 slot_state[ACXXX_MAX_SLOTS];
+	u8 frame_state[ACXXX_MAX_SLOTS];
+};
+
+int acxxx_ctl_init(struct acxxx_ctl *c, enum acxxx_dialect dialect,
+		   const struct acxxx_layout *lay, void *mem, u64 mem_dma);
+void acxxx_ctl_reset(struct acxxx_ctl *c);
+
+static inline u32 acxxx_slot_off(const struct acxxx_ctl *c, u16 slot)
+{
+	return (u32)slot * c->lay.stride;
+}
+
+static inline void *acxxx_slot_req(const struct acxxx_ctl *c, u16 slot)
+{
+	return c->mem + acxxx_slot_off(c, slot);
+}
+
+static inline u64 acxxx_slot_req_dma(const struct acxxx_ctl *c, u16 slot)
+{
+	return c->mem_dma + acxxx_slot_off(c, slot);
+}
+
+static inline void *acxxx_slot_sense(const struct acxxx_ctl *c, u16 slot)
+{
+	return c->mem + acxxx_slot_off(c, slot) + c->lay.sense_off;
+}
+
+static inline u64 acxxx_slot_sense_dma(const struct acxxx_ctl *c, u16 slot)
+{
+	return c->mem_dma + acxxx_slot_off(c, slot) + c->lay.sense_off;
+}
+
+static inline void *acxxx_frame(const struct acxxx_ctl *c, u16 frame)
+{
+	return c->mem + acxxx_slot_off(c, frame) + c->lay.reply_off;
+}
+
+static inline u64 acxxx_frame_dma(const struct acxxx_ctl *c, u16 frame)
+{
+	return c->mem_dma + acxxx_slot_off(c, frame) + c->lay.reply_off;
+}
+
+static inline void *acxxx_mgmt_buf(const struct acxxx_ctl *c)
+{
+	return c->mem + c->lay.mgmt_off;
+}
+
+static inline u64 acxxx_mgmt_buf_dma(const struct acxxx_ctl *c)
+{
+	return c->mem_dma + c->lay.mgmt_off;
+}
+
+/* Value written to REQUEST_PORT to post the request of @slot (5.7). */
+static inline u32 acxxx_post_value(const struct acxxx_ctl *c, u16 slot)
+{
+	return (u32)acxxx_slot_req_dma(c, slot);
+}
+
+static inline u32 acxxx_msgid(u16 slot)
+{
+	return (u32)slot << ACXXX_MSGID_SHIFT;
+}
+
+int acxxx_msgid_to_slot(const struct acxxx_ctl *c, u32 msg_id);
+int acxxx_slot_start(struct acxxx_ctl *c, u16 slot);
+int acxxx_slot_finish(struct acxxx_ctl *c, u16 slot);
+bool acxxx_slot_active(const struct acxxx_ctl *c, u16 slot);
+unsigned int acxxx_slots_active(const struct acxxx_ctl *c);
+
+int acxxx_frame_post(struct acxxx_ctl *c, u16 frame, u32 *value);
+bool acxxx_free_fifo_room(u32 out_free_ci_pi);
+
+/* ---------------------------------------------------------------------- */
+/* Request encoding                                                        */
+
+/**
+ * struct acxxx_sge - one DMA segment of a command's data buffer
+ * @addr: bus address
+ * @len: length in bytes, never zero
+ */
+struct acxxx_sge {
+	u64 addr;
+	u32 len;
+};
+
+/**
+ * struct acxxx_scsi_cmd - an OS-neutral SCSI command
+ * @lun: LUN index on the wire, 0..63 (SCSI target id - 1)
+ * @cdb_len: CDB length, 1..16
+ * @dir: ACXXX_CTL_DIR_NONE, _WRITE (to the device) or _READ
+ * @task_attr: ACXXX_CTL_ATTR_* task attribute
+ * @cdb: the CDB
+ * @data_len: bytes to transfer; the sum of the segment lengths
+ * @sgl: segments, @nr_sge of them (none when @data_len is 0)
+ * @nr_sge: number of segments, at most the layout's max_sge
+ */
+struct acxxx_scsi_cmd {
+	u8 lun;
+	u8 cdb_len;
+	u8 dir;
+	u8 task_attr;
+	const u8 *cdb;
+	u32 data_len;
+	const struct acxxx_sge *sgl;
+	u32 nr_sge;
+};
+
+bool acxxx_cdb_is_rw(u8 opcode);
+int acxxx_encode_scsi(struct acxxx_ctl *c, u16 slot,
+		      const struct acxxx_scsi_cmd *cmd);
+int acxxx_encode_mgmt(struct acxxx_ctl *c, u16 slot, const u8 *cdb,
+		      u8 dir, u32 len);
+int acxxx_encode_get_page(struct acxxx_ctl *c, u16 slot, u8 page);
+int acxxx_encode_event_switch(struct acxxx_ctl *c, u16 slot, bool on);
+int acxxx_encode_tmf(struct acxxx_ctl *c, u16 slot, u8 type, u8 lun,
+		     u16 task_slot);
+
+/* ---------------------------------------------------------------------- */
+/* Reply decoding                                                          */
+
+/**
+ * enum acxxx_cpl_kind - what a decoded reply completes
+ * @ACXXX_CPL_SCSI: a SCSI I/O request
+ * @ACXXX_CPL_MGMT: a management request
+ * @ACXXX_CPL_EVSW: an event switch request (acknowledgment)
+ * @ACXXX_CPL_EVENT: an unsolicited firmware event (no request)
+ * @ACXXX_CPL_TMF: a task management request
+ */
+enum acxxx_cpl_kind {
+	ACXXX_CPL_SCSI = 1,
+	ACXXX_CPL_MGMT,
+	ACXXX_CPL_EVSW,
+	ACXXX_CPL_EVENT,
+	ACXXX_CPL_TMF,
+};
+
+/* acxxx_cpl.flags: what the decoder noticed and corrected. */
+#define ACXXX_CPL_F_SENSE_TRUNC		0x01	/* sense longer than its room */
+#define ACXXX_CPL_F_RESID_CLAMPED	0x02	/* residual above data length */
+#define ACXXX_CPL_F_RESID_MISMATCH	0x04	/* residual vs transfer count */
+#define ACXXX_CPL_F_OVERRUN		0x08	/* device reported an overrun */
+#define ACXXX_CPL_F_RESID_VALID		0x10	/* @residual is meaningful */
+#define ACXXX_CPL_F_BAD_FAST		0x20	/* fast reply to a non-SCSI request */
+
+/**
+ * struct acxxx_cpl - an OS-neutral completion
+ * @kind: enum acxxx_cpl_kind
+ * @slot: slot of the request completed, 0 for an unsolicited event
+ * @frame: reply frame to give back with acxxx_frame_post(), 0 if none
+ * @fast: completed through a fast reply (success, full length)
+ * @function: function code of the request
+ * @reply_status: ACXXX_RS_* reply status
+ * @scsi_status: SAM status byte (SCSI I/O)
+ * @scsi_state: ACXXX_SSTATE_* (SCSI I/O)
+ * @flags: ACXXX_CPL_F_*
+ * @data_len: data length of the request (SCSI I/O)
+ * @transfer_count: transfer count reported by the firmware
+ * @residual: bytes not transferred, at most @data_len
+ * @sense_len: sense bytes copied into the caller's buffer
+ * @mgmt_error: management error code (management)
+ * @tmf_type: task type echoed (task management)
+ * @tmf_terminated: requests terminated (task management)
+ * @event_code: event code, byte 0 of the event data (events)
+ * @event: first bytes of the event data (events)
+ */
+struct acxxx_cpl {
+	u8 kind;
+	u16 slot;
+	u16 frame;
+	bool fast;
+	u8 function;
+	u8 reply_status;
+	u8 scsi_status;
+	u8 scsi_state;
+	u8 flags;
+	u32 data_len;
+	u32 transfer_count;
+	u32 residual;
+	u32 sense_len;
+	u16 mgmt_error;
+	u8 tmf_type;
+	u32 tmf_terminated;
+	u8 event_code;
+	u8 event[ACXXX_EVENT_RECORD_LEN];
+};
+
+int acxxx_decode_reply(struct acxxx_ctl *c, u32 desc, struct acxxx_cpl *cpl,
+		       u8 *sense, u32 sense_size);
+
+/**
+ * struct acxxx_doorbell - what an OUT_DOORBELL value asks of the host
+ * @ack: bits to write to OUT_DOORBELL_CLR (0: nothing to clear)
+ * @restart_soon: the firmware will restart soon (log)
+ * @flush: the firmware dropped every outstanding request: fail them
+ * @pause: stop issuing and stop draining replies
+ * @resume: issue and drain again
+ * @unknown: reserved bits that were set
+ * @gone: the register read as all-ones: the device is gone
+ */
+struct acxxx_doorbell {
+	u32 ack;
+	bool restart_soon;
+	bool flush;
+	bool pause;
+	bool resume;
+	u32 unknown;
+	bool gone;
+};
+
+void acxxx_decode_doorbell(u32 value, struct acxxx_doorbell *db);
+
+/* ---------------------------------------------------------------------- */
+/* Bring-up and re-init handshake                                          */
+
+/**
+ * struct acxxx_init_params - timing of the handshake, in milliseconds
+ * @fw_timeout_ms: how long to wait for the firmware to run (SCRATCH1)
+ * @reset_delay_ms: settle time after the interface reset (2208/3108)
+ * @ready_timeout_ms: how long to wait for "ready" after the high address
+ * @poll_ms: interval between two reads of a status register
+ */
+struct acxxx_init_params {
+	u32 fw_timeout_ms;
+	u32 reset_delay_ms;
+	u32 ready_timeout_ms;
+	u32 poll_ms;
+};
+
+void acxxx_init_default_params(struct acxxx_init_params *p);
+
+#define ACXXX_INIT_MAX_WRITES	6
+#define ACXXX_INIT_NO_READ	0xFFFFFFFFu
+
+/**
+ * struct acxxx_init_io - what the caller does after one transition
+ * @wr_reg: registers to write, in order
+ * @wr_val: values to write
+ * @nr_wr: number of writes
+ * @read_reg: register to read just before the next call, whose value is
+ *	passed to it; ACXXX_INIT_NO_READ when none
+ * @next_ms: time of the next call (absolute, same clock as @now_ms)
+ */
+struct acxxx_init_io {
+	u32 wr_reg[ACXXX_INIT_MAX_WRITES];
+	u32 wr_val[ACXXX_INIT_MAX_WRITES];
+	unsigned int nr_wr;
+	u32 read_reg;
+	u64 next_ms;
+};
+
+/**
+ * struct acxxx_init - state of one handshake (bring-up or re-init)
+ * @dialect: register dialect
+ * @hi: global high address announced to the firmware
+ * @reinit: a re-init of a running controller (host reset)
+ * @state: internal state
+ * @p: timing
+ * @deadline_ms: when the current wait gives up
+ * @wait_ms: end of the current settle delay
+ * @reads: register reads consumed so far (statistics)
+ */
+struct acxxx_init {
+	enum acxxx_dialect dialect;
+	u32 hi;
+	bool reinit;
+	u8 state;
+	struct acxxx_init_params p;
+	u64 deadline_ms;
+	u64 wait_ms;
+	u32 reads;
+};
+
+void acxxx_init_begin(struct acxxx_init *in, enum acxxx_dialect dialect,
+		      u32 hi, bool reinit, const struct acxxx_init_params *p,
+		      u64 now_ms);
+int acxxx_init_step(struct acxxx_init *in, u64 now_ms, u32 read_val,
+		    struct acxxx_init_io *io);
+
+/* ---------------------------------------------------------------------- */
+/* Page 0, LUN map, events, management requests from user space            */
+
+#define ACXXX_ID_LEN	(ACXXX_ID_STR_LEN + 1)
+
+/**
+ * struct acxxx_ident - what page 0 says about the controller
+ * @product_id: product identifier, NUL-terminated, printable
+ * @model: model name
+ * @serial: serial number
+ * @fw_version: firmware version
+ * @vendor: vendor
+ * @lun_map: LUN map; ACXXX_LUN_ABSENT marks an absent volume
+ */
+struct acxxx_ident {
+	char product_id[ACXXX_ID_LEN];
+	char model[ACXXX_ID_LEN];
+	char serial[ACXXX_ID_LEN];
+	char fw_version[ACXXX_ID_LEN];
+	char vendor[ACXXX_ID_LEN];
+	u16 lun_map[ACXXX_MAX_LUNS];
+};
+
+int acxxx_parse_page0(const void *buf, u32 len, struct acxxx_ident *id);
+
+/**
+ * struct acxxx_lun_diff - how a LUN map changed; bit i is LUN index i
+ * @add: volumes to add (new, or changed: then also in @remove)
+ * @remove: volumes to remove (gone, or changed)
+ */
+struct acxxx_lun_diff {
+	u64 add;
+	u64 remove;
+};
+
+unsigned int acxxx_lun_diff(const u16 *old_map, const u16 *new_map,
+			    struct acxxx_lun_diff *diff);
+
+/**
+ * enum acxxx_event_type - firmware event classes (7.5, 16.18)
+ * @ACXXX_EV_UNKNOWN: an event code the driver does not know
+ * @ACXXX_EV_LUN_CHANGE: the LUN configuration changed: re-read page 0
+ * @ACXXX_EV_SWITCH_ACK: acknowledgment of an event switch request
+ * @ACXXX_EV_RAID_ERROR: RAID error (declared by the firmware header)
+ */
+enum acxxx_event_type {
+	ACXXX_EV_UNKNOWN = 0,
+	ACXXX_EV_LUN_CHANGE,
+	ACXXX_EV_SWITCH_ACK,
+	ACXXX_EV_RAID_ERROR,
+};
+
+enum acxxx_event_type acxxx_event_type(u8 code);
+
+/**
+ * struct acxxx_mgmt_xfer - data phase of a management request
+ * @dir: ACXXX_CTL_DIR_NONE, _WRITE or _READ
+ * @len: bytes to move, at most ACXXX_MGMT_BUF_SIZE
+ */
+struct acxxx_mgmt_xfer {
+	u8 dir;
+	u32 len;
+};
+
+int acxxx_mgmt_check(const u8 *cdb, u32 cdb_len, u32 user_len,
+		     struct acxxx_mgmt_xfer *xfer);
+
+/* ---------------------------------------------------------------------- */
+/* Null responder: the bring-up stage without hardware                    */
+
+#define ACXXX_NULL_BLOCKS	(2048ULL * 1024)	/* 1 GiB of 512 B */
+#define ACXXX_NULL_BLOCK_SIZE	512
+
+int acxxx_null_exec(u8 lun, const u8 *cdb, u8 cdb_len, u32 data_len,
+		    u8 *buf, u32 buf_len, struct acxxx_cpl *cpl,
+		    u8 *sense, u32 sense_size);
+
+#endif /* ACXXX_CORE_H */

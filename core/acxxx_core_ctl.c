@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+/*
+ * acxxx core: families, control memory layout, slots and reply frames.
+ */
+#include "acxxx_core.h"
+
+/**
+ * acxxx_dialect_of() - register dialect of a PCI function
+ * @vendor: PCI vendor ID
+ * @device: PCI device ID
+ *
+ * Return: an enum acxxx_dialect, or -ENODEV for a function acxxx does not
+ * drive (NT bridges and other vendors are out of scope, section 16.1).
+ */
+int acxxx_dialect_of(u16 vendor, u16 device)
+{
+	if (vendor != ACXXX_PCI_VENDOR)
+		return -ENODEV;
+
+	switch (device) {
+	case ACXXX_PCI_DEV_6101:
+	case ACXXX_PCI_DEV_6201:
+		return ACXXX_DIALECT_341;
+	case ACXXX_PCI_DEV_6232:
+	case ACXXX_PCI_DEV_6233:
+	case ACXXX_PCI_DEV_6235:
+	case ACXXX_PCI_DEV_6300:
+		return ACXXX_DIALECT_2208;
+	case ACXXX_PCI_DEV_6240:
+	case ACXXX_PCI_DEV_6262:
+		return ACXXX_DIALECT_3108;
+	default:
+		return -ENODEV;
+	}
+}
+
+/**
+ * acxxx_dialect_name() - short name of a family, for logs and sysfs
+ * @dialect: register dialect
+ *
+ * Return: "341", "2208", "3108" or "unknown".
+ */
+const char *acxxx_dialect_name(enum acxxx_dialect dialect)
+{
+	switch (dialect) {
+	case ACXXX_DIALECT_341:
+		return "341";
+	case ACXXX_DIALECT_2208:
+		return "2208";
+	case ACXXX_DIALECT_3108:
+		return "3108";
+	}
+	return "unknown";
+}
+
+/**
+ * acxxx_reg_bar() - BAR that holds the register file
+ * @dialect: register dialect
+ *
+ * Return: 0 for the 341 family, 1 for the 2208/3108 family.
+ */
+unsigned int acxxx_reg_bar(enum acxxx_dialect dialect)
+{
+	return dialect == ACXXX_DIALECT_341 ? ACXXX_REG_BAR_341 :
+					      ACXXX_REG_BAR_2208;
+}
+
+/**
+ * acxxx_irq_unmask_value() - OUT_INT_MASK value that enables interrupts
+ * @dialect: register dialect
+ *
+ * Return: 0x17 for the 341 family, 0x01 for the 2208/3108 family (16.8).
+ */
+u32 acxxx_irq_unmask_value(enum acxxx_dialect dialect)
+{
+	return dialect == ACXXX_DIALECT_341 ? ACXXX_IMASK_ON_341 :
+					      ACXXX_IMASK_ON_2208;
+}
+
+static u32 acxxx_round_up(u32 v, u32 align)
+{
+	return (v + align - 1) / align * align;
+}
+
+/**
+ * acxxx_layout_init() - compute the control memory layout
+ * @lay: layout to fill
+ * @nr_slots: slot index space, 2..512 (slot 0 is never used)
+ * @max_sge: segments per command, 1..300
+ *
+ * Each slot gets a request block big enough for the 512-byte message and
+ * a list of @max_sge 16-byte elements at offset 0x40, a 256-byte sense
+ * block and a 256-byte reply frame, all 256-byte aligned.  The
+ * management data buffer follows the slots.  Reply frames of slots 1 to
+ * min(@nr_slots - 1, 510) are the ones posted to the firmware.
+ *
+ * Return: 0, or -EINVAL for a count outside the ranges above (a list
+ * longer than 300 elements would not fit the firmware's 4800-byte list).
+ */
+int acxxx_layout_init(struct acxxx_layout *lay, u16 nr_slots, u16 max_sge)
+{
+	u32 list_bytes;
+
+	if (nr_slots < 2 || nr_slots > ACXXX_MAX_SLOTS)
+		return -EINVAL;
+	if (max_sge < 1 || (u32)max_sge * sizeof(struct acxxx_sge_rw) >
+	    ACXXX_MAX_LIST_BYTES)
+		return -EINVAL;
+
+	list_bytes = ACXXX_LIST_OFFSET +
+		     (u32)max_sge * sizeof(struct acxxx_sge_rw);
+	memset(lay, 0, sizeof(*lay));
+	lay->nr_slots = nr_slots;
+	lay->max_sge = max_sge;
+	lay->req_size = acxxx_round_up(list_bytes > ACXXX_REQ_MSG_SIZE ?
+				       list_bytes : ACXXX_REQ_MSG_SIZE,
+				       ACXXX_REQ_ALIGN);
+	lay->sense_off = lay->req_size;
+	lay->reply_off = lay->sense_off + ACXXX_SENSE_BLOCK_ALLOC;
+	lay->stride = lay->reply_off + ACXXX_REPLY_FRAME_ALLOC;
+	lay->nr_frames = nr_slots - 1 < ACXXX_LAST_REPLY_SLOT ?
+			 nr_slots - 1 : ACXXX_LAST_REPLY_SLOT;
+	lay->mgmt_off = (u32)nr_slots * lay->stride;
+	lay->size = lay->mgmt_off + ACXXX_MGMT_BUF_SIZE;
+	return 0;
+}
+
+/**
+ * acxxx_layout_check_window() - check where a control block landed
+ * @lay: layout of the block
+ * @base_dma: bus address the block was allocated at
+ *
+ * Return: 0 if the block is 256-byte aligned and lies inside one 4 GiB
+ * window, -EINVAL if misaligned, -ERANGE if it crosses a 4 GiB boundary
+ * (the caller allocates again).
+ */
+int acxxx_layout_check_window(const struct acxxx_layout *lay, u64 base_dma)
+{
+	u64 last;
+
+	if (base_dma & (ACXXX_REQ_ALIGN - 1))
+		return -EINVAL;
+	if (!lay->size || base_dma + lay->size < base_dma)
+		return -ERANGE;
+	last = base_dma + lay->size - 1;
+	if ((base_dma >> 32) != (last >> 32))
+		return -ERANGE;
+	return 0;
+}
+
+/**
+ * acxxx_ctl_init() - set up the core state of a controller
+ * @c: state to fill
+ * @dialect: register dialect
+ * @lay: layout computed by acxxx_layout_init()
+ * @mem: CPU address of a control block of @lay->size bytes
+ * @mem_dma: its bus address
+ *
+ * Zeroes the whole control block, every slot and frame starts host-owned.
+ *
+ * Return: 0; -EINVAL for a bad dialect, layout or pointer; -ERANGE if the
+ * block crosses a 4 GiB window or its high address cannot be announced
+ * (the 2208/3108 doorbell carries 31 bits of it).
+ */
+int acxxx_ctl_init(struct acxxx_ctl *c, enum acxxx_dialect dialect,
+		   const struct acxxx_layout *lay, void *mem, u64 mem_dma)
+{
+	struct acxxx_layout check;
+	int ret;
+
+	if (!c || !lay || !mem)
+		return -EINVAL;
+	if (dialect != ACXXX_DIALECT_341 && dialect != ACXXX_DIALECT_2208 &&
+	    dialect != ACXXX_DIALECT_3108)
+		return -EINVAL;
+	ret = acxxx_layout_init(&check, lay->nr_slots, lay->max_sge);
+	if (ret)
+		return ret;
+	if (check.size != lay->size || check.stride != lay->stride)
+		return -EINVAL;
+	ret = acxxx_layout_check_window(lay, mem_dma);
+	if (ret)
+		return ret;
+	if (dialect != ACXXX_DIALECT_341 &&
+	    (mem_dma >> 32) > ACXXX_IDB_HIADDR_MASK)
+		return -ERANGE;
+
+	memset(c, 0, sizeof(*c));
+	c->dialect = dialect;
+	c->lay = check;
+	c->mem = mem;
+	c->mem_dma = mem_dma;
+	c->hi = (u32)(mem_dma >> 32);
+	memset(mem, 0, lay->size);
+	return 0;
+}
+
+/**
+ * acxxx_ctl_reset() - forget every request and reply frame
+ * @c: controller
+ *
+ * For use after a re-init handshake (16.11), when the firmware has dropped
+ * every outstanding request and free reply frame without touching host
+ * memory for them again.  The caller completes the commands it had
+ * outstanding and posts the reply frames again.
+ */
+void acxxx_ctl_reset(struct acxxx_ctl *c)
+{
+	memset(c->slot_state, ACXXX_SLOT_FREE, sizeof(c->slot_state));
+	memset(c->frame_state, ACXXX_FRAME_HOST, sizeof(c->frame_state));
+}
+
+/**
+ * acxxx_msgid_to_slot() - validate a message identifier from the device
+ * @c: controller
+ * @msg_id: identifier as the device returned it
+ *
+ * Return: the slot index (1..nr_slots-1); -EINVAL for zero or an
+ * identifier with its two low bits set; -ERANGE beyond the slot space.
+ * Whether the slot is outstanding is a separate check.
+ */
+int acxxx_msgid_to_slot(const struct acxxx_ctl *c, u32 msg_id)
+{
+	u32 slot;
+
+	if (!msg_id || (msg_id & ACXXX_MSGID_LOW_MASK))
+		return -EINVAL;
+	slot = msg_id >> ACXXX_MSGID_SHIFT;
+	if (slot >= c->lay.nr_slots)
+		return -ERANGE;
+	return (int)slot;
+}
+
+static bool acxxx_slot_valid(const struct acxxx_ctl *c, u16 slot)
+{
+	return slot >= ACXXX_FIRST_SLOT && slot < c->lay.nr_slots;
+}
+
+/**
+ * acxxx_slot_start() - mark a slot as handed to the firmware
+ * @c: controller
+ * @slot: slot whose request is about to be posted
+ *
+ * Return: 0, -ERANGE for a slot outside the index space, -EBUSY if the
+ * slot is already outstanding.
+ */
+int acxxx_slot_start(struct acxxx_ctl *c, u16 slot)
+{
+	if (!acxxx_slot_valid(c, slot))
+		return -ERANGE;
+	if (c->slot_state[slot] != ACXXX_SLOT_FREE)
+		return -EBUSY;
+	c->slot_state[slot] = ACXXX_SLOT_ACTIVE;
+	return 0;
+}
+
+/**
+ * acxxx_slot_finish() - take a slot back from the firmware
+ * @c: controller
+ * @slot: slot whose request the firmware no longer holds
+ *
+ * Used when a request ends without a reply: it was never posted, it was
+ * terminated by task management, or the firmware dropped it.
+ *
+ * Return: 0, -ERANGE for a slot outside the space, -EALREADY if it was
+ * not outstanding.
+ */
+int acxxx_slot_finish(struct acxxx_ctl *c, u16 slot)
+{
+	if (!acxxx_slot_valid(c, slot))
+		return -ERANGE;
+	if (c->slot_state[slot] != ACXXX_SLOT_ACTIVE)
+		return -EALREADY;
+	c->slot_state[slot] = ACXXX_SLOT_FREE;
+	return 0;
+}
+
+/**
+ * acxxx_slot_active() - is a slot outstanding in the firmware
+ * @c: controller
+ * @slot: slot
+ *
+ * Return: true if @slot is valid and outstanding.
+ */
+bool acxxx_slot_active(const struct acxxx_ctl *c, u16 slot)
+{
+	return acxxx_slot_valid(c, slot) &&
+	       c->slot_state[slot] == ACXXX_SLOT_ACTIVE;
+}
+
+/**
+ * acxxx_slots_active() - count the outstanding slots
+ * @c: controller
+ *
+ * Return: number of slots the firmware holds.
+ */
+unsigned int acxxx_slots_active(const struct acxxx_ctl *c)
+{
+	unsigned int n = 0;
+	u16 slot;
+
+	for (slot = ACXXX_FIRST_SLOT; slot < c->lay.nr_slots; slot++)
+		n += c->slot_state[slot] == ACXXX_SLOT_ACTIVE;
+	return n;
+}
+
+/**
+ * acxxx_frame_post() - give a reply frame to the firmware
+ * @c: controller
+ * @frame: frame index, 1..nr_frames
+ * @value: where to store the value to write to REPLY_PORT
+ *
+ * Zeroes the frame and marks it as on the firmware's free list.  Frames
+ * are returned as their plain low address (6.7).
+ *
+ * Return: 0, -ERANGE for a frame that is not one of the posted set,
+ * -EBUSY if the firmware already holds it.
+ */
+int acxxx_frame_post(struct acxxx_ctl *c, u16 frame, u32 *value)
+{
+	if (frame < ACXXX_FIRST_SLOT || frame > c->lay.nr_frames)
+		return -ERANGE;
+	if (c->frame_state[frame] != ACXXX_FRAME_HOST)
+		return -EBUSY;
+	memset(acxxx_frame(c, frame), 0, ACXXX_REPLY_FRAME_ALLOC);
+	c->frame_state[frame] = ACXXX_FRAME_POSTED;
+	*value = (u32)acxxx_frame_dma(c, frame);
+	return 0;
+}
+
+/**
+ * acxxx_free_fifo_room() - may one more reply frame be returned (2208)
+ * @out_free_ci_pi: the dword read at OUT_FREE_CI (consumer index in bits
+ *	15..0, producer index at OUT_FREE_PI in bits 31..16)
+ *
+ * The 2208's outbound free-frame FIFO holds 16 entries (2.2, 16.10); it
+ * is full when advancing the producer would reach the consumer.
+ *
+ * Return: true if a frame may be written to REPLY_PORT now.
+ */
+bool acxxx_free_fifo_room(u32 out_free_ci_pi)
+{
+	u32 ci = out_free_ci_pi & ACXXX_FREE_FIFO_MASK;
+	u32 pi = (out_free_ci_pi >> 16) & ACXXX_FREE_FIFO_MASK;
+
+	if (out_free_ci_pi == ACXXX_EMPTY)
+		return false;
+	return ((pi + 1) & ACXXX_FREE_FIFO_MASK) != ci;
+}

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+/*
+ * acxxx core: reply descriptors, reply frames, sense blocks and doorbells
+ * (sections 2.3, 6 and 16.12 to 16.14).
+ *
+ * Everything the device hands back is validated before it is used: a
+ * descriptor or message identifier is never used as an index before it
+ * has been checked against the slot space and the slot's state, a reply
+ * address must be exactly one of the frames the host posted, and every
+ * length is bounded by the buffer it describes.
+ */
+#include "acxxx_core.h"
+
+static int acxxx_decode_fast(struct acxxx_ctl *c, u32 desc,
+			     struct acxxx_cpl *cpl)
+{
+	const struct acxxx_req_hdr *hdr;
+	int slot;
+
+	slot = acxxx_msgid_to_slot(c, desc);
+	if (slot < 0)
+		return slot;
+	if (c->slot_state[slot] != ACXXX_SLOT_ACTIVE)
+		return -EALREADY;
+
+	hdr = acxxx_slot_req(c, (u16)slot);
+	cpl->slot = (u16)slot;
+	cpl->fast = true;
+	cpl->function = hdr->function;
+	c->slot_state[slot] = ACXXX_SLOT_FREE;
+
+	if (hdr->function != ACXXX_FN_SCSI_IO) {
+		/*
+		 * Fast replies are for successful SCSI I/O only (6.2).  The
+		 * firmware considers the request done, so it is completed,
+		 * but as a failure the caller can see and report.
+		 */
+		switch (hdr->function) {
+		case ACXXX_FN_MGMT:
+			cpl->kind = ACXXX_CPL_MGMT;
+			break;
+		case ACXXX_FN_EVENT_SWITCH:
+			cpl->kind = ACXXX_CPL_EVSW;
+			break;
+		default:
+			cpl->kind = ACXXX_CPL_TMF;
+			break;
+		}
+		cpl->reply_status = ACXXX_RS_INTERNAL_ERROR;
+		cpl->flags |= ACXXX_CPL_F_BAD_FAST;
+		return 0;
+	}
+
+	cpl->kind = ACXXX_CPL_SCSI;
+	cpl->reply_status = ACXXX_RS_SUCCESS;
+	cpl->data_len = le32_to_cpu(((const struct acxxx_scsi_req *)hdr)->data_len);
+	cpl->transfer_count = cpl->data_len;
+	return 0;
+}
+
+/* Frame index of a reply address, or 0 if it is not one of the frames. */
+static u16 acxxx_frame_of(const struct acxxx_ctl *c, u32 addr_lo)
+{
+	u32 base = (u32)c->mem_dma;
+	u32 off, slot;
+
+	if (addr_lo < base)
+		return 0;
+	off = addr_lo - base;
+	if (off >= (u32)c->lay.nr_slots * c->lay.stride)
+		return 0;
+	slot = off / c->lay.stride;
+	if (off - slot * c->lay.stride != c->lay.reply_off)
+		return 0;
+	if (slot < ACXXX_FIRST_SLOT || slot > c->lay.nr_frames)
+		return 0;
+	return (u16)slot;
+}
+
+static void acxxx_decode_sense(const struct acxxx_ctl *c,
+			       struct acxxx_cpl *cpl, u8 *sense,
+			       u32 sense_size)
+{
+	const struct acxxx_sense_block *sb = acxxx_slot_sense(c, cpl->slot);
+	u8 flags = sb->flags;
+	u32 off = 0, avail, n;
+
+	if (flags & ACXXX_SFLAG_RESID_OVER)
+		cpl->flags |= ACXXX_CPL_F_OVERRUN;
+	if (flags & ACXXX_SFLAG_RESID_UNDER) {
+		n = le32_to_cpu(sb->residual);
+		if (n > cpl->data_len) {
+			n = cpl->data_len;
+			cpl->flags |= ACXXX_CPL_F_RESID_CLAMPED;
+		}
+		cpl->residual = n;
+		cpl->flags |= ACXXX_CPL_F_RESID_VALID;
+	}
+	if (!(flags & ACXXX_SFLAG_SENSE_VALID))
+		return;
+
+	if (flags & ACXXX_SFLAG_RESP_VALID) {
+		off = le32_to_cpu(sb->resp_len);
+		if (off > ACXXX_SENSE_DATA_LEN) {
+			off = ACXXX_SENSE_DATA_LEN;
+			cpl->flags |= ACXXX_CPL_F_SENSE_TRUNC;
+		}
+	}
+	avail = ACXXX_SENSE_DATA_LEN - off;
+	n = le32_to_cpu(sb->sense_len);
+	if (n > avail) {
+		n = avail;
+		cpl->flags |= ACXXX_CPL_F_SENSE_TRUNC;
+	}
+	if (!sense)
+		sense_size = 0;
+	if (n > sense_size)
+		n = sense_size;
+	if (n)
+		memcpy(sense, sb->data + off, n);
+	cpl->sense_len = n;
+}
+
+/*
+ * The residual comes from the sense block; the transfer count of the
+ * reply is checked against it (16.14).  A transfer count of zero is "not
+ * reported" (older firmware leaves it zero, 13.1.8).  On disagreement the
+ * larger residual wins: reporting less data than arrived can only cause
+ * a retry, reporting more could hand stale buffer contents to a reader.
+ */
+static void acxxx_check_residual(struct acxxx_cpl *cpl)
+{
+	u32 xfer = cpl->transfer_count;
+	u32 from_xfer;
+
+	if (!xfer)
+		return;
+	if (xfer > cpl->data_len) {
+		cpl->flags |= ACXXX_CPL_F_OVERRUN;
+		return;
+	}
+	from_xfer = cpl->data_len - xfer;
+	if (cpl->flags & ACXXX_CPL_F_RESID_VALID) {
+		if (from_xfer != cpl->residual) {
+			cpl->flags |= ACXXX_CPL_F_RESID_MISMATCH;
+			if (from_xfer > cpl->residual)
+				cpl->residual = from_xfer;
+		}
+	} else if (from_xfer && cpl->reply_status == ACXXX_RS_SUCCESS &&
+		   cpl->scsi_status == 0) {
+		cpl->flags |= ACXXX_CPL_F_RESID_MISMATCH |
+			      ACXXX_CPL_F_RESID_VALID;
+		cpl->residual = from_xfer;
+	}
+}
+
+static void acxxx_decode_scsi(const struct acxxx_ctl *c, const void *frame,
+			      struct acxxx_cpl *cpl, u8 *sense, u32 sense_size)
+{
+	const struct acxxx_scsi_reply *r = frame;
+	const struct acxxx_scsi_req *req = acxxx_slot_req(c, cpl->slot);
+
+	cpl->kind = ACXXX_CPL_SCSI;
+	cpl->data_len = le32_to_cpu(req->data_len);
+	cpl->scsi_status = r->scsi_status;
+	cpl->scsi_state = r->scsi_state;
+	cpl->transfer_count = le32_to_cpu(r->transfer_count);
+	if (cpl->scsi_state & ACXXX_SSTATE_AUTOSENSE_VALID)
+		acxxx_decode_sense(c, cpl, sense, sense_size);
+	acxxx_check_residual(cpl);
+}
+
+static int acxxx_decode_event(struct acxxx_ctl *c, const void *frame,
+			      u32 msg_id, struct acxxx_cpl *cpl)
+{
+	const struct acxxx_event_reply *r = frame;
+	const struct acxxx_req_hdr *hdr;
+	bool ack_code;
+	int slot;
+
+	cpl->event_code = r->data[0];
+	memcpy(cpl->event, r->data, ACXXX_EVENT_RECORD_LEN);
+	ack_code = acxxx_event_type(cpl->event_code) == ACXXX_EV_SWITCH_ACK;
+
+	/*
+	 * An acknowledgment carries the identifier of the outstanding
+	 * event switch request.  Any other event may carry anything in that
+	 * field (7.5): it is an unsolicited event and the identifier is
+	 * never used.
+	 */
+	slot = acxxx_msgid_to_slot(c, msg_id);
+	if (slot > 0 && c->slot_state[slot] == ACXXX_SLOT_ACTIVE) {
+		hdr = acxxx_slot_req(c, (u16)slot);
+		if (hdr->function == ACXXX_FN_EVENT_SWITCH &&
+		    (ack_code || cpl->reply_status != ACXXX_RS_SUCCESS)) {
+			cpl->kind = ACXXX_CPL_EVSW;
+			cpl->slot = (u16)slot;
+			c->slot_state[slot] = ACXXX_SLOT_FREE;
+			return 0;
+		}
+	}
+	cpl->kind = ACXXX_CPL_EVENT;
+	return 0;
+}
+
+static int acxxx_decode_addr(struct acxxx_ctl *c, u32 desc,
+			     struct acxxx_cpl *cpl, u8 *sense, u32 sense_size)
+{
+	const struct acxxx_reply_hdr *r;
+	const struct acxxx_req_hdr *req;
+	u16 frame;
+	u32 msg_id;
+	int slot;
+
+	frame = acxxx_frame_of(c, desc << 1);
+	if (!frame)
+		return -EFAULT;
+	if (c->frame_state[frame] != ACXXX_FRAME_POSTED)
+		return -EALREADY;
+
+	/* From here on the frame is the host's: it must be given back. */
+	c->frame_state[frame] = ACXXX_FRAME_HOST;
+	cpl->frame = frame;
+	r = acxxx_frame(c, frame);
+	cpl->function = r->function;
+	cpl->reply_status = r->status;
+	msg_id = le32_to_cpu(r->msg_id);
+
+	if (r->function == ACXXX_FN_EVENT_SWITCH)
+		return acxxx_decode_event(c, r, msg_id, cpl);
+
+	slot = acxxx_msgid_to_slot(c, msg_id);
+	if (slot < 0)
+		return slot;
+	if (c->slot_state[slot] != ACXXX_SLOT_ACTIVE)
+		return -EALREADY;
+	req = acxxx_slot_req(c, (u16)slot);
+	if (req->function != r->function)
+		return -EPROTO;
+	cpl->slot = (u16)slot;
+
+	switch (r->function) {
+	case ACXXX_FN_SCSI_IO:
+		acxxx_decode_scsi(c, r, cpl, sense, sense_size);
+		break;
+	case ACXXX_FN_MGMT:
+		cpl->kind = ACXXX_CPL_MGMT;
+		cpl->mgmt_error =
+			le16_to_cpu(((const struct acxxx_mgmt_reply *)r)->error);
+		break;
+	case ACXXX_FN_TASK_MGMT:
+		cpl->kind = ACXXX_CPL_TMF;
+		cpl->tmf_type = ((const struct acxxx_tmf_reply *)r)->task_type;
+		cpl->tmf_terminated =
+			le32_to_cpu(((const struct acxxx_tmf_reply *)r)->terminated);
+		break;
+	default:
+		/* A function the host never sends: request memory is bad. */
+		cpl->slot = 0;
+		return -EPROTO;
+	}
+	c->slot_state[slot] = ACXXX_SLOT_FREE;
+	return 0;
+}
+
+/**
+ * acxxx_decode_reply() - decode one reply descriptor read from REPLY_PORT
+ * @c: controller
+ * @desc: the descriptor
+ * @cpl: completion to fill
+ * @sense: buffer for sense bytes (SCSI I/O), may be NULL
+ * @sense_size: its size; longer sense data is truncated
+ *
+ * On success the slot of the completed request is no longer outstanding
+ * (except for an unsolicited event, which has none), and @cpl says what
+ * completed and how.  Whenever @cpl->frame is non-zero, on success and on
+ * error alike, that reply frame is the host's again and must be given
+ * back with acxxx_frame_post() once the caller is done with it, so that
+ * a bad reply never starves the firmware of frames.
+ *
+ * Return: 0 for a valid completion; -ENOENT for the empty value; -EINVAL
+ * for a zero or misaligned identifier; -ERANGE for an identifier beyond
+ * the slot space; -EALREADY for a request or frame that was not
+ * outstanding (stale or duplicate); -EFAULT for a reply address that is
+ * not one of the reply frames; -EPROTO for a reply whose function does
+ * not match the request.
+ */
+int acxxx_decode_reply(struct acxxx_ctl *c, u32 desc, struct acxxx_cpl *cpl,
+		       u8 *sense, u32 sense_size)
+{
+	memset(cpl, 0, sizeof(*cpl));
+	if (desc == ACXXX_EMPTY)
+		return -ENOENT;
+	if (desc & ACXXX_RDESC_ADDR_FLAG)
+		return acxxx_decode_addr(c, desc, cpl, sense, sense_size);
+	return acxxx_decode_fast(c, desc, cpl);
+}
+
+/**
+ * acxxx_decode_doorbell() - what an OUT_DOORBELL value asks of the host
+ * @value: value read from OUT_DOORBELL (2208/3108)
+ * @db: actions to take
+ *
+ * Unlike the original driver, every notification bit present is handled
+ * in one pass.  A lone ready bit is left set: it is the handshake's, and
+ * it does not hold the interrupt line (16.8).
+ */
+void acxxx_decode_doorbell(u32 value, struct acxxx_doorbell *db)
+{
+	u32 bits;
+
+	memset(db, 0, sizeof(*db));
+	if (value == ACXXX_EMPTY) {
+		db->gone = true;
+		return;
+	}
+	bits = value & ~ACXXX_ODB_READY;
+	db->ack = bits;
+	db->restart_soon = bits & ACXXX_ODB_RESTART_SOON;
+	db->flush = bits & ACXXX_ODB_FLUSH;
+	db->pause = bits & ACXXX_ODB_PAUSE;
+	db->resume = bits & ACXXX_ODB_RESUME;
+	db->unknown = bits & ~ACXXX_ODB_KNOWN;
+}
