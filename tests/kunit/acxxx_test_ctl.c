@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * acxxx KUnit: families, control memory layout, slots and reply frames.
+ */
+#include "acxxx_test.h"
+
+struct dialect_case {
+	u16 vendor;
+	u16 device;
+	int want;
+};
+
+static const struct dialect_case dialect_cases[] = {
+	{ 0x14D6, 0x6101, ACXXX_DIALECT_341 },
+	{ 0x14D6, 0x6201, ACXXX_DIALECT_341 },
+	{ 0x14D6, 0x6232, ACXXX_DIALECT_2208 },
+	{ 0x14D6, 0x6233, ACXXX_DIALECT_2208 },
+	{ 0x14D6, 0x6235, ACXXX_DIALECT_2208 },
+	{ 0x14D6, 0x6300, ACXXX_DIALECT_2208 },
+	{ 0x14D6, 0x6240, ACXXX_DIALECT_3108 },
+	{ 0x14D6, 0x6262, ACXXX_DIALECT_3108 },
+	{ 0x10B5, 0x8608, -ENODEV },	/* NT bridge: out of scope */
+	{ 0x1AB6, 0x6201, -ENODEV },	/* CalDigit OEM vendor */
+	{ 0xCAFE, 0xBABE, -ENODEV },	/* test ID, unused */
+	{ 0x14D6, 0x6200, -ENODEV },
+};
+
+static void dialect_desc(const struct dialect_case *t, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%04x:%04x", t->vendor, t->device);
+}
+
+KUNIT_ARRAY_PARAM(dialect, dialect_cases, dialect_desc);
+
+static void acxxx_test_dialect_of(struct kunit *test)
+{
+	const struct dialect_case *t = test->param_value;
+	int d = acxxx_dialect_of(t->vendor, t->device);
+
+	KUNIT_EXPECT_EQ(test, t->want, d);
+	if (d < 0)
+		return;
+	KUNIT_EXPECT_EQ(test, acxxx_reg_bar(d), d == ACXXX_DIALECT_341 ? 0U : 1U);
+	KUNIT_EXPECT_EQ(test, acxxx_irq_unmask_value(d),
+			d == ACXXX_DIALECT_341 ? 0x17U : 0x01U);
+}
+
+static void acxxx_test_layout_default(struct kunit *test)
+{
+	struct acxxx_layout lay;
+
+	KUNIT_ASSERT_EQ(test, 0, acxxx_layout_init(&lay, ACXXX_DEFAULT_SLOTS,
+						   ACXXX_MAX_SGE));
+	/* The original's numbers (3.1): 0x900 + 0x100 + 0x100 per slot. */
+	KUNIT_EXPECT_EQ(test, lay.req_size, 0x900U);
+	KUNIT_EXPECT_EQ(test, lay.sense_off, 0x900U);
+	KUNIT_EXPECT_EQ(test, lay.reply_off, 0xA00U);
+	KUNIT_EXPECT_EQ(test, lay.stride, 0xB00U);
+	KUNIT_EXPECT_EQ(test, lay.nr_frames, 510);
+	KUNIT_EXPECT_EQ(test, lay.mgmt_off, 511U * 0xB00U);
+	KUNIT_EXPECT_EQ(test, lay.size, 511U * 0xB00U + ACXXX_MGMT_BUF_SIZE);
+	/* 128 elements of 16 bytes from 0x40 fit the request block. */
+	KUNIT_EXPECT_LE(test, 0x40U + 128U * 16U, lay.req_size);
+}
+
+static void acxxx_test_layout_bounds(struct kunit *test)
+{
+	struct acxxx_layout lay;
+
+	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_layout_init(&lay, 1, 128));
+	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_layout_init(&lay, 513, 128));
+	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_layout_init(&lay, 64, 0));
+	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_layout_init(&lay, 64, 301));
+	KUNIT_EXPECT_EQ(test, 0, acxxx_layout_init(&lay, 512, 300));
+	KUNIT_EXPECT_EQ(test, lay.nr_frames, 510);
+	KUNIT_EXPECT_EQ(test, lay.req_size % 256, 0U);
+	KUNIT_EXPECT_EQ(test, 0, acxxx_layout_init(&lay, 2, 1));
+	KUNIT_EXPECT_EQ(test, lay.nr_frames, 1);
+	KUNIT_EXPECT_EQ(test, lay.req_size, 512U);
+	KUNIT_EXPECT_EQ(test, 0, acxxx_layout_init(&lay, 100, 16));
+	KUNIT_EXPECT_EQ(test, lay.nr_frames, 99);
+}
+
+static void acxxx_test_layout_window(struct kunit *test)
+{
+	struct acxxx_layout lay;
+	u64 edge = 0x500000000ULL;	/* a 4 GiB boundary */
+
+	KUNIT_ASSERT_EQ(test, 0, acxxx_layout_init(&lay, 512, 128));
+	KUNIT_EXPECT_EQ(test, 0, acxxx_layout_check_window(&lay, 0x100000));
+	/* Ends on the last byte below the boundary: allowed. */
+	KUNIT_EXPECT_EQ(test, 0, acxxx_layout_check_window(&lay,
+			(edge - lay.size) & ~0xFFULL));
+	/* One 256-byte step later it crosses: refused. */
+	KUNIT_EXPECT_EQ(test, -ERANGE, acxxx_layout_check_window(&lay,
+			((edge - lay.size) & ~0xFFULL) + 0x100));
+	KUNIT_EXPECT_EQ(test, -ERANGE, acxxx_layout_check_window(&lay,
+			edge - 0x100));
+	/* Starting right at the boundary is fine. */
+	KUNIT_EXPECT_EQ(test, 0, acxxx_layout_check_window(&lay, edge));
+	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_layout_check_window(&lay,
+			edge + 0x80));
+	KUNIT_EXPECT_EQ(test, -ERANGE, acxxx_layout_check_window(&lay,
+			0xFFFFFFFFFFFFFF00ULL));
+}
+
+static void acxxx_test_ctl_init(struct kunit *test)
+{
+	struct acxxx_layout lay;
+	struct acxxx_ctl *c;
+	u8 *mem;
+
+	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
+	KUNIT_ASSERT_EQ(test, 0, acxxx_layout_init(&lay, 16, 128));
+	mem = kunit_kmalloc(test, lay.size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, mem);
+	memset(mem, 0xA5, lay.size);
+
+	KUNIT_EXPECT_EQ(test, 0, acxxx_ctl_init(c, ACXXX_DIALECT_2208, &lay,
+						mem, ACXXX_TEST_DMA));
+	KUNIT_EXPECT_EQ(test, c->hi, 0x7U);
+	KUNIT_EXPECT_TRUE(test, acxxx_all_zero(mem, 0, lay.size));
+	KUNIT_EXPECT_EQ(test, acxxx_slots_active(c), 0U);
+
+	/* The 2208/3108 doorbell carries 31 bits of the high address. */
+	KUNIT_EXPECT_EQ(test, -ERANGE, acxxx_ctl_init(c, ACXXX_DIALECT_3108,
+			&lay, mem, 0x8000000000000000ULL));
+	KUNIT_EXPECT_EQ(test, 0, acxxx_ctl_init(c, ACXXX_DIALECT_341, &lay,
+						mem, 0x8000000000000000ULL));
+	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_ctl_init(c, 7, &lay, mem, 0));
+	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_ctl_init(c, ACXXX_DIALECT_341,
+						      &lay, NULL, 0));
+	KUNIT_EXPECT_EQ(test, -ERANGE, acxxx_ctl_init(c, ACXXX_DIALECT_341,
+			&lay, mem, 0xFFFFFF00ULL));
+	lay.size++;
+	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_ctl_init(c, ACXXX_DIALECT_341,
+						      &lay, mem, 0));
+}
+
+struct msgid_case {
+	u32 msg_id;
+	int want;
+};
+
+static const struct msgid_case msgid_cases[] = {
+	{ 0x00000000, -EINVAL },	/* zero is never a message id */
+	{ 0x00000001, -EINVAL },	/* low bits set */
+	{ 0x00000006, -EINVAL },
+	{ 0x00000007, -EINVAL },
+	{ 0x00000004, 1 },
+	{ 0x00000008, 2 },
+	{ 0x000007F8, 510 },
+	{ 0x000007FC, 511 },
+	{ 0x00000800, -ERANGE },	/* slot 512 */
+	{ 0x7FFFFFFC, -ERANGE },
+	{ 0xFFFFFFFC, -ERANGE },
+};
+
+static void msgid_desc(const struct msgid_case *t, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "0x%08x", t->msg_id);
+}
+
+KUNIT_ARRAY_PARAM(msgid, msgid_cases, msgid_desc);
+
+static void acxxx_test_msgid(struct kunit *test)
+{
+	const struct msgid_case *t = test->param_value;
+	struct acxxx_fix *f = acxxx_fix_new(test, ACXXX_DIALECT_3108, 512,
+					    ACXXX_TEST_DMA);
+
+	KUNIT_EXPECT_EQ(test, t->want, acxxx_msgid_to_slot(&f->c, t->msg_id));
+	if (t->want > 0)
+		KUNIT_EXPECT_EQ(test, acxxx_msgid((u16)t->want), t->msg_id);
+}
+
+static void acxxx_test_msgid_small_space(struct kunit *test)
+{
+	struct acxxx_fix *f = acxxx_fix_new(test, ACXXX_DIALECT_341, 16,
+					    ACXXX_TEST_DMA);
+
+	KUNIT_EXPECT_EQ(test, 15, acxxx_msgid_to_slot(&f->c, 15 << 2));
+	KUNIT_EXPECT_EQ(test, -ERANGE, acxxx_msgid_to_slot(&f->c, 16 << 2));
+}
+
+static void acxxx_test_slots(struct kunit *test)
+{
+	struct acxxx_fix *f = acxxx_fix_new(test, ACXXX_DIALECT_2208, 512,
+					    ACXXX_TEST_DMA);
+	struct acxxx_ctl *c = &f->c;
+
+	KUNIT_EXPECT_EQ(test, -ERANGE, acxxx_slot_start(c, 0));
+	KUNIT_EXPECT_EQ(test, -ERANGE, acxxx_slot_start(c, 512));
+	KUNIT_EXPECT_EQ(test, 0, acxxx_slot_start(c, 1));
+	KUNIT_EXPECT_EQ(test, 0, acxxx_slot_start(c, 511));
+	KUNIT_EXPECT_EQ(test, -EBUSY, acxxx_slot_start(c, 1));
+	KUNIT_EXPECT_TRUE(test, acxxx_slot_active(c, 1));
+	KUNIT_EXPECT_FALSE(test, acxxx_slot_active(c, 2));
+	KUNIT_EXPECT_FALSE(test, acxxx_slot_active(c, 0));
+	KUNIT_EXPECT_EQ(test, acxxx_slots_active(c), 2U);
+	KUNIT_EXPECT_EQ(test, 0, acxxx_slot_finish(c, 1));
+	KUNIT_EXPECT_EQ(test, -EALREADY, acxxx_slot_finish(c, 1));
+	KUNIT_EXPECT_EQ(test, -ERANGE, acxxx_slot_finish(c, 0));
+	KUNIT_EXPECT_EQ(test, acxxx_slots_active(c), 1U);
+	acxxx_ctl_reset(c);
+	KUNIT_EXPECT_EQ(test, acxxx_slots_active(c), 0U);
+
+	/* Addresses: per-slot blocks at the documented offsets. */
+	KUNIT_EXPECT_EQ(test, acxxx_slot_req_dma(c, 3), ACXXX_TEST_DMA + 3 * 0xB00);
+	KUNIT_EXPECT_EQ(test, acxxx_slot_sense_dma(c, 3),
+			ACXXX_TEST_DMA + 3 * 0xB00 + 0x900);
+	KUNIT_EXPECT_EQ(test, acxxx_frame_dma(c, 3),
+			ACXXX_TEST_DMA + 3 * 0xB00 + 0xA00);
+	KUNIT_EXPECT_EQ(test, acxxx_post_value(c, 3),
+			(u32)(ACXXX_TEST_DMA + 3 * 0xB00));
+	KUNIT_EXPECT_PTR_EQ(test, acxxx_slot_req(c, 3), (void *)(f->mem + 3 * 0xB00));
+	KUNIT_EXPECT_EQ(test, acxxx_mgmt_buf_dma(c) >> 32, ACXXX_TEST_DMA >> 32);
+}
+
+static void acxxx_test_frames(struct kunit *test)
+{
+	struct acxxx_fix *f = acxxx_fix_new(test, ACXXX_DIALECT_341, 512,
+					    ACXXX_TEST_DMA);
+	struct acxxx_ctl *c = &f->c;
+	u32 val = 0;
+	u16 i;
+
+	memset(acxxx_frame(c, 7), 0x5A, ACXXX_REPLY_FRAME_ALLOC);
+	KUNIT_EXPECT_EQ(test, 0, acxxx_frame_post(c, 7, &val));
+	KUNIT_EXPECT_EQ(test, val, (u32)(ACXXX_TEST_DMA + 7 * 0xB00 + 0xA00));
+	KUNIT_EXPECT_TRUE(test, acxxx_all_zero(acxxx_frame(c, 7), 0,
+					       ACXXX_REPLY_FRAME_ALLOC));
+	KUNIT_EXPECT_EQ(test, -EBUSY, acxxx_frame_post(c, 7, &val));
+	KUNIT_EXPECT_EQ(test, -ERANGE, acxxx_frame_post(c, 0, &val));
+	KUNIT_EXPECT_EQ(test, -ERANGE, acxxx_frame_post(c, 511, &val));
+	for (i = 1; i <= 510; i++)
+		if (i != 7)
+			KUNIT_EXPECT_EQ(test, 0, acxxx_frame_post(c, i, &val));
+	acxxx_ctl_reset(c);
+	KUNIT_EXPECT_EQ(test, 0, acxxx_frame_post(c, 7, &val));
+}
+
+struct fifo_case {
+	u16 ci;
+	u16 pi;
+	bool room;
+};
+
+static const struct fifo_case fifo_cases[] = {
+	{ 0, 0, true },
+	{ 0, 14, true },
+	{ 0, 15, false },	/* pi + 1 == ci: full */
+	{ 5, 4, false },
+	{ 5, 5, true },
+	{ 15, 14, false },
+	{ 0x0010, 0x001F, false },	/* only the low four bits count */
+	{ 0x0013, 0x0021, true },
+};
+
+static void fifo_desc(const struct fifo_case *t, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "ci=%u pi=%u", t->ci, t->pi);
+}
+
+KUNIT_ARRAY_PARAM(fifo, fifo_cases, fifo_desc);
+
+static void acxxx_test_free_fifo(struct kunit *test)
+{
+	const struct fifo_case *t = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, t->room,
+			acxxx_free_fifo_room((u32)t->pi << 16 | t->ci));
+}
+
+static void acxxx_test_free_fifo_gone(struct kunit *test)
+{
+	KUNIT_EXPECT_FALSE(test, acxxx_free_fifo_room(0xFFFFFFFF));
+}
+
+static struct kunit_case acxxx_ctl_cases[] = {
+	KUNIT_CASE_PARAM(acxxx_test_dialect_of, dialect_gen_params),
+	KUNIT_CASE(acxxx_test_layout_default),
+	KUNIT_CASE(acxxx_test_layout_bounds),
+	KUNIT_CASE(acxxx_test_layout_window),
+	KUNIT_CASE(acxxx_test_ctl_init),
+	KUNIT_CASE_PARAM(acxxx_test_msgid, msgid_gen_params),
+	KUNIT_CASE(acxxx_test_msgid_small_space),
+	KUNIT_CASE(acxxx_test_slots),
+	KUNIT_CASE(acxxx_test_frames),
+	KUNIT_CASE_PARAM(acxxx_test_free_fifo, fifo_gen_params),
+	KUNIT_CASE(acxxx_test_free_fifo_gone),
+	{}
+};
+
+struct kunit_suite acxxx_ctl_suite = {
+	.name = "acxxx_ctl",
+	.test_cases = acxxx_ctl_cases,
+};
