@@ -54,6 +54,12 @@ static void acxxx_put_hdr(struct acxxx_req_hdr *hdr, u8 function, u8 fn_byte,
 	hdr->msg_id = cpu_to_le32(acxxx_msgid(slot));
 }
 
+/* Byte offset into a frame; frames are 256-byte aligned, offsets 4-byte. */
+static void *acxxx_at(void *frame, u32 off)
+{
+	return (u8 *)frame + off;
+}
+
 static void acxxx_put_basic(struct acxxx_sge_basic *e, u32 flags_len, u64 addr)
 {
 	e->flags_len = cpu_to_le32(flags_len);
@@ -91,20 +97,19 @@ static int acxxx_check_sgl(const struct acxxx_scsi_cmd *cmd, u32 max_sge,
  * at 0x28 pointing at the elements in the list area at 0x40.  The 3108
  * marks the last element; the 2208 list has no end mark (5.6).
  */
-static void acxxx_put_rw_sgl(struct acxxx_ctl *c, u16 slot, u8 *req,
+static void acxxx_put_rw_sgl(struct acxxx_ctl *c, u16 slot, void *req,
 			     const struct acxxx_scsi_cmd *cmd)
 {
 	struct acxxx_sge_rw *e;
 	u32 i;
 
 	if (cmd->nr_sge <= ACXXX_DIRECT_MAX_RW) {
-		e = (struct acxxx_sge_rw *)(req + ACXXX_SCSI_RW_DIRECT_OFFSET);
+		e = acxxx_at(req, ACXXX_SCSI_RW_DIRECT_OFFSET);
 	} else {
-		acxxx_put_basic((struct acxxx_sge_basic *)
-				(req + ACXXX_SCSI_BDL_OFFSET),
+		acxxx_put_basic(acxxx_at(req, ACXXX_SCSI_BDL_OFFSET),
 				ACXXX_SGE_CHAIN | cmd->nr_sge,
 				acxxx_slot_req_dma(c, slot) + ACXXX_LIST_OFFSET);
-		e = (struct acxxx_sge_rw *)(req + ACXXX_LIST_OFFSET);
+		e = acxxx_at(req, ACXXX_LIST_OFFSET);
 	}
 
 	for (i = 0; i < cmd->nr_sge; i++) {
@@ -122,7 +127,7 @@ static void acxxx_put_rw_sgl(struct acxxx_ctl *c, u16 slot, u8 *req,
  * basic elements directly from 0x28 for up to 39 segments, otherwise a
  * list element at 0x28 pointing at the list area at 0x40 (5.6).
  */
-static void acxxx_put_basic_sgl(struct acxxx_ctl *c, u16 slot, u8 *req,
+static void acxxx_put_basic_sgl(struct acxxx_ctl *c, u16 slot, void *req,
 				const struct acxxx_scsi_cmd *cmd)
 {
 	struct acxxx_sge_basic *e;
@@ -130,13 +135,12 @@ static void acxxx_put_basic_sgl(struct acxxx_ctl *c, u16 slot, u8 *req,
 	u32 i;
 
 	if (cmd->nr_sge <= ACXXX_DIRECT_MAX_BASIC) {
-		e = (struct acxxx_sge_basic *)(req + ACXXX_SCSI_BDL_OFFSET);
+		e = acxxx_at(req, ACXXX_SCSI_BDL_OFFSET);
 	} else {
-		acxxx_put_basic((struct acxxx_sge_basic *)
-				(req + ACXXX_SCSI_BDL_OFFSET),
+		acxxx_put_basic(acxxx_at(req, ACXXX_SCSI_BDL_OFFSET),
 				ACXXX_SGE_CHAIN | cmd->nr_sge,
 				acxxx_slot_req_dma(c, slot) + ACXXX_LIST_OFFSET);
-		e = (struct acxxx_sge_basic *)(req + ACXXX_LIST_OFFSET);
+		e = acxxx_at(req, ACXXX_LIST_OFFSET);
 	}
 
 	flags = cmd->dir == ACXXX_CTL_DIR_WRITE ? ACXXX_SGE_WRITE :
@@ -204,9 +208,9 @@ int acxxx_encode_scsi(struct acxxx_ctl *c, u16 slot,
 	if (!cmd->nr_sge)
 		return 0;
 	if (rw)
-		acxxx_put_rw_sgl(c, slot, (u8 *)req, cmd);
+		acxxx_put_rw_sgl(c, slot, req, cmd);
 	else
-		acxxx_put_basic_sgl(c, slot, (u8 *)req, cmd);
+		acxxx_put_basic_sgl(c, slot, req, cmd);
 	return 0;
 }
 

@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# acxxx: the one entry point.
+#
+#   make            build the kernel module (running kernel's headers, or
+#                   KDIR=) and the device model
+#   make demo       the main job (see README.md)
+#   make check      every test layer; ends with "N passed, N failed"
+#   make kunit | unit | loop | fuzz | e2e      one layer each
+#
+# Downloads and built artefacts are cached in $(ACXXX_CACHE), outside the
+# checkout.
+
+ACXXX_CACHE ?= /var/cache/acxxx
+export ACXXX_CACHE
+
+TOP := $(CURDIR)
+DRV := $(TOP)/drivers/scsi/acxxx
+
+KDIR ?= $(wildcard /lib/modules/$(shell uname -r)/build)
+
+CHECK_LAYERS ?= core-build kunit
+
+.PHONY: all module emu check demo kunit core-build host-deps clean help
+
+all: module emu
+
+help:
+	@sed -n '3,12p' Makefile
+
+host-deps:
+	@tests/lib/ensure-host
+
+module:
+ifeq ($(KDIR),)
+	@echo "module: no kernel headers for $(shell uname -r); pass KDIR=<kernel build dir>"
+	@echo "module: (make e2e builds the module for the test kernels itself)"
+else
+	$(MAKE) -C $(KDIR) M=$(DRV) CONFIG_SCSI_ACXXX=m W=1 modules
+endif
+
+emu:
+	@if [ -f emu/Makefile ]; then $(MAKE) -C emu; fi
+
+check: host-deps
+	@tests/check $(CHECK_LAYERS)
+
+core-build:
+	@tests/core-build
+
+kunit: host-deps
+	@tests/kunit/run
+
+demo: host-deps
+	@echo "demo: the end-to-end demo is not there yet; running the KUnit suites"
+	@tests/kunit/run
+
+clean:
+	@if [ -f emu/Makefile ]; then $(MAKE) -C emu clean; fi
+	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(DRV) clean; fi
+	@rm -f core/*.o core/.*.cmd
