@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
+/*
+ * acxemu: user-space device model of the Accusys RAID HBA (DAS mode).
+ *
+ * The model is the *device side* of docs/hw-interface.md: a register file
+ * with every side effect of sections 2, 4, 15 and 16, the request intake
+ * and validation of section 5, the completion path of section 6, the
+ * management interface and events of section 7, and RAID volumes with a
+ * write-back cache (16.20).  It shares only core/acxxx_proto.h with the
+ * rest of the project.
+ *
+ * Three seams connect it to a host:
+ *
+ *  - registers: acxemu_reg_read() / acxemu_reg_write(), called from any
+ *    thread (a vCPU or transport thread).  They take one short internal
+ *    lock, never perform guest memory access, never wait for a worker
+ *    and never touch a backing file.
+ *  - DMA: every guest memory access goes through struct acxemu_dma_ops.
+ *    Each call returns 0 or a negative errno when any byte of the range
+ *    is not mapped; the model tolerates failures at any time.
+ *  - interrupt: the model calls irq_cb(irq_ctx, level) whenever its
+ *    interrupt condition (16.8) changes, and acxemu_irq_level() returns
+ *    it at any time.
+ *
+ * Everything else (volumes, faults, notifications, statistics) is the
+ * control API below; all of it is thread-safe while the model runs.
+ */
+#ifndef ACXEMU_H
+#define ACXEMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct acxemu;
+
+/**
+ * struct acxemu_dma_ops - guest memory access
+ * @read: copy @len bytes at bus address @addr into @buf
+ * @write: copy @len bytes from @buf to bus address @addr
+ *
+ * Both return 0, or a negative errno when any part of the range is not
+ * mapped.  They are called from worker threads (or from the thread that
+ * calls acxemu_process() in synchronous mode), never from the register
+ * seam, and never with a model lock held.
+ */
+struct acxemu_dma_ops {
+	int (*read)(void *ctx, uint64_t addr, void *buf, size_t len);
+	int (*write)(void *ctx, uint64_t addr, const void *buf, size_t len);
+};
+
+/*
+ * Interrupt callback.  Called with the new level each time the condition
+ * changes, from whichever thread changed it (register seam, worker or
+ * control API), with no model state lock held but with the model's
+ * interrupt-ordering lock held: calls are serialised and arrive in order.
+ * The callback may call acxemu_irq_level(); it must not call any other
+ * acxemu function.
+ */
+typedef void (*acxemu_irq_fn)(void *ctx, bool level);
+
+/**
+ * struct acxemu_volume_config - one RAID volume
+ * @lun: LUN index 0..63
+ * @path: backing file (created or extended to @size, sparse), or NULL for
+ *	a memory-backed volume
+ * @size: size in bytes, a multiple of 512; 0 = the file's current size
+ * @serial: VPD 0x80 serial number; NULL = derived from the controller
+ *	serial and @lun
+ * @naa: VPD 0x83 NAA identifier as 16 or 32 hex digits whose first digit
+ *	is 3, 5 or 6; NULL = derived (NAA 3, locally assigned)
+ */
+struct acxemu_volume_config {
+	unsigned int lun;
+	const char *path;
+	uint64_t size;
+	const char *serial;
+	const char *naa;
+};
+
+/**
+ * struct acxemu_config - model creation parameters
+ * @device_id: PCI device ID; selects the register dialect (6101/6201:
+ *	IOP341; 6232/6233/6235/6300: 2208; 6240/6262: 3108)
+ * @product_id: page 0 product ID (NULL: "ACS-<device id>")
+ * @model: page 0 model name (NULL: family default)
+ * @serial: controller serial number (NULL: "ACX0000000000001")
+ * @fw_version: page 0 firmware version (NULL: "1.0.0-acxemu")
+ * @vendor: page 0 vendor string (NULL: "Accusys")
+ * @workers: number of worker threads; 0 = synchronous mode, in which
+ *	nothing happens until the caller calls acxemu_process()
+ * @latency_us: base latency added to every request (threaded mode)
+ * @jitter_us: random extra latency, uniform in [0, @jitter_us]
+ * @intake_depth: posted requests not yet taken by a worker (default 512)
+ * @ready_delay_ms: time between the high-address registration and the
+ *	firmware reporting ready
+ * @tmf_unsupported: answer task management with reply status 0x01
+ * @cache_max_dirty: write-back cache limit per volume in bytes (default
+ *	16 MiB); beyond it the oldest dirty data is written back
+ * @seed: seed of the latency jitter generator
+ * @dma: guest memory access (required)
+ * @dma_ctx: first argument of the @dma callbacks
+ * @irq_cb: interrupt callback (may be NULL; then poll acxemu_irq_level())
+ * @irq_ctx: first argument of @irq_cb
+ * @volumes: volumes present at creation
+ * @nvolumes: number of entries in @volumes
+ */
+struct acxemu_config {
+	uint16_t device_id;
+	const char *product_id;
+	const char *model;
+	const char *serial;
+	const char *fw_version;
+	const char *vendor;
+	unsigned int workers;
+	unsigned int latency_us;
+	unsigned int jitter_us;
+	unsigned int intake_depth;
+	unsigned int ready_delay_ms;
+	bool tmf_unsupported;
+	uint64_t cache_max_dirty;
+	uint32_t seed;
+	const struct acxemu_dma_ops *dma;
+	void *dma_ctx;
+	acxemu_irq_fn irq_cb;
+	void *irq_ctx;
+	const struct acxemu_volume_config *volumes;
+	unsigned int nvolumes;
+};
+
+enum acxemu_family {
+	ACXEMU_FAMILY_341,
+	ACXEMU_FAMILY_2208,
+	ACXEMU_FAMILY_3108,
+};
+
+/* Family of a PCI device ID; returns -1 for an ID the model does not know. */
+int acxemu_family_of(uint16_t device_id);
+const char *acxemu_family_name(enum acxemu_family family);
+
+/*
+ * Create a model.  Returns NULL and sets *err (if not NULL) to a negative
+ * errno and, if @errbuf is not NULL, a message, on bad configuration or a
+ * volume that cannot be opened.
+ */
+struct acxemu *acxemu_create(const struct acxemu_config *cfg, int *err,
+			     char *errbuf, size_t errlen);
+/* Clean stop: stops the workers and flushes every volume's cache. */
+void acxemu_destroy(struct acxemu *emu);
+
+enum acxemu_family acxemu_family(struct acxemu *emu);
+uint16_t acxemu_device_id(struct acxemu *emu);
+
+/* ---- register seam ---------------------------------------------------- */
+
+uint32_t acxemu_reg_read(struct acxemu *emu, uint32_t offset, unsigned int size);
+void acxemu_reg_write(struct acxemu *emu, uint32_t offset, uint32_t value,
+		      unsigned int size);
+
+/* ---- interrupt seam --------------------------------------------------- */
+
+bool acxemu_irq_level(struct acxemu *emu);
+
+/* ---- synchronous mode ------------------------------------------------- */
+
+/*
+ * Synchronous mode (workers == 0): serve everything that can be served now
+ * (intake, completions waiting for a reply frame, events) in the calling
+ * thread, ignoring latency and delay faults.  Returns the number of work
+ * items handled.  In threaded mode it returns 0 and does nothing.
+ */
+unsigned int acxemu_process(struct acxemu *emu);
+
+/*
+ * Wait until no request is being worked on and the intake queue is empty
+ * or not served (paused, hung, dead), at most @timeout_ms.  Returns 0 or
+ * -ETIMEDOUT.  For tests and the control socket; never call it from the
+ * register seam.
+ */
+int acxemu_wait_idle(struct acxemu *emu, unsigned int timeout_ms);
+
+/* ---- volumes ---------------------------------------------------------- */
+
+/*
+ * Add a volume at cfg->lun: updates the page-0 LUN map and, while the event
+ * switch is on, pushes a LUN-change event (0x14).  -EEXIST if the index is
+ * taken, -EINVAL for a bad configuration, other negative errno for a file
+ * that cannot be opened.
+ */
+int acxemu_volume_add(struct acxemu *emu, const struct acxemu_volume_config *cfg,
+		      char *errbuf, size_t errlen);
+/*
+ * Remove the volume at @lun.  Requests already being served finish; the
+ * cache is flushed to the backing medium when the last of them is done.
+ * Later requests for that index get reply status 0x22.  Pushes a LUN-change
+ * event while the event switch is on.
+ */
+int acxemu_volume_remove(struct acxemu *emu, unsigned int lun);
+
+/**
+ * struct acxemu_volume_info - what acxemu_volume_info() reports
+ * @lun: LUN index
+ * @size: size in bytes
+ * @mem: memory-backed
+ * @path: backing file (empty for memory)
+ * @serial: VPD 0x80 serial
+ * @naa: NAA identifier, hex
+ * @dirty_bytes: data in the write-back cache not yet on the medium
+ */
+struct acxemu_volume_info {
+	unsigned int lun;
+	uint64_t size;
+	bool mem;
+	char path[256];
+	char serial[33];
+	char naa[33];
+	uint64_t dirty_bytes;
+};
+
+int acxemu_volume_info(struct acxemu *emu, unsigned int lun,
+		       struct acxemu_volume_info *info);
+/* Bitmap of present LUN indices. */
+uint64_t acxemu_volume_map(struct acxemu *emu);
+/* Write every volume's cache back to its medium.  Returns 0 or -EIO. */
+int acxemu_flush_all(struct acxemu *emu);
+/*
+ * Read the backing medium of a volume directly (not through the cache):
+ * what a power loss would leave.  For tests and tools.
+ */
+int acxemu_volume_read_medium(struct acxemu *emu, unsigned int lun,
+			      uint64_t offset, void *buf, size_t len);
+
+/* ---- faults (section 3 of the brief, see emu/README.md) --------------- */
+
+enum acxemu_fault_action {
+	ACXEMU_FAULT_FAIL_STATUS,	/* address reply with @status */
+	ACXEMU_FAULT_FAIL_SENSE,	/* CHECK CONDITION key/asc/ascq */
+	ACXEMU_FAULT_DELAY,		/* answer @delay_ms later */
+	ACXEMU_FAULT_DROP,		/* never answer */
+};
+
+/* Function match values for struct acxemu_fault.fn. */
+#define ACXEMU_FN_ANY		(-1)
+
+/**
+ * struct acxemu_fault - one fault rule
+ * @action: what happens to a matching request
+ * @fn: function code to match (ACXXX_FN_*), or ACXEMU_FN_ANY
+ * @opcode: CDB byte 0 (SCSI) or management opcode, -1 = any
+ * @lun: LUN index, -1 = any
+ * @lba_first: first LBA of the range (SCSI block commands only)
+ * @lba_last: last LBA; the range matches when it overlaps the command's
+ * @lba_match: the LBA range is part of the match
+ * @every_nth: fire on every n-th matching request (0 or 1 = every one)
+ * @count: fire at most this many times (0 = unlimited)
+ * @status: reply status for ACXEMU_FAULT_FAIL_STATUS
+ * @sense_key: sense key for ACXEMU_FAULT_FAIL_SENSE
+ * @asc: additional sense code
+ * @ascq: additional sense code qualifier
+ * @delay_ms: delay for ACXEMU_FAULT_DELAY
+ */
+struct acxemu_fault {
+	enum acxemu_fault_action action;
+	int fn;
+	int opcode;
+	int lun;
+	uint64_t lba_first;
+	uint64_t lba_last;
+	bool lba_match;
+	unsigned int every_nth;
+	unsigned int count;
+	uint8_t status;
+	uint8_t sense_key;
+	uint8_t asc;
+	uint8_t ascq;
+	unsigned int delay_ms;
+};
+
+/**
+ * struct acxemu_fault_info - a fault rule as listed
+ * @id: identifier returned by acxemu_fault_add()
+ * @rule: the rule
+ * @seen: matching requests seen
+ * @fired: times it fired
+ */
+struct acxemu_fault_info {
+	unsigned int id;
+	struct acxemu_fault rule;
+	uint64_t seen;
+	uint64_t fired;
+};
+
+/* Returns the new rule's id (> 0) or a negative errno. */
+int acxemu_fault_add(struct acxemu *emu, const struct acxemu_fault *rule);
+int acxemu_fault_del(struct acxemu *emu, unsigned int id);
+void acxemu_fault_clear(struct acxemu *emu);
+/* Copies up to @max rules into @out; returns the number of rules. */
+unsigned int acxemu_fault_list(struct acxemu *emu, struct acxemu_fault_info *out,
+			       unsigned int max);
+
+/* Medium errors on [first, last] of a volume, for reads and/or writes. */
+int acxemu_medium_error_add(struct acxemu *emu, unsigned int lun, uint64_t first,
+			    uint64_t last, bool on_read, bool on_write);
+int acxemu_medium_error_clear(struct acxemu *emu, unsigned int lun);
+
+/*
+ * Doorbell notifications (2208/3108 only; -EOPNOTSUPP on the 341 family):
+ * ACXXX_ODB_RESTART_SOON, ACXXX_ODB_FLUSH (first drops every outstanding
+ * request without touching host memory for them, then rings), ACXXX_ODB_PAUSE
+ * (stop serving, then ring), ACXXX_ODB_RESUME (serve again, then ring).
+ */
+int acxemu_notify(struct acxemu *emu, uint32_t bit);
+
+/*
+ * Firmware hang: stop serving and answering (requests are accepted but
+ * nothing completes, the handshake is ignored), SCRATCH1 reads 0.  With
+ * @recoverable, a re-init handshake brings the firmware back after the
+ * ready delay; otherwise it stays dead until destroyed.
+ */
+void acxemu_hang(struct acxemu *emu, bool recoverable);
+
+/*
+ * Power loss: every volume's unflushed cache is discarded, outstanding work
+ * is abandoned without touching host memory, then the device is dead:
+ * registers read 0xFFFFFFFF, writes are ignored, no DMA, no interrupt.
+ */
+void acxemu_power_loss(struct acxemu *emu);
+bool acxemu_is_dead(struct acxemu *emu);
+
+/*
+ * Hold readiness: while held, a handshake never completes (the firmware
+ * stays "booting").  Lets tests build late-readiness timelines without
+ * depending on time.  Releasing lets the pending handshake complete
+ * (after the ready delay, counted from the registration).
+ */
+void acxemu_ready_hold(struct acxemu *emu, bool hold);
+
+/* ---- statistics ------------------------------------------------------- */
+
+/* Reasons a request or register access was rejected by validation. */
+enum acxemu_reject {
+	ACXEMU_REJ_POST_NOT_READY,	/* post before the handshake completed */
+	ACXEMU_REJ_INTAKE_FULL,		/* post into a full intake queue */
+	ACXEMU_REJ_FRAME_UNREADABLE,	/* request frame DMA failed: dropped */
+	ACXEMU_REJ_BAD_MSG_ID,		/* message id 0, low bits, > 511, dup */
+	ACXEMU_REJ_BAD_FUNCTION,	/* unknown/unsupported function */
+	ACXEMU_REJ_BAD_FIELD,		/* header/control/CDB length fields */
+	ACXEMU_REJ_BAD_BDL,		/* element list malformed */
+	ACXEMU_REJ_DMA_DATA,		/* data element address not mapped */
+	ACXEMU_REJ_NO_LUN,		/* LUN index not present */
+	ACXEMU_REJ_MGMT_BUSY,		/* second management request */
+	ACXEMU_REJ_MGMT_ILLEGAL,	/* unknown management opcode */
+	ACXEMU_REJ_FREE_FIFO_FULL,	/* 2208: REPLY_PORT write, FIFO full */
+	ACXEMU_REJ_FREE_FRAME_BAD,	/* free frame odd address or dup */
+	ACXEMU_REJ_FREE_LIST_FULL,	/* more free frames than the model keeps */
+	ACXEMU_REJ_REPLY_FRAME_DMA,	/* reply frame write failed: frame lost */
+	ACXEMU_REJ_SENSE_DMA,		/* sense block write failed */
+	ACXEMU_REJ_BAD_ACCESS,		/* wrong size/alignment on a register */
+	ACXEMU_REJ_BAD_DOORBELL,	/* unknown IN_DOORBELL value */
+	ACXEMU_REJ_MAX
+};
+
+const char *acxemu_reject_name(enum acxemu_reject r);
+
+/**
+ * struct acxemu_stats - counters since creation
+ * @scsi_ops: SCSI I/O requests by CDB opcode
+ * @functions: requests by function code (0..15)
+ * @bytes_read: data bytes sent to the host (READ and data-in commands)
+ * @bytes_written: data bytes received from the host
+ * @rejects: rejections by reason
+ * @faults_fired: fault rules fired
+ * @medium_errors: medium errors reported
+ * @replies_fast: fast replies posted
+ * @replies_addr: address replies posted (including events)
+ * @events: asynchronous events posted (LUN change)
+ * @irqs_raised: interrupt condition rising edges
+ * @posts: requests posted (REQUEST_PORT writes accepted)
+ * @reg_unknown: accesses to unknown register offsets
+ * @reinits: handshake re-inits
+ * @tmf_terminated: requests terminated by task management
+ * @cancelled: requests dropped by re-init, flush or power loss
+ * @cache_writebacks: cache write-backs forced by cache pressure
+ * @scratch1: last value the host wrote to SCRATCH1
+ * @scratch2: last value the host wrote to SCRATCH2
+ * @outstanding: requests the firmware owns now
+ * @free_frames: free reply frames the firmware holds now
+ * @waiting: completions waiting for a free reply frame now
+ */
+struct acxemu_stats {
+	uint64_t scsi_ops[256];
+	uint64_t functions[16];
+	uint64_t bytes_read;
+	uint64_t bytes_written;
+	uint64_t rejects[ACXEMU_REJ_MAX];
+	uint64_t faults_fired;
+	uint64_t medium_errors;
+	uint64_t replies_fast;
+	uint64_t replies_addr;
+	uint64_t events;
+	uint64_t irqs_raised;
+	uint64_t posts;
+	uint64_t reg_unknown;
+	uint64_t reinits;
+	uint64_t tmf_terminated;
+	uint64_t cancelled;
+	uint64_t cache_writebacks;
+	uint32_t scratch1;
+	uint32_t scratch2;
+	uint32_t outstanding;
+	uint32_t free_frames;
+	uint32_t waiting;
+};
+
+void acxemu_get_stats(struct acxemu *emu, struct acxemu_stats *st);
+
+/* ---- text control protocol (emu/README.md) ---------------------------- */
+
+/*
+ * Execute one control command line.  Writes one response line (without a
+ * newline) starting with "ok" or "err <reason>" to @out.  Returns 1 when
+ * the command was "quit", 0 otherwise.
+ */
+int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *out,
+		    size_t outlen);
+
+/* Parse "64M", "1G", "4096", "512k" (binary units).  0 or -EINVAL. */
+int acxemu_parse_size(const char *s, uint64_t *out);
+/*
+ * Parse a volume description "lun=N,file=PATH,size=64M[,serial=S][,naa=H]"
+ * or "lun=N,mem,size=64M,...".  String fields point into @buf, a copy of
+ * @spec the caller provides (at least strlen(spec) + 1 bytes).
+ */
+int acxemu_parse_volume(const char *spec, char *buf, size_t buflen,
+			struct acxemu_volume_config *cfg, char *errbuf,
+			size_t errlen);
+
+#endif /* ACXEMU_H */

@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
+/*
+ * acxemu internals: shared between the model's source files only.
+ *
+ * Locking:
+ *  - emu->lock protects the register file, the queues, the request lists,
+ *    the LUN table, fault rules and the free-frame list.  It is held only
+ *    for short bookkeeping: never across a DMA call, a backing-file access
+ *    or a sleep.  The register seam takes nothing else (except irq_lock).
+ *  - vol->lock protects a volume's cache and backing medium.
+ *  - emu->irq_lock serialises interrupt callbacks (taken without emu->lock).
+ *
+ * Request ownership: a request lives on emu->all from its post until it is
+ * finished.  At any time it is on exactly one of: the intake queue, the
+ * waiting queue (a completion waiting for a reply frame or for the
+ * firmware to answer again), the dropped list, or held by one worker
+ * (where == RQ_ACTIVE).  Cancelling a queued request frees it at once;
+ * cancelling an active one marks it and its worker finishes it.  A worker
+ * performs DMA for a request only between req_dma_begin() (which fails on
+ * a cancelled request) and req_dma_end(); the number of DMA operations
+ * still running for cancelled requests is emu->dma_cancel_pending, and a
+ * re-init does not report ready, a flush does not ring, a task management
+ * request does not answer and a power loss does not return until it is 0.
+ */
+#ifndef ACXEMU_PRIV_H
+#define ACXEMU_PRIV_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "../core/acxxx_proto.h"
+#include "acxemu.h"
+
+#define EMU_BLOCK		512u
+#define EMU_BLOCK_SHIFT		9
+#define EMU_MAX_XFER_BLOCKS	1024u	/* 512 KiB, VPD 0xB0 */
+#define EMU_MAX_XFER		(EMU_MAX_XFER_BLOCKS * EMU_BLOCK)
+#define EMU_REPLY_Q_CAP		8192u
+#define EMU_FREE_LIST_CAP	1024u
+#define EMU_MAX_FAULTS		64u
+#define EMU_MAX_MEDIUM		32u
+#define EMU_LIST_MAX_ELEMS	ACXXX_MAX_LIST_ELEMS
+
+struct list_node {
+	struct list_node *prev, *next;
+};
+
+static inline void list_init(struct list_node *h)
+{
+	h->prev = h;
+	h->next = h;
+}
+
+static inline bool list_empty(const struct list_node *h)
+{
+	return h->next == h;
+}
+
+static inline void list_add_tail(struct list_node *n, struct list_node *h)
+{
+	n->prev = h->prev;
+	n->next = h;
+	h->prev->next = n;
+	h->prev = n;
+}
+
+static inline void list_add_head(struct list_node *n, struct list_node *h)
+{
+	n->next = h->next;
+	n->prev = h;
+	h->next->prev = n;
+	h->next = n;
+}
+
+static inline void list_del(struct list_node *n)
+{
+	n->prev->next = n->next;
+	n->next->prev = n->prev;
+	n->prev = n;
+	n->next = n;
+}
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+/* ---- volumes ---------------------------------------------------------- */
+
+#define CLINE_BLOCKS		64u
+#define CLINE_BYTES		(CLINE_BLOCKS * EMU_BLOCK)
+#define CACHE_BUCKETS		1024u
+
+struct cline {
+	uint64_t idx;			/* line number = lba / CLINE_BLOCKS */
+	uint64_t dirty;			/* bit b = block idx*64+b is dirty */
+	struct cline *hnext;
+	struct list_node dnode;		/* emu_vol.dirty_fifo */
+	uint8_t data[CLINE_BYTES];
+};
+
+struct medium_err {
+	uint64_t first, last;
+	bool on_read, on_write;
+};
+
+struct emu_vol {
+	unsigned int lun;
+	uint64_t size;
+	uint64_t nblocks;
+	int fd;				/* -1: memory-backed */
+	uint8_t *mem;
+	char path[256];
+	char serial[33];
+	uint8_t naa[16];
+	unsigned int naa_len;		/* 8 or 16 */
+
+	pthread_mutex_t lock;
+	struct cline *buckets[CACHE_BUCKETS];
+	struct list_node dirty_fifo;
+	uint64_t dirty_lines;
+	uint64_t max_dirty_lines;
+	struct medium_err medium[EMU_MAX_MEDIUM];
+	unsigned int nmedium;
+	bool stopped;			/* START STOP UNIT with START = 0 */
+
+	/* under emu->lock */
+	unsigned int refs;
+	bool removed;
+};
+
+int vol_open(struct emu_vol **out, const struct acxemu_volume_config *cfg,
+	     const char *ctrl_serial, uint64_t max_dirty, char *errbuf,
+	     size_t errlen);
+void vol_close(struct emu_vol *vol, bool flush);
+/* Read/write whole blocks through the cache.  0 or -EIO. */
+int vol_read(struct emu_vol *vol, uint64_t lba, uint32_t nblocks, uint8_t *buf);
+int vol_write(struct emu_vol *vol, uint64_t lba, uint32_t nblocks,
+	      const uint8_t *buf, bool fua, uint64_t *writebacks);
+int vol_flush(struct emu_vol *vol, uint64_t lba, uint64_t nblocks);
+void vol_discard_cache(struct emu_vol *vol);
+uint64_t vol_dirty_bytes(struct emu_vol *vol);
+int vol_read_medium(struct emu_vol *vol, uint64_t off, void *buf, size_t len);
+/* First LBA in [lba, lba+n) with an injected medium error, or -1. */
+int64_t vol_medium_error(struct emu_vol *vol, uint64_t lba, uint64_t n,
+			 bool write);
+void naa_to_hex(const struct emu_vol *vol, char *out, size_t len);
+
+/* ---- requests --------------------------------------------------------- */
+
+enum rq_where {
+	RQ_INTAKE,
+	RQ_ACTIVE,
+	RQ_WAITING,
+	RQ_DROPPED,
+};
+
+struct emu_sge {
+	uint64_t addr;
+	uint32_t len;
+};
+
+struct emu_req {
+	struct list_node all;		/* emu->all (host requests only) */
+	struct list_node q;		/* intake / waiting / dropped */
+	enum rq_where where;
+	uint64_t epoch;
+	uint64_t seq;			/* post order */
+	uint32_t hi;			/* registered high address at post */
+	uint64_t frame_addr;
+	bool is_event;
+	bool parsed;
+	bool cancelled;
+	bool dma_active;
+	bool cancel_counted;
+	bool holds_slot;
+	bool holds_mgmt;
+	bool tmf_target;		/* being terminated by a TMF */
+
+	/* header, once parsed */
+	uint8_t function;
+	uint8_t fn_byte;
+	uint32_t msg_id;
+	int lun;			/* SCSI I/O: LUN index, else -1 */
+	uint8_t opcode;			/* CDB byte 0 / management opcode */
+
+	/* completion */
+	bool fast;
+	bool has_sense;
+	uint64_t sense_addr;
+	uint32_t sense_wlen;
+	uint8_t reply[ACXXX_REPLY_FRAME_SIZE];
+	uint8_t sense[ACXXX_SENSE_BLOCK_SIZE];
+
+	uint8_t frame[ACXXX_REQ_MSG_SIZE];
+	struct emu_sge sg[EMU_LIST_MAX_ELEMS];
+	unsigned int nsg;
+};
+
+/* ---- faults ----------------------------------------------------------- */
+
+struct emu_fault {
+	bool used;
+	unsigned int id;
+	struct acxemu_fault rule;
+	uint64_t seen;
+	uint64_t fired;
+};
+
+/* ---- the model -------------------------------------------------------- */
+
+enum hs_state {
+	HS_RESET,		/* waiting for the high-address registration */
+	HS_REGISTERED,		/* high address known, ready pending */
+	HS_READY,		/* running */
+};
+
+struct emu_worker {
+	struct acxemu *emu;
+	pthread_t thread;
+	unsigned int seed;
+	uint8_t *bounce;		/* EMU_MAX_XFER bytes */
+};
+
+struct acxemu {
+	enum acxemu_family family;
+	uint16_t device_id;
+	char product_id[ACXXX_ID_STR_LEN + 1];
+	char model[ACXXX_ID_STR_LEN + 1];
+	char serial[ACXXX_ID_STR_LEN + 1];
+	char fw_version[ACXXX_ID_STR_LEN + 1];
+	char vendor[ACXXX_ID_STR_LEN + 1];
+	char inq_product[17];
+	unsigned int latency_us, jitter_us;
+	unsigned int intake_depth;
+	unsigned int ready_delay_ms;
+	bool tmf_unsupported;
+	uint64_t cache_max_dirty;
+	struct acxemu_dma_ops dma;
+	void *dma_ctx;
+	acxemu_irq_fn irq_cb;
+	void *irq_ctx;
+
+	pthread_mutex_t lock;
+	pthread_cond_t cond;		/* any state change workers wait on */
+	pthread_mutex_t irq_lock;
+	bool irq_reported;
+
+	/* register file and firmware state (emu->lock) */
+	enum hs_state hs;
+	uint64_t ready_at_ns;
+	bool ready_hold;
+	uint32_t hiaddr;
+	uint32_t host_msg0;
+	uint32_t int_status;		/* 341: ACXXX_ISTS_READY */
+	uint32_t int_mask;
+	uint32_t odb;
+	uint32_t scratch1_written;
+	uint32_t scratch2;
+	uint16_t fifo_pi, fifo_ci;
+	uint32_t fifo[ACXXX_FREE_FIFO_DEPTH];
+	uint16_t in_post_pi, in_post_ci;
+	uint64_t epoch;
+	uint64_t post_seq;
+	bool paused;
+	bool hung;
+	bool hang_recoverable;
+	bool dead;
+	bool stopping;
+	bool evsw_on;
+	bool mgmt_busy;
+
+	uint32_t free_frames[EMU_FREE_LIST_CAP];
+	unsigned int free_head, free_count;
+	uint32_t rq[EMU_REPLY_Q_CAP];
+	unsigned int rq_head, rq_count;
+
+	struct list_node all;
+	struct list_node intake;
+	unsigned int intake_count;
+	struct list_node waiting;
+	unsigned int waiting_count;
+	struct list_node dropped;
+	unsigned int outstanding;
+	unsigned int active;		/* requests held by workers */
+	unsigned int unparsed;		/* active, frame not parsed yet */
+	unsigned int dma_cancel_pending;
+	struct emu_req *slots[ACXXX_MAX_SLOTS];
+
+	struct emu_vol *vols[ACXXX_MAX_LUNS];
+
+	struct emu_fault faults[EMU_MAX_FAULTS];
+	unsigned int next_fault_id;
+
+	/* management interface state */
+	uint8_t signature[ACXXX_PAGE_SIZE];
+	uint8_t echo[ACXXX_MGMT_BUF_SIZE];
+	uint32_t echo_len;
+
+	/* statistics (atomics: updated outside the lock too) */
+	_Atomic uint64_t st_scsi_ops[256];
+	_Atomic uint64_t st_functions[16];
+	_Atomic uint64_t st_bytes_read, st_bytes_written;
+	_Atomic uint64_t st_rejects[ACXEMU_REJ_MAX];
+	_Atomic uint64_t st_faults_fired, st_medium_errors;
+	_Atomic uint64_t st_replies_fast, st_replies_addr, st_events;
+	_Atomic uint64_t st_irqs_raised, st_posts, st_reg_unknown;
+	_Atomic uint64_t st_reinits, st_tmf_terminated, st_cancelled;
+	_Atomic uint64_t st_cache_writebacks;
+
+	unsigned int nworkers;
+	struct emu_worker *workers;
+	struct emu_worker sync_worker;
+};
+
+static inline void stat_inc(_Atomic uint64_t *c)
+{
+	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+}
+
+static inline void stat_add(_Atomic uint64_t *c, uint64_t v)
+{
+	atomic_fetch_add_explicit(c, v, memory_order_relaxed);
+}
+
+static inline void reject(struct acxemu *emu, enum acxemu_reject r)
+{
+	stat_inc(&emu->st_rejects[r]);
+}
+
+static inline uint16_t get_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static inline void put_le16(uint8_t *p, uint16_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+
+static inline void put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+static inline uint16_t get_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t get_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline uint64_t get_be64(const uint8_t *p)
+{
+	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
+}
+
+static inline void put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+}
+
+static inline void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static inline void put_be64(uint8_t *p, uint64_t v)
+{
+	put_be32(p, v >> 32);
+	put_be32(p + 4, (uint32_t)v);
+}
+
+uint64_t emu_now_ns(void);
+
+/* acxemu_dev.c */
+bool req_dma_begin(struct acxemu *emu, struct emu_req *req);
+void req_dma_end(struct acxemu *emu, struct emu_req *req);
+int req_dma_read(struct acxemu *emu, struct emu_req *req, uint64_t addr,
+		 void *buf, size_t len);
+int req_dma_write(struct acxemu *emu, struct emu_req *req, uint64_t addr,
+		  const void *buf, size_t len);
+void emu_irq_update(struct acxemu *emu);
+/* Cancel @req (emu->lock held): frees it unless a worker holds it. */
+void req_cancel_locked(struct acxemu *emu, struct emu_req *req);
+void wait_cancel_quiesce_locked(struct acxemu *emu);
+void push_lun_event_locked(struct acxemu *emu);
+struct emu_vol *vol_get_locked(struct acxemu *emu, unsigned int lun);
+void vol_put(struct acxemu *emu, struct emu_vol *vol);
+
+/* acxemu_req.c: runs a request taken from the intake queue. */
+enum exec_result {
+	EXEC_REPLY,		/* completion built: deliver it */
+	EXEC_DROP,		/* drop fault: never answer */
+	EXEC_DISCARD,		/* cancelled or frame unreadable: free it */
+};
+
+enum exec_result req_execute_frame(struct acxemu *emu, struct emu_worker *w,
+				   struct emu_req *req, unsigned int *delay_ms);
+void reply_hdr(struct emu_req *req, uint8_t status);
+
+/* acxemu_scsi.c */
+struct scsi_result {
+	uint8_t rstatus;		/* reply status */
+	uint8_t sstatus;		/* SAM status */
+	uint8_t key, asc, ascq;
+	bool info_valid;
+	uint32_t info;
+	uint32_t xfer;			/* bytes transferred */
+	bool overrun;
+	uint32_t over;			/* bytes beyond data length */
+};
+
+void scsi_execute(struct acxemu *emu, struct emu_worker *w, struct emu_req *req,
+		  struct emu_vol *vol, uint32_t dir, uint32_t data_len,
+		  struct scsi_result *res);
+int sg_copy_to_host(struct acxemu *emu, struct emu_req *req, uint32_t off,
+		    const void *buf, uint32_t len);
+int sg_copy_from_host(struct acxemu *emu, struct emu_req *req, uint32_t off,
+		      void *buf, uint32_t len);
+/* LBA range of a block command (for fault matching); false if none. */
+bool scsi_cdb_lba(const uint8_t *cdb, uint64_t *lba, uint32_t *nblocks);
+
+/* acxemu_fault.c (emu->lock held) */
+const struct emu_fault *fault_match_locked(struct acxemu *emu,
+					   const struct emu_req *req,
+					   const uint8_t *cdb);
+
+#endif /* ACXEMU_PRIV_H */
