@@ -314,7 +314,9 @@ static void rq_push_locked(struct acxemu *emu, uint32_t desc)
 static void reinit_locked(struct acxemu *emu)
 {
 	emu->epoch++;
-	stat_inc(&emu->st_reinits);
+	/* the first handshake of a fresh device is not a re-init */
+	if (emu->ever_registered)
+		stat_inc(&emu->st_reinits);
 	cancel_all_locked(emu, true);
 	emu->free_head = 0;
 	emu->free_count = 0;
@@ -336,6 +338,7 @@ static void register_hiaddr_locked(struct acxemu *emu, uint32_t hi)
 {
 	emu->hiaddr = hi;
 	emu->hs = HS_REGISTERED;
+	emu->ever_registered = true;
 	emu->ready_at_ns = emu_now_ns() + (uint64_t)emu->ready_delay_ms * 1000000ull;
 }
 

@@ -246,6 +246,7 @@ struct acxemu {
 
 	/* register file and firmware state (emu->lock) */
 	enum hs_state hs;
+	bool ever_registered;
 	uint64_t ready_at_ns;
 	bool ready_hold;
 	uint32_t hiaddr;

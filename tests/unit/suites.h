@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
+/* The unit test suites of the device model. */
+#ifndef ACXEMU_TEST_SUITES_H
+#define ACXEMU_TEST_SUITES_H
+
+#include <check.h>
+#include <errno.h>
+#include <stdint.h>
+
+/* One device per register dialect: 341, 2208, 3108 (loop tests index it). */
+extern const uint16_t fam_dev[3];
+
+Suite *suite_regs(void);
+Suite *suite_scsi(void);
+Suite *suite_bdl(void);
+Suite *suite_mgmt(void);
+Suite *suite_cache(void);
+Suite *suite_faults(void);
+Suite *suite_ctl(void);
+Suite *suite_threads(void);
+
+#endif /* ACXEMU_TEST_SUITES_H */
