@@ -299,11 +299,12 @@ static int cline_writeback(struct emu_vol *vol, struct cline *c, uint64_t mask)
 static uint64_t range_mask(uint64_t line, uint64_t lba, uint64_t end)
 {
 	uint64_t first = line * CLINE_BLOCKS, last = first + CLINE_BLOCKS;
-	uint64_t s = lba > first ? lba - first : 0;
-	uint64_t e = end < last ? end - first : CLINE_BLOCKS;
+	uint64_t s, e;
 
-	if (e <= s)
+	if (end <= first || lba >= last)
 		return 0;
+	s = lba > first ? lba - first : 0;
+	e = end < last ? end - first : CLINE_BLOCKS;
 	if (e - s == 64)
 		return ~0ull;
 	return ((1ull << (e - s)) - 1) << s;
