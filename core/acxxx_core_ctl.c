@@ -33,6 +33,7 @@ int acxxx_dialect_of(u16 vendor, u16 device)
 		return -ENODEV;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_dialect_of);
 
 /**
  * acxxx_dialect_name() - short name of a family, for logs and sysfs
@@ -52,6 +53,7 @@ const char *acxxx_dialect_name(enum acxxx_dialect dialect)
 	}
 	return "unknown";
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_dialect_name);
 
 /**
  * acxxx_reg_bar() - BAR that holds the register file
@@ -64,6 +66,7 @@ unsigned int acxxx_reg_bar(enum acxxx_dialect dialect)
 	return dialect == ACXXX_DIALECT_341 ? ACXXX_REG_BAR_341 :
 					      ACXXX_REG_BAR_2208;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_reg_bar);
 
 /**
  * acxxx_irq_unmask_value() - OUT_INT_MASK value that enables interrupts
@@ -76,6 +79,7 @@ u32 acxxx_irq_unmask_value(enum acxxx_dialect dialect)
 	return dialect == ACXXX_DIALECT_341 ? ACXXX_IMASK_ON_341 :
 					      ACXXX_IMASK_ON_2208;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_irq_unmask_value);
 
 static u32 acxxx_round_up(u32 v, u32 align)
 {
@@ -124,6 +128,7 @@ int acxxx_layout_init(struct acxxx_layout *lay, u16 nr_slots, u16 max_sge)
 	lay->size = lay->mgmt_off + ACXXX_MGMT_BUF_SIZE;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_layout_init);
 
 /**
  * acxxx_layout_check_window() - check where a control block landed
@@ -147,6 +152,7 @@ int acxxx_layout_check_window(const struct acxxx_layout *lay, u64 base_dma)
 		return -ERANGE;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_layout_check_window);
 
 /**
  * acxxx_ctl_init() - set up the core state of a controller
@@ -194,6 +200,7 @@ int acxxx_ctl_init(struct acxxx_ctl *c, enum acxxx_dialect dialect,
 	memset(mem, 0, lay->size);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_ctl_init);
 
 /**
  * acxxx_ctl_reset() - forget every request and reply frame
@@ -209,6 +216,7 @@ void acxxx_ctl_reset(struct acxxx_ctl *c)
 	memset(c->slot_state, ACXXX_SLOT_FREE, sizeof(c->slot_state));
 	memset(c->frame_state, ACXXX_FRAME_HOST, sizeof(c->frame_state));
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_ctl_reset);
 
 /**
  * acxxx_msgid_to_slot() - validate a message identifier from the device
@@ -230,6 +238,7 @@ int acxxx_msgid_to_slot(const struct acxxx_ctl *c, u32 msg_id)
 		return -ERANGE;
 	return (int)slot;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_msgid_to_slot);
 
 static bool acxxx_slot_valid(const struct acxxx_ctl *c, u16 slot)
 {
@@ -253,6 +262,7 @@ int acxxx_slot_start(struct acxxx_ctl *c, u16 slot)
 	c->slot_state[slot] = ACXXX_SLOT_ACTIVE;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_slot_start);
 
 /**
  * acxxx_slot_finish() - take a slot back from the firmware
@@ -274,6 +284,7 @@ int acxxx_slot_finish(struct acxxx_ctl *c, u16 slot)
 	c->slot_state[slot] = ACXXX_SLOT_FREE;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_slot_finish);
 
 /**
  * acxxx_slot_active() - is a slot outstanding in the firmware
@@ -287,6 +298,7 @@ bool acxxx_slot_active(const struct acxxx_ctl *c, u16 slot)
 	return acxxx_slot_valid(c, slot) &&
 	       c->slot_state[slot] == ACXXX_SLOT_ACTIVE;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_slot_active);
 
 /**
  * acxxx_slots_active() - count the outstanding slots
@@ -303,6 +315,7 @@ unsigned int acxxx_slots_active(const struct acxxx_ctl *c)
 		n += c->slot_state[slot] == ACXXX_SLOT_ACTIVE;
 	return n;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_slots_active);
 
 /**
  * acxxx_frame_post() - give a reply frame to the firmware
@@ -327,6 +340,7 @@ int acxxx_frame_post(struct acxxx_ctl *c, u16 frame, u32 *value)
 	*value = (u32)acxxx_frame_dma(c, frame);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_frame_post);
 
 /**
  * acxxx_free_fifo_room() - may one more reply frame be returned (2208)
@@ -347,3 +361,4 @@ bool acxxx_free_fifo_room(u32 out_free_ci_pi)
 		return false;
 	return ((pi + 1) & ACXXX_FREE_FIFO_MASK) != ci;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_free_fifo_room);

@@ -48,6 +48,7 @@ void acxxx_init_default_params(struct acxxx_init_params *p)
 	p->ready_timeout_ms = 120000;
 	p->poll_ms = 50;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_init_default_params);
 
 /**
  * acxxx_init_begin() - start a handshake
@@ -78,6 +79,7 @@ void acxxx_init_begin(struct acxxx_init *in, enum acxxx_dialect dialect,
 	in->deadline_ms = now_ms;
 	in->wait_ms = now_ms;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_init_begin);
 
 static void acxxx_init_wr(struct acxxx_init_io *io, u32 reg, u32 val)
 {
@@ -241,3 +243,4 @@ int acxxx_init_step(struct acxxx_init *in, u64 now_ms, u32 read_val,
 		return acxxx_init_fail(in, in->state);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_init_step);

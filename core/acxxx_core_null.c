@@ -292,3 +292,4 @@ bad_field:
 	null_check(cpl, sense, sense_size, NULL_SK_ILLEGAL_REQUEST, 0x24, 0x00);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_null_exec);

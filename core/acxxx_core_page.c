@@ -46,6 +46,7 @@ int acxxx_parse_page0(const void *buf, u32 len, struct acxxx_ident *id)
 		id->lun_map[i] = le16_to_cpu(pg->lun_map[i]);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_parse_page0);
 
 /**
  * acxxx_lun_diff() - reconcile two LUN maps (16.18)
@@ -77,6 +78,7 @@ unsigned int acxxx_lun_diff(const u16 *old_map, const u16 *new_map,
 	}
 	return n;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_lun_diff);
 
 /**
  * acxxx_event_type() - classify a firmware event code (7.5, 16.18)
@@ -98,6 +100,7 @@ enum acxxx_event_type acxxx_event_type(u8 code)
 		return ACXXX_EV_UNKNOWN;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_event_type);
 
 static u32 acxxx_get_le32(const u8 *p)
 {
@@ -174,3 +177,4 @@ int acxxx_mgmt_check(const u8 *cdb, u32 cdb_len, u32 user_len,
 	xfer->len = len;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_mgmt_check);

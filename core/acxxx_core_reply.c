@@ -295,6 +295,7 @@ int acxxx_decode_reply(struct acxxx_ctl *c, u32 desc, struct acxxx_cpl *cpl,
 		return acxxx_decode_addr(c, desc, cpl, sense, sense_size);
 	return acxxx_decode_fast(c, desc, cpl);
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_decode_reply);
 
 /**
  * acxxx_decode_doorbell() - what an OUT_DOORBELL value asks of the host
@@ -322,3 +323,4 @@ void acxxx_decode_doorbell(u32 value, struct acxxx_doorbell *db)
 	db->resume = bits & ACXXX_ODB_RESUME;
 	db->unknown = bits & ~ACXXX_ODB_KNOWN;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_decode_doorbell);

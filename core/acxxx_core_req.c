@@ -32,6 +32,7 @@ bool acxxx_cdb_is_rw(u8 opcode)
 		return false;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_cdb_is_rw);
 
 static bool acxxx_slot_ok(const struct acxxx_ctl *c, u16 slot)
 {
@@ -213,6 +214,7 @@ int acxxx_encode_scsi(struct acxxx_ctl *c, u16 slot,
 		acxxx_put_basic_sgl(c, slot, req, cmd);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_encode_scsi);
 
 /**
  * acxxx_encode_mgmt() - write a management request into a slot's frame
@@ -254,6 +256,7 @@ int acxxx_encode_mgmt(struct acxxx_ctl *c, u16 slot, const u8 *cdb,
 				len, acxxx_mgmt_buf_dma(c));
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_encode_mgmt);
 
 /**
  * acxxx_encode_get_page() - request a management page (7.2)
@@ -272,6 +275,7 @@ int acxxx_encode_get_page(struct acxxx_ctl *c, u16 slot, u8 page)
 	return acxxx_encode_mgmt(c, slot, cdb, ACXXX_CTL_DIR_READ,
 				 ACXXX_PAGE_SIZE);
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_encode_get_page);
 
 /**
  * acxxx_encode_event_switch() - turn firmware events on or off (5.9)
@@ -292,6 +296,7 @@ int acxxx_encode_event_switch(struct acxxx_ctl *c, u16 slot, bool on)
 		      on ? ACXXX_EVSW_ON : ACXXX_EVSW_OFF, slot);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_encode_event_switch);
 
 /**
  * acxxx_encode_tmf() - write a task management request (5.10, 16.16)
@@ -325,3 +330,4 @@ int acxxx_encode_tmf(struct acxxx_ctl *c, u16 slot, u8 type, u8 lun,
 		req->task_msg_id = cpu_to_le32(acxxx_msgid(task_slot));
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acxxx_encode_tmf);

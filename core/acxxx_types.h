@@ -24,8 +24,17 @@
 #include <linux/build_bug.h>
 #include <linux/compiler.h>
 #include <asm/byteorder.h>
+#include <linux/export.h>
+/*
+ * Core entry points are exported to the driver's KUnit suites only (into
+ * the EXPORTED_FOR_KUNIT_TESTING namespace, with CONFIG_KUNIT).
+ */
+#include <kunit/visibility.h>
 
 #else /* !__KERNEL__ */
+
+/* Outside the kernel nothing is exported. */
+#define EXPORT_SYMBOL_IF_KUNIT(sym)
 
 #include <stddef.h>
 #include <stdbool.h>

@@ -85,23 +85,24 @@ static void acxxx_test_layout_window(struct kunit *test)
 {
 	struct acxxx_layout lay;
 	u64 edge = 0x500000000ULL;	/* a 4 GiB boundary */
+	u64 last_fit;
 
 	KUNIT_ASSERT_EQ(test, 0, acxxx_layout_init(&lay, 512, 128));
+	last_fit = (edge - lay.size) & ~0xFFULL;
 	KUNIT_EXPECT_EQ(test, 0, acxxx_layout_check_window(&lay, 0x100000));
 	/* Ends on the last byte below the boundary: allowed. */
-	KUNIT_EXPECT_EQ(test, 0, acxxx_layout_check_window(&lay,
-			(edge - lay.size) & ~0xFFULL));
+	KUNIT_EXPECT_EQ(test, 0, acxxx_layout_check_window(&lay, last_fit));
 	/* One 256-byte step later it crosses: refused. */
-	KUNIT_EXPECT_EQ(test, -ERANGE, acxxx_layout_check_window(&lay,
-			((edge - lay.size) & ~0xFFULL) + 0x100));
-	KUNIT_EXPECT_EQ(test, -ERANGE, acxxx_layout_check_window(&lay,
-			edge - 0x100));
+	KUNIT_EXPECT_EQ(test, -ERANGE,
+			acxxx_layout_check_window(&lay, last_fit + 0x100));
+	KUNIT_EXPECT_EQ(test, -ERANGE,
+			acxxx_layout_check_window(&lay, edge - 0x100));
 	/* Starting right at the boundary is fine. */
 	KUNIT_EXPECT_EQ(test, 0, acxxx_layout_check_window(&lay, edge));
 	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_layout_check_window(&lay,
-			edge + 0x80));
+								 edge + 0x80));
 	KUNIT_EXPECT_EQ(test, -ERANGE, acxxx_layout_check_window(&lay,
-			0xFFFFFFFFFFFFFF00ULL));
+								 0xFFFFFFFFFFFFFF00ULL));
 }
 
 static void acxxx_test_ctl_init(struct kunit *test)
@@ -125,14 +126,14 @@ static void acxxx_test_ctl_init(struct kunit *test)
 
 	/* The 2208/3108 doorbell carries 31 bits of the high address. */
 	KUNIT_EXPECT_EQ(test, -ERANGE, acxxx_ctl_init(c, ACXXX_DIALECT_3108,
-			&lay, mem, 0x8000000000000000ULL));
+						      &lay, mem, 0x8000000000000000ULL));
 	KUNIT_EXPECT_EQ(test, 0, acxxx_ctl_init(c, ACXXX_DIALECT_341, &lay,
 						mem, 0x8000000000000000ULL));
 	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_ctl_init(c, 7, &lay, mem, 0));
 	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_ctl_init(c, ACXXX_DIALECT_341,
 						      &lay, NULL, 0));
 	KUNIT_EXPECT_EQ(test, -ERANGE, acxxx_ctl_init(c, ACXXX_DIALECT_341,
-			&lay, mem, 0xFFFFFF00ULL));
+						      &lay, mem, 0xFFFFFF00ULL));
 	lay.size++;
 	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_ctl_init(c, ACXXX_DIALECT_341,
 						      &lay, mem, 0));

@@ -110,6 +110,18 @@ static void acxxx_test_bad_desc(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, acxxx_slot_active(&f->c, IO_SLOT));
 }
 
+/* Decode an address reply for @addr_lo; 0 frames are handed back. */
+static int decode_at(struct acxxx_ctl *c, u32 addr_lo)
+{
+	struct acxxx_cpl cpl;
+	int ret;
+
+	ret = acxxx_decode_reply(c, 0x80000000U | (addr_lo >> 1), &cpl, NULL, 0);
+	if (ret && cpl.frame)
+		return -EBADMSG;	/* a bad address never hands a frame back */
+	return ret;
+}
+
 /* Reply addresses that are not exactly a posted reply frame. */
 static void acxxx_test_bad_addr(struct kunit *test)
 {
@@ -127,24 +139,15 @@ static void acxxx_test_bad_addr(struct kunit *test)
 		post_frame(test, c, i);
 	fill_scsi_reply(c, FRAME, IO_SLOT, 0, 0, 0, 512);
 
-	KUNIT_EXPECT_EQ(test, -EFAULT, acxxx_decode_reply(c,
-			0x80000000U | ((frame_lo + 0x100) >> 1), &cpl, NULL, 0));
-	KUNIT_EXPECT_EQ(test, -EFAULT, acxxx_decode_reply(c,
-			0x80000000U | ((frame_lo - 0x100) >> 1), &cpl, NULL, 0));
-	KUNIT_EXPECT_EQ(test, -EFAULT, acxxx_decode_reply(c,
-			0x80000000U | (req_lo >> 1), &cpl, NULL, 0));
-	KUNIT_EXPECT_EQ(test, -EFAULT, acxxx_decode_reply(c,
-			0x80000000U | ((frame_lo + 2) >> 1), &cpl, NULL, 0));
+	KUNIT_EXPECT_EQ(test, -EFAULT, decode_at(c, frame_lo + 0x100));
+	KUNIT_EXPECT_EQ(test, -EFAULT, decode_at(c, frame_lo - 0x100));
+	KUNIT_EXPECT_EQ(test, -EFAULT, decode_at(c, req_lo));
+	KUNIT_EXPECT_EQ(test, -EFAULT, decode_at(c, frame_lo + 2));
 	/* Frame 0 and frame 511 are never posted. */
-	KUNIT_EXPECT_EQ(test, -EFAULT, acxxx_decode_reply(c,
-			addr_desc(c, 0), &cpl, NULL, 0));
-	KUNIT_EXPECT_EQ(test, -EFAULT, acxxx_decode_reply(c,
-			addr_desc(c, 511), &cpl, NULL, 0));
-	KUNIT_EXPECT_EQ(test, -EFAULT, acxxx_decode_reply(c,
-			0x80000000U | (end_lo >> 1), &cpl, NULL, 0));
-	KUNIT_EXPECT_EQ(test, -EFAULT, acxxx_decode_reply(c,
-			0x80000000U | ((u32)(ACXXX_TEST_DMA - 0x100) >> 1),
-			&cpl, NULL, 0));
+	KUNIT_EXPECT_EQ(test, -EFAULT, decode_at(c, (u32)acxxx_frame_dma(c, 0)));
+	KUNIT_EXPECT_EQ(test, -EFAULT, decode_at(c, (u32)acxxx_frame_dma(c, 511)));
+	KUNIT_EXPECT_EQ(test, -EFAULT, decode_at(c, end_lo));
+	KUNIT_EXPECT_EQ(test, -EFAULT, decode_at(c, (u32)ACXXX_TEST_DMA - 0x100));
 	KUNIT_EXPECT_TRUE(test, acxxx_slot_active(c, IO_SLOT));
 
 	/* The right one completes; the same frame again is stale. */
@@ -153,9 +156,7 @@ static void acxxx_test_bad_addr(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cpl.frame, FRAME);
 	KUNIT_EXPECT_EQ(test, cpl.slot, IO_SLOT);
 	KUNIT_EXPECT_FALSE(test, cpl.fast);
-	KUNIT_EXPECT_EQ(test, -EALREADY, acxxx_decode_reply(c,
-			addr_desc(c, FRAME), &cpl, NULL, 0));
-	KUNIT_EXPECT_EQ(test, cpl.frame, 0);
+	KUNIT_EXPECT_EQ(test, -EALREADY, decode_at(c, frame_lo));
 }
 
 /* A valid frame carrying a bad identifier: rejected, frame handed back. */
@@ -197,7 +198,7 @@ static void acxxx_test_bad_frame(struct kunit *test)
 	r->function = t->function;
 	r->msg_id = cpu_to_le32(t->msg_id);
 	KUNIT_EXPECT_EQ(test, t->want, acxxx_decode_reply(&f->c,
-				addr_desc(&f->c, FRAME), &cpl, NULL, 0));
+							  addr_desc(&f->c, FRAME), &cpl, NULL, 0));
 	KUNIT_EXPECT_EQ(test, cpl.frame, FRAME);
 	KUNIT_EXPECT_TRUE(test, acxxx_slot_active(&f->c, IO_SLOT));
 	post_frame(test, &f->c, FRAME);
@@ -226,7 +227,7 @@ static void acxxx_test_reply_status(struct kunit *test)
 	post_frame(test, &f->c, FRAME);
 	fill_scsi_reply(&f->c, FRAME, IO_SLOT, *st, 0, 0, 0);
 	KUNIT_ASSERT_EQ(test, 0, acxxx_decode_reply(&f->c,
-				addr_desc(&f->c, FRAME), &cpl, NULL, 0));
+						    addr_desc(&f->c, FRAME), &cpl, NULL, 0));
 	KUNIT_EXPECT_EQ(test, cpl.kind, ACXXX_CPL_SCSI);
 	KUNIT_EXPECT_EQ(test, cpl.reply_status, *st);
 	KUNIT_EXPECT_EQ(test, cpl.sense_len, 0U);
@@ -320,7 +321,7 @@ static void acxxx_test_sense(struct kunit *test)
 		sb->data[i] = 0x80 + i;
 
 	KUNIT_ASSERT_EQ(test, 0, acxxx_decode_reply(&f->c,
-			addr_desc(&f->c, FRAME), &cpl,
+						    addr_desc(&f->c, FRAME), &cpl,
 			t->sense_size ? sense : NULL, t->sense_size));
 	KUNIT_EXPECT_EQ(test, cpl.scsi_status, t->scsi_status);
 	KUNIT_EXPECT_EQ(test, cpl.residual, t->want_resid);

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * acxxx: the few kernel interfaces that differ between 6.1 and current
+ * mainline.  Every switch is a feature probe made by the Makefile on the
+ * target kernel's headers, never a version number: stable kernels
+ * backport interfaces, so a version test would be wrong.
+ *
+ * The upstream form of the driver targets mainline only; this header is
+ * what the out-of-tree build adds.
+ */
+#ifndef ACXXX_COMPAT_H
+#define ACXXX_COMPAT_H
+
+/* scsi_host_alloc() takes a const template since 6.4. */
+#ifdef ACXXX_HAVE_CONST_SHT
+#define ACXXX_SHT_CONST const
+#else
+#define ACXXX_SHT_CONST
+#endif
+
+#endif /* ACXXX_COMPAT_H */

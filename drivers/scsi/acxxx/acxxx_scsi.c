@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * acxxx: the SCSI host: queuecommand, completion, error handling, scanning
+ * and reconciliation of the firmware's LUN map with the midlayer's devices.
+ *
+ * Volume i (LUN index 0..63) is channel 0, target i + 1, LUN 0 (16.4).
+ */
+#include <linux/delay.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <scsi/scsi.h>
+#include <scsi/scsi_cmnd.h>
+#include <scsi/scsi_device.h>
+#include <scsi/scsi_eh.h>
+#include <scsi/scsi_host.h>
+#include <scsi/scsi_proto.h>
+
+#include "acxxx.h"
+
+static u8 acxxx_dir(struct scsi_cmnd *scmd)
+{
+	switch (scmd->sc_data_direction) {
+	case DMA_TO_DEVICE:
+		return ACXXX_CTL_DIR_WRITE;
+	case DMA_FROM_DEVICE:
+		return ACXXX_CTL_DIR_READ;
+	default:
+		return ACXXX_CTL_DIR_NONE;
+	}
+}
+
+/*
+ * Turn a decoded completion into a midlayer result (6.5, with the
+ * original's mistakes corrected: "task set full" and "busy" are statuses
+ * the midlayer retries and throttles on, not a bad target).
+ */
+static void acxxx_set_result(struct scsi_cmnd *scmd, const struct acxxx_cpl *cpl)
+{
+	u32 resid = 0;
+
+	scmd->result = 0;
+	switch (cpl->reply_status) {
+	case ACXXX_RS_SUCCESS:
+	case ACXXX_RS_RECOVERED:
+	case ACXXX_RS_OVERRUN:
+	case ACXXX_RS_UNDER_OVERRUN:
+		if ((cpl->scsi_state & ACXXX_SSTATE_NO_STATUS) ||
+		    (cpl->flags & ACXXX_CPL_F_OVERRUN)) {
+			set_host_byte(scmd, DID_ERROR);
+			break;
+		}
+		if (cpl->reply_status != ACXXX_RS_SUCCESS &&
+		    cpl->scsi_status == SAM_STAT_GOOD) {
+			/* A SCSI-level error without a status: needs sense. */
+			if (cpl->sense_len)
+				set_status_byte(scmd, SAM_STAT_CHECK_CONDITION);
+			else
+				set_host_byte(scmd, DID_ERROR);
+			break;
+		}
+		set_status_byte(scmd, cpl->scsi_status);
+		if (cpl->flags & ACXXX_CPL_F_RESID_VALID)
+			resid = cpl->residual;
+		break;
+	case ACXXX_RS_BUSY:
+		set_status_byte(scmd, SAM_STAT_BUSY);
+		break;
+	case ACXXX_RS_NO_RESOURCES:
+		set_status_byte(scmd, SAM_STAT_TASK_SET_FULL);
+		break;
+	case ACXXX_RS_NO_DEVICE:
+		set_host_byte(scmd, DID_NO_CONNECT);
+		break;
+	case ACXXX_RS_TERMINATED:
+		set_host_byte(scmd, DID_SOFT_ERROR);
+		break;
+	default:
+		scmd_printk(KERN_WARNING, scmd,
+			    "firmware rejected the command: reply status 0x%02x\n",
+			    cpl->reply_status);
+		set_host_byte(scmd, DID_ERROR);
+		break;
+	}
+	scsi_set_resid(scmd, min_t(u32, resid, scsi_bufflen(scmd)));
+}
+
+/**
+ * acxxx_complete_scsi() - hand a command the firmware completed back
+ * @scmd: the command (its sense data already copied)
+ * @cpl: how it completed
+ *
+ * Unmaps the data before the midlayer sees the command.
+ */
+void acxxx_complete_scsi(struct scsi_cmnd *scmd, const struct acxxx_cpl *cpl)
+{
+	scsi_dma_unmap(scmd);
+	acxxx_set_result(scmd, cpl);
+	scsi_done(scmd);
+}
+
+/**
+ * acxxx_finish_scsi() - hand back a command the firmware no longer holds
+ * @scmd: the command
+ * @host_byte: DID_* result
+ */
+void acxxx_finish_scsi(struct scsi_cmnd *scmd, int host_byte)
+{
+	scsi_dma_unmap(scmd);
+	scmd->result = 0;
+	set_host_byte(scmd, host_byte);
+	scsi_done(scmd);
+}
+
+/* The null stage: the core's null responder answers, no hardware I/O. */
+static int acxxx_queue_null(struct scsi_cmnd *scmd, int lun)
+{
+	struct acxxx_cpl cpl;
+	u8 buf[96];
+	u32 n;
+
+	if (acxxx_null_exec(lun, scmd->cmnd, scmd->cmd_len, scsi_bufflen(scmd),
+			    buf, sizeof(buf), &cpl, scmd->sense_buffer,
+			    SCSI_SENSE_BUFFERSIZE)) {
+		set_host_byte(scmd, DID_ERROR);
+		scsi_done(scmd);
+		return 0;
+	}
+	n = cpl.data_len - cpl.residual;
+	if (scmd->sc_data_direction == DMA_FROM_DEVICE && n)
+		scsi_sg_copy_from_buffer(scmd, buf, min_t(u32, n, sizeof(buf)));
+	acxxx_set_result(scmd, &cpl);
+	scsi_done(scmd);
+	return 0;
+}
+
+static int acxxx_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
+{
+	struct acxxx_hba *hba = shost_to_hba(shost);
+	int lun = acxxx_sdev_lun(scmd->device);
+	int nseg, ret;
+
+	if (lun < 0) {
+		/* Target 0 and anything past 64: nothing is there. */
+		set_host_byte(scmd, DID_BAD_TARGET);
+		scsi_done(scmd);
+		return 0;
+	}
+	if (hba->stage == ACXXX_STAGE_NULL)
+		return acxxx_queue_null(scmd, lun);
+
+	nseg = scsi_dma_map(scmd);
+	if (nseg < 0)
+		return SCSI_MLQUEUE_HOST_BUSY;
+	ret = acxxx_post_scsi(hba, scmd, nseg, lun, acxxx_dir(scmd));
+	if (!ret)
+		return 0;
+	scsi_dma_unmap(scmd);
+	if (ret == -EBUSY)
+		return SCSI_MLQUEUE_HOST_BUSY;
+	if (ret == -ENODEV) {
+		set_host_byte(scmd, DID_NO_CONNECT);
+	} else {
+		scmd_printk(KERN_WARNING, scmd, "cannot encode command: %pe\n",
+			    ERR_PTR(ret));
+		set_host_byte(scmd, DID_ERROR);
+	}
+	scsi_done(scmd);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Error handling                                                      */
+
+/* Note firmware without task management (16.16): escalate instead. */
+static bool acxxx_tmf_unsupported(struct acxxx_hba *hba,
+				  const struct acxxx_cpl *cpl)
+{
+	if (cpl->reply_status != ACXXX_RS_INVALID_FUNCTION)
+		return false;
+	if (!hba->no_tmf)
+		dev_warn(&hba->pdev->dev,
+			 "firmware has no task management: errors need a host reset\n");
+	hba->no_tmf = true;
+	return true;
+}
+
+static int acxxx_eh_abort(struct scsi_cmnd *scmd)
+{
+	struct acxxx_hba *hba = shost_to_hba(scmd->device->host);
+	int lun = acxxx_sdev_lun(scmd->device);
+	u16 slot = acxxx_cmd_slot(scmd);
+	struct acxxx_cpl cpl;
+	unsigned long flags;
+	bool ours;
+	int ret;
+
+	spin_lock_irqsave(&hba->lock, flags);
+	ours = hba->cmds[slot] == scmd;
+	spin_unlock_irqrestore(&hba->lock, flags);
+	if (!ours)
+		return SUCCESS;		/* completed meanwhile */
+	if (lun < 0 || hba->stage == ACXXX_STAGE_NULL || hba->no_tmf)
+		return FAILED;
+
+	ret = acxxx_tmf(hba, ACXXX_TMF_ABORT_TASK, lun, slot, &cpl);
+	if (ret || acxxx_tmf_unsupported(hba, &cpl) ||
+	    cpl.reply_status != ACXXX_RS_SUCCESS)
+		return FAILED;
+
+	/*
+	 * Replies come in order: the command's own reply, had it finished
+	 * first, was consumed before the abort's.  If it is still ours and
+	 * the firmware terminated a task, it will never complete: take the
+	 * slot back.  If nothing was terminated the firmware may still be
+	 * working on it, so never report success (escalate).
+	 */
+	spin_lock_irqsave(&hba->lock, flags);
+	ours = hba->cmds[slot] == scmd;
+	if (ours && cpl.tmf_terminated) {
+		acxxx_slot_finish(&hba->ctl, slot);
+		hba->cmds[slot] = NULL;
+	}
+	spin_unlock_irqrestore(&hba->lock, flags);
+	if (!ours)
+		return SUCCESS;
+	if (!cpl.tmf_terminated)
+		return FAILED;
+	scsi_dma_unmap(scmd);
+	return SUCCESS;
+}
+
+/* LUN or target reset: every command of the volume was terminated. */
+static int acxxx_eh_reset_volume(struct scsi_cmnd *scmd, u8 type)
+{
+	struct scsi_device *sdev = scmd->device;
+	struct acxxx_hba *hba = shost_to_hba(sdev->host);
+	int lun = acxxx_sdev_lun(sdev);
+	struct scsi_cmnd *victim;
+	struct acxxx_cpl cpl;
+	unsigned long flags;
+	u16 slot;
+	int ret;
+
+	if (lun < 0 || hba->stage == ACXXX_STAGE_NULL || hba->no_tmf)
+		return FAILED;
+	ret = acxxx_tmf(hba, type, lun, 0, &cpl);
+	if (ret || acxxx_tmf_unsupported(hba, &cpl) ||
+	    cpl.reply_status != ACXXX_RS_SUCCESS)
+		return FAILED;
+
+	for (slot = ACXXX_FIRST_IO_SLOT; slot < hba->ctl.lay.nr_slots; slot++) {
+		spin_lock_irqsave(&hba->lock, flags);
+		victim = hba->cmds[slot];
+		if (victim && victim->device == sdev) {
+			acxxx_slot_finish(&hba->ctl, slot);
+			hba->cmds[slot] = NULL;
+		} else {
+			victim = NULL;
+		}
+		spin_unlock_irqrestore(&hba->lock, flags);
+		if (victim)
+			acxxx_finish_scsi(victim, DID_RESET);
+	}
+	sdev_printk(KERN_INFO, sdev, "%s reset done, %u commands terminated\n",
+		    type == ACXXX_TMF_LUN_RESET ? "LUN" : "target",
+		    cpl.tmf_terminated);
+	return SUCCESS;
+}
+
+static int acxxx_eh_device_reset(struct scsi_cmnd *scmd)
+{
+	return acxxx_eh_reset_volume(scmd, ACXXX_TMF_LUN_RESET);
+}
+
+static int acxxx_eh_target_reset(struct scsi_cmnd *scmd)
+{
+	return acxxx_eh_reset_volume(scmd, ACXXX_TMF_TARGET_RESET);
+}
+
+static int acxxx_eh_host_reset(struct scsi_cmnd *scmd)
+{
+	struct acxxx_hba *hba = shost_to_hba(scmd->device->host);
+
+	return acxxx_reinit(hba, "host reset") ? FAILED : SUCCESS;
+}
+
+/* ------------------------------------------------------------------ */
+/* Scanning                                                            */
+
+static int acxxx_scan_finished(struct Scsi_Host *shost, unsigned long time)
+{
+	struct acxxx_hba *hba = shost_to_hba(shost);
+
+	if (completion_done(&hba->ready))
+		return 1;
+	if (time >= ACXXX_SCAN_TIMEOUT * HZ) {
+		dev_warn(&hba->pdev->dev,
+			 "controller bring-up still running after %d s: not waiting\n",
+			 ACXXX_SCAN_TIMEOUT);
+		return 1;
+	}
+	return 0;
+}
+
+/**
+ * acxxx_reconcile() - make the midlayer's volumes match a LUN map
+ * @hba: adapter
+ * @new_map: the LUN map just read from the firmware
+ *
+ * Volumes that went away are removed, new ones added, and a volume whose
+ * map value changed is removed and added again (16.18).  A volume whose
+ * addition failed stays marked absent, so the next reconciliation tries
+ * again.
+ *
+ * Context: process context; takes hba->scan_mutex.
+ * Return: the number of LUN indices that changed.
+ */
+int acxxx_reconcile(struct acxxx_hba *hba, const u16 *new_map)
+{
+	struct Scsi_Host *shost = hba->shost;
+	struct scsi_device *sdev;
+	struct acxxx_lun_diff d;
+	unsigned int i, n;
+	int ret;
+
+	mutex_lock(&hba->scan_mutex);
+	n = acxxx_lun_diff(hba->lun_map, new_map, &d);
+	for (i = 0; i < ACXXX_MAX_LUNS; i++) {
+		if (!(d.remove & BIT_ULL(i)))
+			continue;
+		sdev = scsi_device_lookup(shost, 0, i + 1, 0);
+		if (sdev) {
+			sdev_printk(KERN_INFO, sdev, "volume %u removed\n", i);
+			scsi_remove_device(sdev);
+			scsi_device_put(sdev);
+		}
+	}
+	for (i = 0; i < ACXXX_MAX_LUNS; i++) {
+		hba->lun_map[i] = new_map[i];
+		if (!(d.add & BIT_ULL(i)))
+			continue;
+		ret = scsi_add_device(shost, 0, i + 1, 0);
+		if (ret) {
+			dev_warn(&hba->pdev->dev, "cannot add volume %u: %pe\n",
+				 i, ERR_PTR(ret));
+			hba->lun_map[i] = ACXXX_LUN_ABSENT;
+		}
+	}
+	mutex_unlock(&hba->scan_mutex);
+	return n;
+}
+
+/**
+ * acxxx_rescan_work() - re-read the LUN map and reconcile (event 0x14)
+ * @work: hba->rescan_work
+ *
+ * Events that arrive while this runs queue it once more, so none is lost.
+ */
+void acxxx_rescan_work(struct work_struct *work)
+{
+	struct acxxx_hba *hba = container_of(work, struct acxxx_hba,
+					     rescan_work);
+	struct acxxx_ident *id;
+	int ret, tries;
+
+	if (READ_ONCE(hba->state) != ACXXX_ST_RUNNING)
+		return;
+	id = kzalloc(sizeof(*id), GFP_KERNEL);
+	if (!id)
+		return;
+	/* A busy or slow firmware gets a few chances: an event is never lost. */
+	for (tries = 0; tries < 5; tries++) {
+		ret = acxxx_read_page0(hba, id);
+		if (ret != -EBUSY && ret != -ETIMEDOUT && ret != -EIO)
+			break;
+		if (READ_ONCE(hba->state) != ACXXX_ST_RUNNING)
+			break;
+		msleep(500);
+	}
+	if (ret)
+		dev_warn(&hba->pdev->dev, "cannot read the LUN map: %pe\n",
+			 ERR_PTR(ret));
+	else
+		acxxx_reconcile(hba, id->lun_map);
+	kfree(id);
+}
+
+ACXXX_SHT_CONST struct scsi_host_template acxxx_sht = {
+	.module = THIS_MODULE,
+	.name = "Accusys DAS RAID HBA",
+	.proc_name = ACXXX_NAME,
+	.queuecommand = acxxx_queuecommand,
+	.eh_abort_handler = acxxx_eh_abort,
+	.eh_device_reset_handler = acxxx_eh_device_reset,
+	.eh_target_reset_handler = acxxx_eh_target_reset,
+	.eh_host_reset_handler = acxxx_eh_host_reset,
+	.scan_finished = acxxx_scan_finished,
+	.change_queue_depth = scsi_change_queue_depth,
+	.can_queue = ACXXX_DEFAULT_SLOTS - ACXXX_FIRST_IO_SLOT,
+	.this_id = -1,
+	.sg_tablesize = ACXXX_MAX_SGE,
+	.max_sectors = 1024,
+	.max_segment_size = ACXXX_SGE_LEN_MASK,
+	.cmd_per_lun = 64,
+	.track_queue_depth = 1,
+	.no_write_same = 1,
+	.shost_groups = acxxx_host_groups,
+};
