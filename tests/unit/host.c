@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "host.h"
@@ -342,6 +343,20 @@ void host_run(struct host *h)
 	if (acxemu_process(h->emu))
 		return;
 	ck_assert_int_eq(acxemu_wait_idle(h->emu, 20000), 0);
+}
+
+void host_wait_irq(struct host *h)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 20;
+	pthread_mutex_lock(&h->lock);
+	while (!h->irq)
+		if (pthread_cond_timedwait(&h->cond, &h->lock, &ts))
+			break;
+	pthread_mutex_unlock(&h->lock);
+	ck_assert_msg(h->irq, "no interrupt within 20 s");
 }
 
 bool host_reap(struct host *h, struct done *d)

@@ -113,6 +113,8 @@ uint8_t *slot_frame(struct host *h, unsigned int slot);
 void host_post(struct host *h, unsigned int slot);
 /* Let the model work: process (sync) or wait until idle (threads). */
 void host_run(struct host *h);
+/* Threaded mode: wait (at most 20 s) for the interrupt line to rise. */
+void host_wait_irq(struct host *h);
 /* Pop one descriptor and decode it; false if the queue is empty. */
 bool host_reap(struct host *h, struct done *d);
 /* Return an address reply's frame to the model (6.7). */
