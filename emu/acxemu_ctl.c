@@ -596,8 +596,9 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *outbuf,
 		else
 			outf(&o, "ok");
 	} else if (!strcmp(argv[0], "info") && argc == 1) {
-		outf(&o, "ok device=%04x family=%s product=%s model=%s serial=%s "
-		     "fw=%s vendor=%s dead=%d", emu->device_id,
+		outf(&o, "ok device=%04x family=%s product=\"%s\" model=\"%s\" "
+		     "serial=\"%s\" fw=\"%s\" vendor=\"%s\" dead=%d",
+		     emu->device_id,
 		     acxemu_family_name(emu->family), emu->product_id,
 		     emu->model, emu->serial, emu->fw_version, emu->vendor,
 		     acxemu_is_dead(emu));

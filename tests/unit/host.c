@@ -137,6 +137,7 @@ void host_init(struct host *h, uint16_t dev, const struct host_opts *o)
 	cfg.intake_depth = o->intake_depth;
 	cfg.tmf_unsupported = o->tmf_unsupported;
 	cfg.latency_us = o->latency_us;
+	cfg.ready_delay_ms = o->ready_delay_ms;
 	cfg.cache_max_dirty = o->cache_max_dirty;
 	cfg.serial = "UNITSERIAL000042";
 	cfg.dma = &ops;

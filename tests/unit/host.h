@@ -79,6 +79,7 @@ struct host_opts {
 	unsigned int intake_depth;
 	bool tmf_unsupported;
 	unsigned int latency_us;
+	unsigned int ready_delay_ms;
 	uint64_t cache_max_dirty;
 	bool file_volume;		/* LUN 0 backed by a file in tmpdir */
 	bool no_volumes;

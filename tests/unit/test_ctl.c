@@ -42,7 +42,8 @@ START_TEST(t_ctl_basics)
 	expect_ok(&h, "help");
 	expect_ok(&h, "info");
 	ck_assert_ptr_nonnull(strstr(out, "device=6233 family=2208"));
-	ck_assert_ptr_nonnull(strstr(out, "serial=UNITSERIAL000042"));
+	ck_assert_ptr_nonnull(strstr(out, "serial=\"UNITSERIAL000042\""));
+	ck_assert_ptr_nonnull(strstr(out, "model=\"ACS6x 2208 RAID\""));
 	expect_err(&h, "bogus");
 	ck_assert_ptr_nonnull(strstr(out, "unknown command"));
 	expect_err(&h, "");

@@ -3,12 +3,21 @@
  * Register file, handshakes, re-init, free-frame FIFO, interrupt condition.
  */
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "host.h"
 #include "suites.h"
 
 const uint16_t fam_dev[3] = { 0x6201, 0x6232, 0x6262 };
+
+static void put_le32_host(uint8_t *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
 
 static struct acxemu_stats stats(struct host *h)
 {
@@ -78,6 +87,99 @@ START_TEST(t_ready_hold)
 		ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_DOORBELL), 1);
 	}
 	ck_assert_uint_eq(stat_rej(&h, ACXEMU_REJ_POST_NOT_READY), 1);
+	host_fini(&h);
+}
+END_TEST
+
+START_TEST(t_ready_delay)
+{
+	/* an hour: certainly not ready right after the registration */
+	struct host_opts o = { .ready_delay_ms = 3600000 };
+	struct host h;
+
+	host_init(&h, fam_dev[_i], &o);
+	if (h.family == ACXEMU_FAMILY_341) {
+		wr(&h, ACXXX_REG_HOST_MSG0, 1);
+		ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_INT_STATUS) & 1, 0);
+	} else {
+		wr(&h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_RESET);
+		wr(&h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_HIADDR | 1);
+		ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_DOORBELL), 0);
+		/* the firmware itself runs: SCRATCH1 says so */
+		ck_assert_uint_eq(rd(&h, ACXXX_REG_SCRATCH1), 1);
+	}
+	wr(&h, ACXXX_REG_REQUEST_PORT, (uint32_t)slot_req(1));
+	ck_assert_uint_eq(stat_rej(&h, ACXEMU_REJ_POST_NOT_READY), 1);
+	host_fini(&h);
+}
+END_TEST
+
+/*
+ * Random frames and register accesses from a fixed seed: whatever the host
+ * writes, the model answers each request at most once, never touches
+ * memory outside the mapped regions (ASan would fail) and stays usable.
+ */
+START_TEST(t_random_frames)
+{
+	static const uint32_t regs[] = { 0x10, 0x20, 0x30, 0x34, 0x40, 0x44,
+					 0x60, 0x68, 0x9C, 0xA0, 0xB4, 0xB8 };
+	uint8_t tur[6] = { 0 };
+	unsigned int seed = 12345 + _i, i, k, replies = 0, posts = 0;
+	struct acxemu_stats st;
+	struct done d;
+	struct host h;
+
+	host_init(&h, fam_dev[_i], NULL);
+	host_start(&h);
+	for (i = 0; i < 3000; i++) {
+		unsigned int slot = 1 + rand_r(&seed) % 40;
+		uint8_t *f = slot_frame(&h, slot);
+
+		for (k = 0; k < 512; k++)
+			f[k] = (uint8_t)rand_r(&seed);
+		f[3] = rand_r(&seed) % 5 ? rand_r(&seed) % 4 : f[3];
+		if (rand_r(&seed) % 4) {
+			/* plausible identifiers and sense addresses */
+			f[4] = slot << 2;
+			f[5] = slot >> 6;
+			f[6] = f[7] = 0;
+			put_le32_host(f + 0x24, (uint32_t)slot_sense(slot));
+		}
+		if (rand_r(&seed) % 3 == 0) {
+			/* point elements at mapped memory */
+			for (k = 0x28; k + 12 <= 512; k += 12) {
+				put_le32_host(f + k + 4, (uint32_t)DATA_HI_BASE +
+					      rand_r(&seed) % 4096);
+				put_le32_host(f + k + 8, 2);
+			}
+		}
+		wr(&h, ACXXX_REG_REQUEST_PORT, (uint32_t)slot_req(slot));
+		posts++;
+		if (rand_r(&seed) % 8 == 0)
+			acxemu_reg_read(h.emu, regs[rand_r(&seed) % 12], 4);
+		if (i % 7 == 0) {
+			acxemu_process(h.emu);
+			while (host_reap(&h, &d)) {
+				replies++;
+				if (!d.fast)
+					host_return_frame(&h, &d);
+			}
+		}
+	}
+	acxemu_process(h.emu);
+	while (host_reap(&h, &d)) {
+		replies++;
+		if (!d.fast)
+			host_return_frame(&h, &d);
+	}
+	acxemu_get_stats(h.emu, &st);
+	ck_assert_uint_le(replies, posts);
+	ck_assert_uint_eq(st.posts + stat_rej(&h, ACXEMU_REJ_INTAKE_FULL), posts);
+	/* still a working device after a re-init */
+	host_handshake(&h);
+	host_post_frames(&h, 1, 8);
+	host_cmd(&h, 0, tur, 6, 0, 0, 0, &d);
+	ck_assert(d.fast);
 	host_fini(&h);
 }
 END_TEST
@@ -414,6 +516,8 @@ Suite *suite_regs(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, t_handshake, 0, 3);
 	tcase_add_loop_test(tc, t_ready_hold, 0, 3);
+	tcase_add_loop_test(tc, t_ready_delay, 0, 3);
+	tcase_add_loop_test(tc, t_random_frames, 0, 3);
 	tcase_add_loop_test(tc, t_reply_port_empty, 0, 3);
 	tcase_add_loop_test(tc, t_request_port_peek, 0, 3);
 	tcase_add_test(tc, t_free_fifo_2208);
