@@ -19,9 +19,9 @@ DRV := $(TOP)/drivers/scsi/acxxx
 
 KDIR ?= $(wildcard /lib/modules/$(shell uname -r)/build)
 
-CHECK_LAYERS ?= core-build kunit
+CHECK_LAYERS ?= core-build style kunit unit loop
 
-.PHONY: all module emu check demo kunit core-build host-deps clean help
+.PHONY: all module emu check demo kunit unit loop style core-build host-deps clean help
 
 all: module emu
 
@@ -51,11 +51,22 @@ core-build:
 kunit: host-deps
 	@tests/kunit/run
 
+unit: host-deps
+	@$(MAKE) --no-print-directory -C tests/unit check
+
+loop: host-deps
+	@$(MAKE) --no-print-directory -C tests/loop check
+
+style: host-deps
+	@tests/style
+
 demo: host-deps
-	@echo "demo: the end-to-end demo is not there yet; running the KUnit suites"
-	@tests/kunit/run
+	@echo "demo: the end-to-end demo is not there yet; running the loop test"
+	@$(MAKE) --no-print-directory -C tests/loop check
 
 clean:
 	@if [ -f emu/Makefile ]; then $(MAKE) -C emu clean; fi
+	@$(MAKE) -C tests/unit clean
+	@$(MAKE) -C tests/loop clean
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(DRV) clean; fi
 	@rm -f core/*.o core/.*.cmd

@@ -1,0 +1,1364 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+/*
+ * acxxx loop test: the OS-neutral core drives the device model in one
+ * process, with function calls standing in for MMIO and DMA (the way
+ * nvme-loop tests the nvme host core against the target).
+ *
+ * The host side is a small driver written over the core, like the Linux
+ * glue: the handshake state machine on a real clock, reply frames, page 0,
+ * the event switch, posting and reply draining, task management and the
+ * re-init handshake.  Bus memory is process memory placed at chosen bus
+ * addresses: the control block ends exactly at a 4 GiB boundary, data
+ * buffers sit above 4 GiB (some across a 4 GiB boundary) and below it.
+ *
+ * Random reads and writes of random sizes, segment counts (direct and list
+ * mode, up to 128) and byte alignments are verified against a shadow copy
+ * of every volume, while faults are injected: busy replies, delays, dropped
+ * commands (aborted through task management), medium errors, re-inits
+ * with commands outstanding, LUN hot-plug with its events, a volume that
+ * is not there.  At the end every volume is flushed and its backing medium
+ * compared with the shadow, and a power loss after a flush must keep every
+ * write acknowledged before it.
+ *
+ * Usage: acxxx-loop [--ios N] [--seed S] [--dialect 341|2208|3108|all]
+ * Prints one line per dialect and "loop: N passed, N failed".
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "acxxx_core.h"
+#include "acxemu.h"
+
+#define NR_LUNS		3		/* volumes at creation: 0, 1, 2 */
+#define HOTPLUG_LUN	5
+#define ABSENT_LUN	9
+#define VOL_BLOCKS	(64u * 2048u)	/* 64 MiB */
+#define BLK		512u
+#define QD		48
+#define MAX_BLOCKS	1024u		/* 512 KiB per command */
+#define CHUNK		(600u * 1024u)	/* data buffer room per command */
+#define DROP_TIMEOUT_MS	1500
+
+/* ------------------------------------------------------------------ */
+/* Bus memory                                                          */
+
+struct region {
+	uint64_t base;
+	uint8_t *mem;
+	size_t size;
+};
+
+/* Control block: ends exactly at the 4 GiB boundary 0x2_0000_0000. */
+#define CTL_END		0x200000000ULL
+/* Data: across the boundary 0x3_0000_0000, and below 4 GiB. */
+#define HIGH_BASE	(0x300000000ULL - 8 * 1024 * 1024)
+#define LOW_BASE	0x10000000ULL
+
+static struct region regions[3];
+
+static uint8_t *bus_ptr(uint64_t addr, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		struct region *r = &regions[i];
+
+		if (addr >= r->base && len <= r->size &&
+		    addr - r->base <= r->size - len)
+			return r->mem + (addr - r->base);
+	}
+	return NULL;
+}
+
+static int bus_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	uint8_t *p = bus_ptr(addr, len);
+
+	(void)ctx;
+	if (!p)
+		return -EFAULT;
+	memcpy(buf, p, len);
+	return 0;
+}
+
+static int bus_write(void *ctx, uint64_t addr, const void *buf, size_t len)
+{
+	uint8_t *p = bus_ptr(addr, len);
+
+	(void)ctx;
+	if (!p)
+		return -EFAULT;
+	memcpy(p, buf, len);
+	return 0;
+}
+
+static const struct acxemu_dma_ops bus_ops = { bus_read, bus_write };
+
+/* ------------------------------------------------------------------ */
+/* Random numbers (xorshift64*, seeded: runs are reproducible)        */
+
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545F4914F6CDD1DULL;
+}
+
+static uint32_t rnd_below(uint32_t n)
+{
+	return n ? (uint32_t)(rnd() % n) : 0;
+}
+
+static void rnd_fill(uint8_t *p, size_t n)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!(i & 7))
+			v = rnd();
+		p[i] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The host                                                            */
+
+enum io_kind { IO_READ, IO_WRITE, IO_SYNC, IO_ABSENT };
+
+struct io {
+	bool busy;
+	enum io_kind kind;
+	uint8_t lun;
+	uint64_t lba;
+	uint32_t blocks;
+	uint32_t nseg;
+	struct acxxx_sge sgl[ACXXX_MAX_SGE];
+	uint8_t *data;			/* write payload or expected read */
+	uint64_t posted_ms;
+	uint64_t sync_mark;		/* writes_done of the volume at issue */
+};
+
+struct vol {
+	bool present;		/* in the host's LUN map */
+	bool usable;		/* the test issues I/O to it */
+	uint8_t *shadow;	/* what the volume must read back */
+	uint8_t *durable;	/* what its medium must hold after a flush */
+	uint8_t *busy_map;	/* per block: in flight (no overlap) */
+	uint8_t *dirty;		/* per block: written since the last flush */
+	uint64_t writes_done;	/* acknowledged writes, repairs included */
+};
+
+struct counters {
+	uint64_t verified;	/* reads compared equal, writes acknowledged */
+	uint64_t reads, writes, syncs;
+	uint64_t bytes;
+	uint64_t errors;
+	uint64_t busy_retries;
+	uint64_t medium_errors;
+	uint64_t aborts;
+	uint64_t reinits;
+	uint64_t repairs;
+	uint64_t absent_ok;
+	uint64_t events;
+	uint64_t max_sge_seen;
+	uint64_t list_mode;
+	uint64_t high_addr;
+};
+
+struct host {
+	enum acxxx_dialect dialect;
+	uint16_t device_id;
+	struct acxemu *emu;
+	struct acxxx_ctl ctl;
+	struct acxxx_layout lay;
+	struct io io[ACXXX_MAX_SLOTS];
+	unsigned int inflight;
+	struct vol vol[ACXXX_MAX_LUNS];
+	uint16_t lun_map[ACXXX_MAX_LUNS];
+	struct counters n;
+	/* internal request results, per slot */
+	bool ireq_done[ACXXX_FIRST_IO_SLOT];
+	struct acxxx_cpl ireq_cpl[ACXXX_FIRST_IO_SLOT];
+	bool rescan;
+	uint16_t pending[ACXXX_MAX_SLOTS];	/* 2208 FIFO was full */
+	unsigned int npending;
+	pthread_mutex_t irq_lock;
+	pthread_cond_t irq_cond;
+	bool irq_level;
+};
+
+static const char *dname;
+
+static void fail(struct host *h, const char *fmt, ...)
+{
+	va_list ap;
+
+	h->n.errors++;
+	if (h->n.errors > 20)
+		return;
+	fprintf(stderr, "loop[%s]: ERROR: ", dname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint32_t rd(struct host *h, uint32_t reg)
+{
+	return acxemu_reg_read(h->emu, reg, 4);
+}
+
+static void wr(struct host *h, uint32_t reg, uint32_t val)
+{
+	acxemu_reg_write(h->emu, reg, val, 4);
+}
+
+static void irq_cb(void *ctx, bool level)
+{
+	struct host *h = ctx;
+
+	pthread_mutex_lock(&h->irq_lock);
+	h->irq_level = level;
+	if (level)
+		pthread_cond_signal(&h->irq_cond);
+	pthread_mutex_unlock(&h->irq_lock);
+}
+
+/* Sleep until the interrupt line is up, at most @ms. */
+static void wait_irq(struct host *h, unsigned int ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += (long)ms * 1000000L;
+	ts.tv_sec += ts.tv_nsec / 1000000000L;
+	ts.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&h->irq_lock);
+	if (!h->irq_level)
+		pthread_cond_timedwait(&h->irq_cond, &h->irq_lock, &ts);
+	pthread_mutex_unlock(&h->irq_lock);
+}
+
+/* Reply frames, through the 2208 FIFO when that dialect is in use. */
+static void give_frames(struct host *h)
+{
+	unsigned int i = 0;
+	uint32_t val;
+
+	while (i < h->npending) {
+		if (h->dialect == ACXXX_DIALECT_2208 &&
+		    !acxxx_free_fifo_room(rd(h, ACXXX_REG_OUT_FREE_CI)))
+			break;
+		if (acxxx_frame_post(&h->ctl, h->pending[i], &val))
+			fail(h, "frame %u cannot be posted", h->pending[i]);
+		else
+			wr(h, ACXXX_REG_REPLY_PORT, val);
+		if (h->dialect == ACXXX_DIALECT_2208)
+			wr(h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_FREE_REPLY);
+		i++;
+	}
+	h->npending -= i;
+	memmove(h->pending, h->pending + i, h->npending * sizeof(uint16_t));
+}
+
+static void post_all_frames(struct host *h)
+{
+	uint16_t f;
+
+	h->npending = 0;
+	for (f = 1; f <= h->lay.nr_frames; f++)
+		h->pending[h->npending++] = f;
+	give_frames(h);
+}
+
+/* 0, or -EBUSY when the 2208/3108 inbound queue has no room. */
+static int post(struct host *h, uint16_t slot)
+{
+	if (h->dialect != ACXXX_DIALECT_341 &&
+	    rd(h, ACXXX_REG_REQUEST_PORT) == ACXXX_EMPTY)
+		return -EBUSY;
+	if (acxxx_slot_start(&h->ctl, slot)) {
+		fail(h, "slot %u already outstanding", slot);
+		return -EINVAL;
+	}
+	wr(h, ACXXX_REG_REQUEST_PORT, acxxx_post_value(&h->ctl, slot));
+	return 0;
+}
+
+static int handshake(struct host *h, bool reinit)
+{
+	struct acxxx_init_params p = {
+		.fw_timeout_ms = 10000, .reset_delay_ms = 2,
+		.ready_timeout_ms = 10000, .poll_ms = 1,
+	};
+	struct acxxx_init_io io;
+	struct acxxx_init in;
+	uint32_t reg = ACXXX_INIT_NO_READ, val = 0;
+	unsigned int i;
+	uint64_t t;
+	int ret;
+
+	acxxx_init_begin(&in, h->dialect, h->ctl.hi, reinit, &p, now_ms());
+	for (;;) {
+		if (reg != ACXXX_INIT_NO_READ)
+			val = rd(h, reg);
+		t = now_ms();
+		ret = acxxx_init_step(&in, t, val, &io);
+		for (i = 0; i < io.nr_wr; i++)
+			wr(h, io.wr_reg[i], io.wr_val[i]);
+		if (ret)
+			return ret < 0 ? ret : 0;
+		reg = io.read_reg;
+		if (io.next_ms > t)
+			usleep((useconds_t)(io.next_ms - t) * 1000);
+	}
+}
+
+static void complete_io(struct host *h, uint16_t slot,
+			const struct acxxx_cpl *cpl, const uint8_t *sense);
+
+static void on_event(struct host *h, const struct acxxx_cpl *cpl)
+{
+	h->n.events++;
+	if (acxxx_event_type(cpl->event_code) == ACXXX_EV_LUN_CHANGE)
+		h->rescan = true;
+}
+
+/* Drain the reply queue; returns the number of descriptors consumed. */
+static unsigned int drain(struct host *h)
+{
+	struct acxxx_cpl cpl;
+	uint8_t sense[96];
+	unsigned int n = 0;
+	uint32_t desc;
+	int ret;
+
+	for (;;) {
+		desc = rd(h, ACXXX_REG_REPLY_PORT);
+		if (desc == ACXXX_EMPTY)
+			break;
+		n++;
+		ret = acxxx_decode_reply(&h->ctl, desc, &cpl, sense, sizeof(sense));
+		if (cpl.frame)
+			h->pending[h->npending++] = cpl.frame;
+		if (ret) {
+			fail(h, "reply 0x%08x rejected: %d", desc, ret);
+			continue;
+		}
+		if (cpl.flags & (ACXXX_CPL_F_BAD_FAST | ACXXX_CPL_F_RESID_MISMATCH |
+				 ACXXX_CPL_F_RESID_CLAMPED | ACXXX_CPL_F_OVERRUN))
+			fail(h, "reply for slot %u inconsistent: flags 0x%x",
+			     cpl.slot, cpl.flags);
+		if (cpl.kind == ACXXX_CPL_EVENT) {
+			on_event(h, &cpl);
+		} else if (cpl.slot < ACXXX_FIRST_IO_SLOT) {
+			h->ireq_cpl[cpl.slot] = cpl;
+			h->ireq_done[cpl.slot] = true;
+		} else {
+			complete_io(h, cpl.slot, &cpl, sense);
+		}
+	}
+	give_frames(h);
+	return n;
+}
+
+/* Post an internal request already encoded and wait for its reply. */
+static int ireq_run(struct host *h, uint16_t slot, struct acxxx_cpl *cpl)
+{
+	uint64_t deadline = now_ms() + 10000;
+
+	h->ireq_done[slot] = false;
+	while (post(h, slot) == -EBUSY) {
+		drain(h);
+		if (now_ms() > deadline)
+			return -ETIMEDOUT;
+	}
+	while (!h->ireq_done[slot]) {
+		wait_irq(h, 10);
+		drain(h);
+		if (now_ms() > deadline) {
+			fail(h, "internal request on slot %u timed out", slot);
+			return -ETIMEDOUT;
+		}
+	}
+	*cpl = h->ireq_cpl[slot];
+	return 0;
+}
+
+static int read_page0(struct host *h, struct acxxx_ident *id)
+{
+	struct acxxx_cpl cpl;
+	int ret;
+
+	if (acxxx_encode_get_page(&h->ctl, ACXXX_SLOT_MGMT, ACXXX_PAGE_IDENTITY))
+		return -EINVAL;
+	ret = ireq_run(h, ACXXX_SLOT_MGMT, &cpl);
+	if (ret)
+		return ret;
+	if (cpl.kind != ACXXX_CPL_MGMT || cpl.reply_status) {
+		fail(h, "page 0: kind %u status 0x%02x", cpl.kind, cpl.reply_status);
+		return -EIO;
+	}
+	return acxxx_parse_page0(acxxx_mgmt_buf(&h->ctl), ACXXX_PAGE_SIZE, id);
+}
+
+static int event_switch(struct host *h, bool on)
+{
+	struct acxxx_cpl cpl;
+	int ret;
+
+	acxxx_encode_event_switch(&h->ctl, ACXXX_SLOT_EVSW, on);
+	ret = ireq_run(h, ACXXX_SLOT_EVSW, &cpl);
+	if (!ret && (cpl.kind != ACXXX_CPL_EVSW || cpl.reply_status ||
+		     cpl.event_code != ACXXX_EVT_SWITCH_DONE)) {
+		fail(h, "event switch: kind %u status 0x%02x code 0x%02x",
+		     cpl.kind, cpl.reply_status, cpl.event_code);
+		ret = -EIO;
+	}
+	return ret;
+}
+
+static void vol_init(struct vol *v)
+{
+	v->shadow = calloc(VOL_BLOCKS, BLK);
+	v->durable = calloc(VOL_BLOCKS, BLK);
+	v->busy_map = calloc(VOL_BLOCKS, 1);
+	v->dirty = calloc(VOL_BLOCKS, 1);
+	if (!v->shadow || !v->durable || !v->busy_map || !v->dirty) {
+		fprintf(stderr, "loop: out of memory\n");
+		exit(2);
+	}
+}
+
+static void vol_free(struct vol *v)
+{
+	free(v->shadow);
+	free(v->durable);
+	free(v->busy_map);
+	free(v->dirty);
+	v->shadow = NULL;
+	v->durable = NULL;
+	v->busy_map = NULL;
+	v->dirty = NULL;
+}
+
+/* Bring the host's idea of the volumes in line with page 0 (16.18). */
+static void rescan(struct host *h)
+{
+	struct acxxx_lun_diff d;
+	struct acxxx_ident id;
+	unsigned int i;
+
+	h->rescan = false;
+	if (read_page0(h, &id))
+		return;
+	acxxx_lun_diff(h->lun_map, id.lun_map, &d);
+	for (i = 0; i < ACXXX_MAX_LUNS; i++) {
+		if (d.remove & (1ULL << i)) {
+			h->vol[i].present = false;
+			h->vol[i].usable = false;
+		}
+		if (d.add & (1ULL << i)) {
+			h->vol[i].present = true;
+			h->vol[i].usable = true;
+			if (!h->vol[i].shadow)
+				vol_init(&h->vol[i]);
+		}
+		h->lun_map[i] = id.lun_map[i];
+	}
+}
+
+static int bring_up(struct host *h, bool reinit)
+{
+	struct acxxx_ident id;
+	int ret;
+
+	ret = handshake(h, reinit);
+	if (ret) {
+		fail(h, "handshake failed: %d", ret);
+		return ret;
+	}
+	post_all_frames(h);
+	ret = read_page0(h, &id);
+	if (ret)
+		return ret;
+	if (!reinit) {
+		if (strcmp(id.vendor, "Accusys") || !id.serial[0])
+			fail(h, "page 0 identity: vendor '%s' serial '%s'",
+			     id.vendor, id.serial);
+		memcpy(h->lun_map, id.lun_map, sizeof(h->lun_map));
+	}
+	return event_switch(h, true);
+}
+
+/* ------------------------------------------------------------------ */
+/* I/O                                                                 */
+
+static uint32_t pick_blocks(void)
+{
+	uint32_t r = rnd_below(100);
+
+	if (r < 50)
+		return 1 + rnd_below(16);
+	if (r < 85)
+		return 17 + rnd_below(240);
+	return 257 + rnd_below(MAX_BLOCKS - 256);
+}
+
+static bool range_free(struct vol *v, uint64_t lba, uint32_t blocks)
+{
+	uint32_t i;
+
+	for (i = 0; i < blocks; i++)
+		if (v->busy_map[lba + i])
+			return false;
+	return true;
+}
+
+static void range_mark(struct vol *v, uint64_t lba, uint32_t blocks, uint8_t val)
+{
+	memset(v->busy_map + lba, val, blocks);
+}
+
+/* Split the command's data into random segments in its buffer chunk. */
+static void build_sgl(struct host *h, struct io *io, uint16_t slot)
+{
+	uint32_t len = io->blocks * BLK, left = len, i, remain, max, avg;
+	uint32_t want = 1 + rnd_below(ACXXX_MAX_SGE);
+	bool high = rnd_below(4) != 0;
+	struct region *r = &regions[high ? 1 : 2];
+	uint64_t base = r->base + (uint64_t)(slot - ACXXX_FIRST_IO_SLOT) * CHUNK;
+	uint64_t off = rnd_below(4096);
+
+	/* Often exactly at the placement limits of 5.6. */
+	if (rnd_below(4) == 0) {
+		static const uint32_t edges[] = { 1, 29, 30, 39, 40, 128 };
+
+		want = edges[rnd_below(6)];
+	}
+	if (want > len)
+		want = len;
+	io->nseg = want;
+	for (i = 0; i < want; i++) {
+		remain = want - 1 - i;		/* segments after this one */
+		max = left - remain;		/* leave a byte for each */
+		avg = left / (remain + 1);
+		io->sgl[i].len = remain ? 1 + rnd_below(max < 2 * avg ? max : 2 * avg) :
+				 left;
+		io->sgl[i].addr = base + off;
+		left -= io->sgl[i].len;
+		off += io->sgl[i].len + rnd_below(64);	/* odd gaps and alignment */
+	}
+	if (off > CHUNK)
+		fail(h, "buffer chunk overflow");
+	if (io->nseg > h->n.max_sge_seen)
+		h->n.max_sge_seen = io->nseg;
+	if (io->sgl[0].addr >> 32)
+		h->n.high_addr++;
+}
+
+static void copy_sgl(const struct io *io, uint8_t *buf, bool to_bus)
+{
+	uint32_t i, done = 0;
+
+	for (i = 0; i < io->nseg; i++) {
+		uint8_t *p = bus_ptr(io->sgl[i].addr, io->sgl[i].len);
+
+		if (to_bus)
+			memcpy(p, buf + done, io->sgl[i].len);
+		else
+			memcpy(buf + done, p, io->sgl[i].len);
+		done += io->sgl[i].len;
+	}
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static void make_cdb(const struct io *io, uint8_t *cdb, uint8_t *len)
+{
+	bool wr = io->kind == IO_WRITE;
+	uint32_t form = rnd_below(4);
+
+	memset(cdb, 0, 16);
+	if (io->kind == IO_SYNC) {
+		cdb[0] = 0x35;
+		*len = 10;
+		return;
+	}
+	if (form == 0 && io->lba < (1u << 21) && io->blocks <= 256) {
+		cdb[0] = wr ? 0x0A : 0x08;
+		cdb[1] = (uint8_t)(io->lba >> 16) & 0x1F;
+		cdb[2] = (uint8_t)(io->lba >> 8);
+		cdb[3] = (uint8_t)io->lba;
+		cdb[4] = (uint8_t)(io->blocks == 256 ? 0 : io->blocks);
+		*len = 6;
+	} else if (form == 1) {
+		cdb[0] = wr ? 0x2A : 0x28;
+		put_be32(cdb + 2, (uint32_t)io->lba);
+		cdb[7] = (uint8_t)(io->blocks >> 8);
+		cdb[8] = (uint8_t)io->blocks;
+		*len = 10;
+	} else if (form == 2) {
+		cdb[0] = wr ? 0xAA : 0xA8;
+		put_be32(cdb + 2, (uint32_t)io->lba);
+		put_be32(cdb + 6, io->blocks);
+		*len = 12;
+	} else {
+		cdb[0] = wr ? 0x8A : 0x88;
+		put_be32(cdb + 2, (uint32_t)(io->lba >> 32));
+		put_be32(cdb + 6, (uint32_t)io->lba);
+		put_be32(cdb + 10, io->blocks);
+		*len = 16;
+	}
+}
+
+static uint16_t free_slot(struct host *h)
+{
+	uint16_t s;
+
+	for (s = ACXXX_FIRST_IO_SLOT; s < ACXXX_FIRST_IO_SLOT + QD; s++)
+		if (!h->io[s].busy)
+			return s;
+	return 0;
+}
+
+/* Encode and post; false if the adapter was busy (the caller retries). */
+static bool start_io(struct host *h, uint16_t slot)
+{
+	struct io *io = &h->io[slot];
+	struct acxxx_scsi_cmd cmd = { 0 };
+	uint8_t cdb[16];
+	int ret;
+
+	cmd.lun = io->lun;
+	cmd.cdb = cdb;
+	make_cdb(io, cdb, &cmd.cdb_len);
+	cmd.task_attr = ACXXX_CTL_ATTR_UNTAGGED;
+	if (io->kind == IO_SYNC) {
+		cmd.dir = ACXXX_CTL_DIR_NONE;
+	} else {
+		cmd.dir = io->kind == IO_WRITE ? ACXXX_CTL_DIR_WRITE :
+						 ACXXX_CTL_DIR_READ;
+		cmd.data_len = io->blocks * BLK;
+		cmd.sgl = io->sgl;
+		cmd.nr_sge = io->nseg;
+		if (io->kind == IO_WRITE)
+			copy_sgl(io, io->data, true);
+		else
+			for (uint32_t i = 0; i < io->nseg; i++)
+				memset(bus_ptr(io->sgl[i].addr, io->sgl[i].len),
+				       0xEE, io->sgl[i].len);
+	}
+	ret = acxxx_encode_scsi(&h->ctl, slot, &cmd);
+	if (ret) {
+		fail(h, "encode failed: %d (nseg %u)", ret, io->nseg);
+		return true;
+	}
+	if ((io->nseg > ACXXX_DIRECT_MAX_RW && h->dialect != ACXXX_DIALECT_341) ||
+	    io->nseg > ACXXX_DIRECT_MAX_BASIC)
+		h->n.list_mode++;
+	if (post(h, slot))
+		return false;
+	io->posted_ms = now_ms();
+	return true;
+}
+
+static void submit_one(struct host *h, unsigned int *budget)
+{
+	uint16_t slot = free_slot(h);
+	struct io *io;
+	struct vol *v;
+	unsigned int lun, tries;
+	uint32_t r;
+
+	if (!slot)
+		return;
+	io = &h->io[slot];
+	r = rnd_below(1000);
+	if (r < 2) {
+		/* A LUN index the firmware does not have. */
+		io->kind = IO_ABSENT;
+		io->lun = ABSENT_LUN;
+		io->lba = 0;
+		io->blocks = 1;
+		build_sgl(h, io, slot);
+		io->busy = true;
+		h->inflight++;
+		if (!start_io(h, slot)) {
+			io->busy = false;
+			h->inflight--;
+		}
+		return;
+	}
+	for (tries = 0; tries < 8; tries++) {
+		lun = rnd_below(ACXXX_MAX_LUNS);
+		lun = lun < 48 ? lun % NR_LUNS : HOTPLUG_LUN;
+		v = &h->vol[lun];
+		if (!v->usable)
+			continue;
+		io->lun = (uint8_t)lun;
+		io->blocks = pick_blocks();
+		io->lba = rnd_below(VOL_BLOCKS - io->blocks + 1);
+		if (range_free(v, io->lba, io->blocks))
+			break;
+	}
+	if (tries == 8)
+		return;
+	io->kind = r < 10 ? IO_SYNC : (rnd_below(2) ? IO_WRITE : IO_READ);
+	if (io->kind == IO_SYNC) {
+		io->blocks = 0;
+		io->nseg = 0;
+		io->sync_mark = v->writes_done;
+	} else {
+		build_sgl(h, io, slot);
+		range_mark(v, io->lba, io->blocks, 1);
+		io->data = malloc(io->blocks * BLK);
+		if (!io->data)
+			exit(2);
+		if (io->kind == IO_WRITE)
+			rnd_fill(io->data, io->blocks * BLK);
+		else
+			memcpy(io->data, v->shadow + io->lba * BLK, io->blocks * BLK);
+	}
+	io->busy = true;
+	h->inflight++;
+	if (!start_io(h, slot)) {
+		/* Inbound queue full: try again later. */
+		if (io->kind != IO_SYNC)
+			range_mark(v, io->lba, io->blocks, 0);
+		free(io->data);
+		io->data = NULL;
+		io->busy = false;
+		h->inflight--;
+		return;
+	}
+	(*budget)--;
+}
+
+static void release_io(struct host *h, struct io *io)
+{
+	if (io->kind == IO_READ || io->kind == IO_WRITE)
+		range_mark(&h->vol[io->lun], io->lba, io->blocks, 0);
+	free(io->data);
+	io->data = NULL;
+	io->busy = false;
+	h->inflight--;
+}
+
+/*
+ * A write whose outcome is unknown (dropped, aborted or lost to a
+ * re-init): write the range again with known data so the shadow holds.
+ */
+static void repair(struct host *h, uint8_t lun, uint64_t lba, uint32_t blocks)
+{
+	struct acxxx_scsi_cmd cmd = { 0 };
+	struct vol *v = &h->vol[lun];
+	uint16_t slot = ACXXX_SLOT_INTERNAL;
+	struct acxxx_sge seg;
+	struct acxxx_cpl cpl;
+	uint8_t cdb[16] = { 0x8A };
+	uint8_t *buf;
+
+	if (!v->usable)
+		return;
+	buf = bus_ptr(regions[2].base + regions[2].size - MAX_BLOCKS * BLK,
+		      MAX_BLOCKS * BLK);
+	rnd_fill(v->shadow + lba * BLK, blocks * BLK);
+	memset(v->dirty + lba, 1, blocks);
+	v->writes_done++;
+	memcpy(buf, v->shadow + lba * BLK, blocks * BLK);
+	put_be32(cdb + 2, (uint32_t)(lba >> 32));
+	put_be32(cdb + 6, (uint32_t)lba);
+	put_be32(cdb + 10, blocks);
+	seg.addr = regions[2].base + regions[2].size - MAX_BLOCKS * BLK;
+	seg.len = blocks * BLK;
+	cmd.lun = lun;
+	cmd.cdb = cdb;
+	cmd.cdb_len = 16;
+	cmd.dir = ACXXX_CTL_DIR_WRITE;
+	cmd.data_len = seg.len;
+	cmd.sgl = &seg;
+	cmd.nr_sge = 1;
+	if (acxxx_encode_scsi(&h->ctl, slot, &cmd) || ireq_run(h, slot, &cpl) ||
+	    cpl.reply_status || cpl.scsi_status)
+		fail(h, "repair write of lun %u lba %" PRIu64 " failed", lun, lba);
+	h->n.repairs++;
+}
+
+static uint64_t sense_info(const uint8_t *s)
+{
+	return (uint64_t)s[3] << 24 | (uint64_t)s[4] << 16 | s[5] << 8 | s[6];
+}
+
+static void complete_io(struct host *h, uint16_t slot,
+			const struct acxxx_cpl *cpl, const uint8_t *sense)
+{
+	struct io *io = &h->io[slot];
+	struct vol *v;
+	uint8_t *got;
+	uint32_t len;
+
+	if (slot >= ACXXX_MAX_SLOTS || !io->busy) {
+		fail(h, "completion for idle slot %u", slot);
+		return;
+	}
+	v = &h->vol[io->lun];
+	len = io->blocks * BLK;
+	if (io->kind == IO_ABSENT) {
+		if (cpl->reply_status == ACXXX_RS_NO_DEVICE)
+			h->n.absent_ok++;
+		else
+			fail(h, "absent LUN answered 0x%02x", cpl->reply_status);
+		release_io(h, io);
+		return;
+	}
+	if (cpl->reply_status == ACXXX_RS_BUSY) {
+		/* Injected busy: the command did nothing; send it again. */
+		h->n.busy_retries++;
+		if (!start_io(h, slot)) {
+			if (io->kind == IO_WRITE)
+				repair(h, io->lun, io->lba, io->blocks);
+			release_io(h, io);
+		}
+		return;
+	}
+	if (cpl->reply_status) {
+		fail(h, "slot %u: reply status 0x%02x", slot, cpl->reply_status);
+		release_io(h, io);
+		return;
+	}
+	if (cpl->scsi_status == 0x02) {
+		/* Expected only for reads of a medium error range. */
+		if (io->kind == IO_READ && cpl->sense_len >= 14 &&
+		    (sense[2] & 0x0F) == 0x03 && sense[12] == 0x11 &&
+		    (sense[0] & 0x80) && sense_info(sense) >= io->lba &&
+		    sense_info(sense) < io->lba + io->blocks) {
+			h->n.medium_errors++;
+		} else {
+			fail(h, "slot %u: unexpected CHECK CONDITION %02x/%02x/%02x",
+			     slot, sense[2] & 0x0F, sense[12], sense[13]);
+		}
+		release_io(h, io);
+		return;
+	}
+	if (cpl->scsi_status) {
+		fail(h, "slot %u: SCSI status 0x%02x", slot, cpl->scsi_status);
+		release_io(h, io);
+		return;
+	}
+	if (cpl->residual) {
+		fail(h, "slot %u: residual %u of %u", slot, cpl->residual, len);
+		release_io(h, io);
+		return;
+	}
+
+	switch (io->kind) {
+	case IO_WRITE:
+		memcpy(v->shadow + io->lba * BLK, io->data, len);
+		memset(v->dirty + io->lba, 1, io->blocks);
+		v->writes_done++;
+		h->n.writes++;
+		h->n.verified++;
+		h->n.bytes += len;
+		break;
+	case IO_READ:
+		got = malloc(len);
+		if (!got)
+			exit(2);
+		copy_sgl(io, got, false);
+		if (memcmp(got, io->data, len)) {
+			uint32_t i = 0;
+
+			while (got[i] == io->data[i])
+				i++;
+			fail(h, "data mismatch: lun %u lba %" PRIu64 " +%u bytes (%u segments)",
+			     io->lun, io->lba, i, io->nseg);
+		} else {
+			h->n.verified++;
+		}
+		h->n.reads++;
+		h->n.bytes += len;
+		free(got);
+		break;
+	case IO_SYNC:
+		/*
+		 * Everything acknowledged before it was issued is durable now.
+		 * If a write completed meanwhile, which writes the flush
+		 * covered is unknown: keep the older durable image.
+		 */
+		if (v->writes_done == io->sync_mark) {
+			memcpy(v->durable, v->shadow, (size_t)VOL_BLOCKS * BLK);
+			memset(v->dirty, 0, VOL_BLOCKS);
+		}
+		h->n.syncs++;
+		h->n.verified++;
+		break;
+	default:
+		break;
+	}
+	release_io(h, io);
+}
+
+/* Abort a command the firmware dropped (task management, 16.16). */
+static void abort_io(struct host *h, uint16_t slot)
+{
+	struct io *io = &h->io[slot];
+	struct acxxx_cpl cpl;
+
+	if (acxxx_encode_tmf(&h->ctl, ACXXX_SLOT_TMF, ACXXX_TMF_ABORT_TASK,
+			     io->lun, slot))
+		return;
+	if (ireq_run(h, ACXXX_SLOT_TMF, &cpl))
+		return;
+	if (!io->busy)
+		return;		/* its reply came first */
+	if (cpl.kind != ACXXX_CPL_TMF || cpl.reply_status ||
+	    cpl.tmf_type != ACXXX_TMF_ABORT_TASK || cpl.tmf_terminated != 1) {
+		fail(h, "abort of slot %u: status 0x%02x terminated %u", slot,
+		     cpl.reply_status, cpl.tmf_terminated);
+		return;
+	}
+	acxxx_slot_finish(&h->ctl, slot);
+	h->n.aborts++;
+	if (io->kind == IO_WRITE)
+		repair(h, io->lun, io->lba, io->blocks);
+	release_io(h, io);
+}
+
+static void check_timeouts(struct host *h)
+{
+	uint64_t t = now_ms();
+	uint16_t s;
+
+	for (s = ACXXX_FIRST_IO_SLOT; s < ACXXX_FIRST_IO_SLOT + QD; s++)
+		if (h->io[s].busy && t - h->io[s].posted_ms > DROP_TIMEOUT_MS)
+			abort_io(h, s);
+}
+
+/* Host reset with commands outstanding: the firmware drops them (16.11). */
+static void reinit(struct host *h)
+{
+	uint16_t s;
+
+	if (bring_up(h, true))
+		return;
+	h->n.reinits++;
+	/* bring_up() re-posted the frames: forget the old slot state first. */
+	for (s = ACXXX_FIRST_IO_SLOT; s < ACXXX_FIRST_IO_SLOT + QD; s++) {
+		struct io *io = &h->io[s];
+
+		if (!io->busy)
+			continue;
+		if (io->kind == IO_WRITE)
+			repair(h, io->lun, io->lba, io->blocks);
+		release_io(h, io);
+	}
+}
+
+static void do_reinit(struct host *h)
+{
+	/*
+	 * The re-init handshake makes the firmware forget every request and
+	 * reply frame (16.11); nothing is drained in between.
+	 */
+	acxxx_ctl_reset(&h->ctl);
+	reinit(h);
+}
+
+static void wait_all(struct host *h)
+{
+	uint64_t start = now_ms();
+
+	while (h->inflight) {
+		wait_irq(h, 10);
+		drain(h);
+		check_timeouts(h);
+		if (now_ms() - start > 60000) {
+			fail(h, "%u commands never completed", h->inflight);
+			return;
+		}
+	}
+}
+
+static void sync_all(struct host *h)
+{
+	struct acxxx_scsi_cmd cmd = { 0 };
+	uint8_t cdb[10] = { 0x35 };
+	struct acxxx_cpl cpl;
+	unsigned int lun;
+
+	for (lun = 0; lun < ACXXX_MAX_LUNS; lun++) {
+		if (!h->vol[lun].usable)
+			continue;
+		cmd.lun = (uint8_t)lun;
+		cmd.cdb = cdb;
+		cmd.cdb_len = 10;
+		if (acxxx_encode_scsi(&h->ctl, ACXXX_SLOT_INTERNAL, &cmd) ||
+		    ireq_run(h, ACXXX_SLOT_INTERNAL, &cpl) || cpl.reply_status ||
+		    cpl.scsi_status)
+			fail(h, "SYNCHRONIZE CACHE of lun %u failed", lun);
+		memcpy(h->vol[lun].durable, h->vol[lun].shadow,
+		       (size_t)VOL_BLOCKS * BLK);
+		memset(h->vol[lun].dirty, 0, VOL_BLOCKS);
+	}
+}
+
+static void check_media(struct host *h, bool durable_only)
+{
+	uint8_t *buf = malloc((size_t)VOL_BLOCKS * BLK);
+	unsigned int lun;
+
+	if (!buf)
+		exit(2);
+	for (lun = 0; lun < ACXXX_MAX_LUNS; lun++) {
+		struct vol *v = &h->vol[lun];
+
+		if (!v->usable)
+			continue;
+		if (acxemu_volume_read_medium(h->emu, lun, 0, buf,
+					      (size_t)VOL_BLOCKS * BLK)) {
+			fail(h, "cannot read the medium of lun %u", lun);
+			continue;
+		}
+		if (memcmp(buf, durable_only ? v->durable : v->shadow,
+			   (size_t)VOL_BLOCKS * BLK))
+			fail(h, "medium of lun %u differs from what was %s", lun,
+			     durable_only ? "flushed" : "written");
+	}
+	free(buf);
+}
+
+/*
+ * After a power loss: every block not written since its volume's last
+ * completed flush holds exactly what was flushed.  Blocks written later
+ * may hold any of their versions.
+ */
+static void check_media_after_loss(struct host *h)
+{
+	uint8_t *buf = malloc((size_t)VOL_BLOCKS * BLK);
+	unsigned int lun;
+	uint32_t b, kept = 0;
+
+	if (!buf)
+		exit(2);
+	for (lun = 0; lun < ACXXX_MAX_LUNS; lun++) {
+		struct vol *v = &h->vol[lun];
+
+		if (!v->usable)
+			continue;
+		if (acxemu_volume_read_medium(h->emu, lun, 0, buf,
+					      (size_t)VOL_BLOCKS * BLK)) {
+			fail(h, "cannot read the medium of lun %u", lun);
+			continue;
+		}
+		for (b = 0; b < VOL_BLOCKS; b++) {
+			if (v->dirty[b])
+				continue;
+			kept++;
+			if (memcmp(buf + (size_t)b * BLK, v->durable + (size_t)b * BLK,
+				   BLK)) {
+				fail(h, "power loss: lun %u block %u lost flushed data",
+				     lun, b);
+				break;
+			}
+		}
+	}
+	if (!kept)
+		fail(h, "power loss check compared nothing");
+	free(buf);
+}
+
+/* Hot-plug a volume and check the host follows through events. */
+static void hotplug(struct host *h, bool add)
+{
+	struct acxemu_volume_config vc = {
+		.lun = HOTPLUG_LUN, .size = (uint64_t)VOL_BLOCKS * BLK,
+	};
+	uint64_t deadline = now_ms() + 5000;
+	char err[128];
+
+	if (add) {
+		if (acxemu_volume_add(h->emu, &vc, err, sizeof(err))) {
+			fail(h, "volume add: %s", err);
+			return;
+		}
+	} else {
+		/* Quiesce I/O to it first, as an administrator would. */
+		h->vol[HOTPLUG_LUN].usable = false;
+		wait_all(h);
+		if (acxemu_volume_remove(h->emu, HOTPLUG_LUN)) {
+			fail(h, "volume remove failed");
+			return;
+		}
+	}
+	while (h->vol[HOTPLUG_LUN].present != add && now_ms() < deadline) {
+		wait_irq(h, 10);
+		drain(h);
+		if (h->rescan)
+			rescan(h);
+	}
+	if (h->vol[HOTPLUG_LUN].present != add)
+		fail(h, "LUN %u %s not seen through events", HOTPLUG_LUN,
+		     add ? "addition" : "removal");
+	if (!add && h->vol[HOTPLUG_LUN].shadow)
+		vol_free(&h->vol[HOTPLUG_LUN]);
+}
+
+static void set_faults(struct host *h, unsigned int phase)
+{
+	struct acxemu_fault f = { 0 };
+
+	acxemu_fault_clear(h->emu);
+	acxemu_medium_error_clear(h->emu, 1);
+	if (phase == 0)
+		return;
+	f.action = ACXEMU_FAULT_FAIL_STATUS;
+	f.fn = ACXXX_FN_SCSI_IO;
+	f.opcode = -1;
+	f.lun = -1;
+	f.every_nth = 97;
+	f.status = ACXXX_RS_BUSY;
+	acxemu_fault_add(h->emu, &f);
+	f.action = ACXEMU_FAULT_DELAY;
+	f.every_nth = 211;
+	f.delay_ms = 20;
+	acxemu_fault_add(h->emu, &f);
+	if (phase == 2) {
+		/* A few commands vanish: found by timeout, aborted. */
+		f.action = ACXEMU_FAULT_DROP;
+		f.every_nth = 1500;
+		f.count = 3;
+		acxemu_fault_add(h->emu, &f);
+	}
+	/* Reads of LUN 1's blocks 5000-5099 fail with a medium error. */
+	acxemu_medium_error_add(h->emu, 1, 5000, 5099, true, false);
+}
+
+static int run(enum acxxx_dialect d, uint16_t device_id, unsigned int target,
+	       uint64_t seed)
+{
+	struct acxemu_volume_config vols[NR_LUNS];
+	struct acxemu_config cfg = { 0 };
+	struct host *h = calloc(1, sizeof(*h));
+	unsigned int budget = ~0u, i, phase = 0, step;
+	uint64_t t0 = now_ms();
+	struct acxemu_stats st;
+	char err[256];
+	void *ctl_mem;
+	int e;
+
+	if (!h)
+		return 1;
+	h->dialect = d;
+	h->device_id = device_id;
+	rng_state = seed ^ device_id;
+	pthread_mutex_init(&h->irq_lock, NULL);
+	pthread_cond_init(&h->irq_cond, NULL);
+
+	acxxx_layout_init(&h->lay, ACXXX_DEFAULT_SLOTS, ACXXX_MAX_SGE);
+	regions[0].size = (h->lay.size + 0xFFF) & ~0xFFFULL;
+	regions[0].base = CTL_END - regions[0].size;
+	regions[0].mem = calloc(1, regions[0].size);
+	regions[1].base = HIGH_BASE;
+	regions[1].size = (size_t)QD * CHUNK;
+	regions[1].mem = calloc(1, regions[1].size);
+	regions[2].base = LOW_BASE;
+	regions[2].size = (size_t)QD * CHUNK + MAX_BLOCKS * BLK;
+	regions[2].mem = calloc(1, regions[2].size);
+	if (!regions[0].mem || !regions[1].mem || !regions[2].mem)
+		return 1;
+	ctl_mem = regions[0].mem;
+	e = acxxx_ctl_init(&h->ctl, d, &h->lay, ctl_mem, regions[0].base);
+	if (e) {
+		fail(h, "ctl_init: %d", e);
+		return 1;
+	}
+
+	for (i = 0; i < NR_LUNS; i++) {
+		memset(&vols[i], 0, sizeof(vols[i]));
+		vols[i].lun = i;
+		vols[i].size = (uint64_t)VOL_BLOCKS * BLK;
+		vol_init(&h->vol[i]);
+		h->vol[i].present = true;
+		h->vol[i].usable = true;
+	}
+	cfg.device_id = device_id;
+	cfg.workers = 4;
+	cfg.jitter_us = 200;
+	cfg.seed = (uint32_t)seed;
+	cfg.dma = &bus_ops;
+	cfg.irq_cb = irq_cb;
+	cfg.irq_ctx = h;
+	cfg.volumes = vols;
+	cfg.nvolumes = NR_LUNS;
+	h->emu = acxemu_create(&cfg, &e, err, sizeof(err));
+	if (!h->emu) {
+		fprintf(stderr, "loop[%s]: model: %s\n", dname, err);
+		return 1;
+	}
+	if (bring_up(h, false))
+		goto out;
+	for (i = 0; i < ACXXX_MAX_LUNS; i++)
+		if ((h->lun_map[i] != ACXXX_LUN_ABSENT) != (i < NR_LUNS))
+			fail(h, "page 0 LUN map entry %u wrong: 0x%04x", i,
+			     h->lun_map[i]);
+
+	step = target / 10 ? target / 10 : 1;
+	while (h->n.verified < target && h->n.errors < 100) {
+		while (h->inflight < QD)
+			submit_one(h, &budget);
+		wait_irq(h, 5);
+		drain(h);
+		if (h->rescan)
+			rescan(h);
+		check_timeouts(h);
+		if (h->n.verified >= (phase + 1) * (uint64_t)step && phase < 9) {
+			phase++;
+			switch (phase) {
+			case 1:
+			case 4:
+				set_faults(h, 1);
+				break;
+			case 2:
+				set_faults(h, 2);
+				break;
+			case 3:
+				hotplug(h, true);
+				break;
+			case 5:
+			case 7:
+				do_reinit(h);
+				break;
+			case 6:
+				set_faults(h, 0);
+				break;
+			case 8:
+				hotplug(h, false);
+				break;
+			default:
+				break;
+			}
+		}
+	}
+	wait_all(h);
+	set_faults(h, 0);
+
+	/* Everything written is on the medium after a flush. */
+	sync_all(h);
+	check_media(h, false);
+
+	/* Power loss after a flush loses nothing that was flushed. */
+	for (i = 0; i < 400; i++) {
+		if (h->inflight < QD)
+			submit_one(h, &budget);
+		drain(h);
+	}
+	wait_all(h);
+	acxemu_power_loss(h->emu);
+	check_media_after_loss(h);
+
+	acxemu_get_stats(h->emu, &st);
+	for (i = 0; i < ACXEMU_REJ_MAX; i++) {
+		if (!st.rejects[i] || i == ACXEMU_REJ_NO_LUN)
+			continue;
+		fail(h, "model rejected %" PRIu64 " x %s", st.rejects[i],
+		     acxemu_reject_name(i));
+	}
+out:
+	printf("loop[%s]: %" PRIu64 " I/Os verified (%" PRIu64 " reads, %" PRIu64
+	       " writes, %" PRIu64 " flushes, %.1f MiB), %" PRIu64 " errors; "
+	       "faults: %" PRIu64 " busy, %" PRIu64 " medium errors, %" PRIu64
+	       " aborts, %" PRIu64 " re-inits, %" PRIu64 " repairs, %" PRIu64
+	       " absent-LUN, %" PRIu64 " events; %" PRIu64 " list-mode, "
+	       "max %" PRIu64 " segments; %.1f s\n",
+	       dname, h->n.verified, h->n.reads, h->n.writes, h->n.syncs,
+	       h->n.bytes / 1048576.0, h->n.errors, h->n.busy_retries,
+	       h->n.medium_errors, h->n.aborts, h->n.reinits, h->n.repairs,
+	       h->n.absent_ok, h->n.events, h->n.list_mode, h->n.max_sge_seen,
+	       (now_ms() - t0) / 1000.0);
+	e = h->n.errors || h->n.verified < target;
+	if (h->n.list_mode == 0 || h->n.max_sge_seen < ACXXX_MAX_SGE ||
+	    h->n.high_addr == 0 || h->n.absent_ok == 0) {
+		fprintf(stderr, "loop[%s]: coverage too thin\n", dname);
+		e = 1;
+	}
+	acxemu_destroy(h->emu);
+	for (i = 0; i < ACXXX_MAX_LUNS; i++)
+		vol_free(&h->vol[i]);
+	for (i = 0; i < 3; i++)
+		free(regions[i].mem);
+	free(h);
+	return e;
+}
+
+static const struct {
+	const char *name;
+	enum acxxx_dialect dialect;
+	uint16_t device_id;
+} dialects[] = {
+	{ "341", ACXXX_DIALECT_341, 0x6201 },
+	{ "2208", ACXXX_DIALECT_2208, 0x6232 },
+	{ "3108", ACXXX_DIALECT_3108, 0x6240 },
+};
+
+int main(int argc, char **argv)
+{
+	unsigned int ios = 100000, i, passed = 0, failed = 0;
+	const char *only = "all";
+	uint64_t seed = 0x5EED5EEDULL;
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--ios") && a + 1 < argc) {
+			ios = (unsigned int)strtoul(argv[++a], NULL, 0);
+		} else if (!strcmp(argv[a], "--seed") && a + 1 < argc) {
+			seed = strtoull(argv[++a], NULL, 0);
+		} else if (!strcmp(argv[a], "--dialect") && a + 1 < argc) {
+			only = argv[++a];
+		} else {
+			fprintf(stderr,
+				"usage: %s [--ios N] [--seed S] [--dialect 341|2208|3108|all]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	printf("loop: %u verified I/Os per dialect, seed 0x%" PRIx64 "\n", ios,
+	       seed);
+	for (i = 0; i < 3; i++) {
+		if (strcmp(only, "all") && strcmp(only, dialects[i].name))
+			continue;
+		dname = dialects[i].name;
+		if (run(dialects[i].dialect, dialects[i].device_id, ios, seed))
+			failed++;
+		else
+			passed++;
+	}
+	printf("loop: %u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
