@@ -1240,6 +1240,7 @@ void acxemu_hang(struct acxemu *emu, bool recoverable)
 
 void acxemu_power_loss(struct acxemu *emu)
 {
+	struct emu_vol *vols[ACXXX_MAX_LUNS];
 	unsigned int i;
 
 	pthread_mutex_lock(&emu->lock);
@@ -1257,9 +1258,15 @@ void acxemu_power_loss(struct acxemu *emu)
 	emu->rq_count = 0;
 	pthread_cond_broadcast(&emu->cond);
 	for (i = 0; i < ACXXX_MAX_LUNS; i++)
-		if (emu->vols[i])
-			vol_discard_cache(emu->vols[i]);
+		vols[i] = vol_get_locked(emu, i);
 	pthread_mutex_unlock(&emu->lock);
+	/* volume locks may wait for file I/O: never under emu->lock */
+	for (i = 0; i < ACXXX_MAX_LUNS; i++) {
+		if (!vols[i])
+			continue;
+		vol_discard_cache(vols[i]);
+		vol_put(emu, vols[i]);
+	}
 	emu_irq_update(emu);
 }
 
