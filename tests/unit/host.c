@@ -47,14 +47,12 @@ static uint8_t *map(struct host *h, uint64_t addr, size_t len)
 	return NULL;
 }
 
-static bool dma_fails(struct host *h, uint64_t addr, size_t len)
+static bool dma_fails(struct host *h)
 {
 	if (h->fail_dma)
 		return true;
-	if (h->fail_addr && addr <= (h->fail_addr | 0xFFF) &&
-	    addr + len > (h->fail_addr & ~0xFFFull))
-		return true;
-	return false;
+	return h->budget_on &&
+	       __atomic_fetch_sub(&h->dma_budget, 1, __ATOMIC_RELAXED) <= 0;
 }
 
 static int dma_read(void *ctx, uint64_t addr, void *buf, size_t len)
@@ -64,7 +62,7 @@ static int dma_read(void *ctx, uint64_t addr, void *buf, size_t len)
 
 	__atomic_add_fetch(&h->dma_reads, 1, __ATOMIC_RELAXED);
 	p = map(h, addr, len);
-	if (!p || dma_fails(h, addr, len))
+	if (!p || dma_fails(h))
 		return -EFAULT;
 	memcpy(buf, p, len);
 	return 0;
@@ -77,7 +75,7 @@ static int dma_write(void *ctx, uint64_t addr, const void *buf, size_t len)
 
 	__atomic_add_fetch(&h->dma_writes, 1, __ATOMIC_RELAXED);
 	p = map(h, addr, len);
-	if (!p || dma_fails(h, addr, len))
+	if (!p || dma_fails(h))
 		return -EFAULT;
 	memcpy(p, buf, len);
 	return 0;

@@ -45,9 +45,9 @@ struct host {
 	bool irq;
 	unsigned int irq_calls;
 	unsigned int dma_reads, dma_writes;
-	uint64_t fail_addr;		/* DMA touching this page fails */
-	unsigned int fail_dma_after;	/* fail every DMA after this many */
-	bool fail_dma;
+	bool budget_on;			/* DMA fails once dma_budget is used up */
+	int dma_budget;
+	bool fail_dma;			/* every DMA fails */
 	char tmpdir[64];
 };
 

@@ -390,6 +390,92 @@ START_TEST(t_hang_recoverable)
 }
 END_TEST
 
+/*
+ * The host's DMA fails from the n-th access of a request on, for every n:
+ * request frame, element list, data, sense block, reply frame.  The model
+ * never crashes, answers at most once, and works again afterwards.
+ */
+START_TEST(t_dma_fails_anywhere)
+{
+	static const struct seg s[3] = { { BUF, 512 }, { BUF + 4096, 1024 },
+					 { BUF + 8192, 512 } };
+	uint8_t cdb[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 4, 0 };
+	uint8_t bad[6] = { 0xC0 };
+	struct acxemu_stats st;
+	unsigned int n, replies;
+	struct done d;
+	struct host h;
+
+	host_init(&h, fam_dev[_i], NULL);
+	host_start(&h);
+	for (n = 0; n < 8; n++) {
+		/* a list-mode READ (data out to the host) */
+		host_build_scsi(&h, 1, 0, cdb, 10, ACXXX_CTL_DIR_READ, s, 3, true, 0);
+		h.dma_budget = n;
+		h.budget_on = true;
+		host_post(&h, 1);
+		host_run(&h);
+		h.budget_on = false;
+		/*
+		 * Frames whose write failed are lost: while DMA keeps failing
+		 * the answer uses them all up and waits.  Give them back.
+		 */
+		host_post_frames(&h, 1, 64);
+		host_run(&h);
+		for (replies = 0; host_reap(&h, &d); replies++)
+			if (!d.fast)
+				host_return_frame(&h, &d);
+		ck_assert_uint_le(replies, 1);
+		/* a CHECK CONDITION (sense block, then reply frame) */
+		host_build_scsi(&h, 2, 0, bad, 6, 0, NULL, 0, false, 0);
+		h.dma_budget = n;
+		h.budget_on = true;
+		host_post(&h, 2);
+		host_run(&h);
+		h.budget_on = false;
+		host_post_frames(&h, 1, 64);
+		host_run(&h);
+		for (replies = 0; host_reap(&h, &d); replies++)
+			host_return_frame(&h, &d);
+		/* only an unreadable frame goes unanswered */
+		ck_assert_uint_eq(replies, n == 0 ? 0 : 1);
+	}
+	/* frames lost to failed writes are gone; the rest still work */
+	acxemu_get_stats(h.emu, &st);
+	ck_assert_uint_gt(st.rejects[ACXEMU_REJ_FRAME_UNREADABLE], 0);
+	ck_assert_uint_gt(st.rejects[ACXEMU_REJ_REPLY_FRAME_DMA], 0);
+	ck_assert_uint_eq(st.outstanding, 0);
+	host_cmd(&h, 0, bad, 6, 0, 0, 0, &d);
+	expect_sense(&d, 0x05, 0x20, 0x00, false, 0);
+	host_fini(&h);
+}
+END_TEST
+
+START_TEST(t_unwritable_reply_frame)
+{
+	uint8_t bad[6] = { 0xC0 };
+	struct acxemu_stats st;
+	struct done d;
+	struct host h;
+
+	host_init(&h, fam_dev[_i], NULL);
+	host_handshake(&h);
+	/* the first free frame points at unmapped memory, the second is fine */
+	wr(&h, ACXXX_REG_REPLY_PORT, 0xF0000000u);
+	if (h.family == ACXEMU_FAMILY_2208)
+		wr(&h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_FREE_REPLY);
+	host_post_frames(&h, 3, 3);
+	host_cmd(&h, 0, bad, 6, 0, 0, 0, &d);
+	expect_sense(&d, 0x05, 0x20, 0x00, false, 0);
+	ck_assert_uint_eq(d.desc, ACXXX_RDESC_ADDR_FLAG |
+			  (uint32_t)slot_reply(3) >> 1);
+	acxemu_get_stats(h.emu, &st);
+	ck_assert_uint_eq(st.rejects[ACXEMU_REJ_REPLY_FRAME_DMA], 1);
+	ck_assert_uint_eq(st.free_frames, 1);	/* frame 3, returned */
+	host_fini(&h);
+}
+END_TEST
+
 Suite *suite_faults(void)
 {
 	Suite *s = suite_create("faults");
@@ -406,6 +492,8 @@ Suite *suite_faults(void)
 	tcase_add_loop_test(tc, t_notify_pause_resume, 0, 2);
 	tcase_add_loop_test(tc, t_hang_dead, 0, 3);
 	tcase_add_loop_test(tc, t_hang_recoverable, 0, 3);
+	tcase_add_loop_test(tc, t_dma_fails_anywhere, 0, 3);
+	tcase_add_loop_test(tc, t_unwritable_reply_frame, 0, 3);
 	suite_add_tcase(s, tc);
 	return s;
 }
