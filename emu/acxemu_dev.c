@@ -519,7 +519,8 @@ uint32_t acxemu_reg_read(struct acxemu *emu, uint32_t offset, unsigned int size)
 		}
 		v = emu->rq[emu->rq_head];
 		emu->rq_head = (emu->rq_head + 1) % EMU_REPLY_Q_CAP;
-		emu->rq_count--;
+		if (emu->rq_count-- == EMU_REPLY_Q_CAP)
+			pthread_cond_broadcast(&emu->cond);	/* room again */
 		changed = true;
 		goto out;
 	}
