@@ -384,14 +384,14 @@ static void verify(struct acxemu *emu, struct emu_worker *w,
 		sense(res, KEY_NOT_READY, 0x04, 0x02);
 		return;
 	}
-	if (bytchk && (uint64_t)n * EMU_BLOCK > data_len) {
+	if (bytchk && n > EMU_MAX_XFER_BLOCKS / 2) {
+		bad_field(res);
+		return;
+	}
+	if (bytchk && n * EMU_BLOCK > data_len) {
 		res->rstatus = ACXXX_RS_OVERRUN;
 		res->overrun = true;
 		res->over = n * EMU_BLOCK - data_len;
-		return;
-	}
-	if (bytchk && n > EMU_MAX_XFER_BLOCKS / 2) {
-		bad_field(res);
 		return;
 	}
 	bad = vol_medium_error(vol, lba, n, false);
