@@ -349,6 +349,50 @@ START_TEST(t_irq_condition)
 }
 END_TEST
 
+START_TEST(t_status_and_index_regs)
+{
+	uint8_t tur[6] = { 0 };
+	struct done d;
+	struct host h;
+
+	host_init(&h, fam_dev[1 + _i], NULL);
+	host_start(&h);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_INT_STATUS), 0);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_CTRL_MSG0), 0);
+	/* inbound post indices: PI counts posts, CI what the firmware took */
+	host_build_scsi(&h, 1, 0, tur, 6, 0, NULL, 0, false, 0);
+	host_post(&h, 1);
+	host_post(&h, 1);	/* a duplicate id is still a post */
+	ck_assert_uint_eq(acxemu_reg_read(h.emu, ACXXX_REG_IN_POST_PI, 2), 2);
+	ck_assert_uint_eq(acxemu_reg_read(h.emu, ACXXX_REG_IN_POST_CI, 2), 0);
+	host_run(&h);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_IN_POST_CI), 2u << 16 | 2);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_IN_FREE_CI), 0);
+	/* bit 4: reply pending; bit 3: doorbell pending (2.4) */
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_INT_STATUS), 0x10);
+	wr(&h, ACXXX_REG_OUT_INT_STATUS, 0xFFFFFFFF);	/* ignored */
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_INT_STATUS), 0x10);
+	while (host_reap(&h, &d))
+		if (!d.fast)
+			host_return_frame(&h, &d);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_INT_STATUS), 0);
+	ck_assert_int_eq(acxemu_notify(h.emu, ACXXX_ODB_RESUME), 0);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_INT_STATUS), 0x08);
+	/* OUT_DOORBELL is read-only; only OUT_DOORBELL_CLR clears */
+	wr(&h, ACXXX_REG_OUT_DOORBELL, 0);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_DOORBELL), ACXXX_ODB_RESUME);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_DOORBELL_CLR), 0);
+	wr(&h, ACXXX_REG_OUT_DOORBELL_CLR, ACXXX_ODB_RESUME);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_DOORBELL), 0);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_INT_STATUS), 0);
+	/* SCRATCH2 takes byte writes */
+	acxemu_reg_write(h.emu, ACXXX_REG_SCRATCH2 + 2, 0x01, 1);
+	acxemu_reg_write(h.emu, ACXXX_REG_SCRATCH2, 0xFFFF, 2);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_SCRATCH2), ACXXX_SCRATCH2_RECOVERING);
+	host_fini(&h);
+}
+END_TEST
+
 START_TEST(t_reinit_drops)
 {
 	uint8_t tur[6] = { 0 };
@@ -524,6 +568,7 @@ Suite *suite_regs(void)
 	tcase_add_loop_test(tc, t_no_fifo_3108_341, 0, 2);
 	tcase_add_loop_test(tc, t_free_frame_validation, 0, 3);
 	tcase_add_loop_test(tc, t_irq_condition, 0, 3);
+	tcase_add_loop_test(tc, t_status_and_index_regs, 0, 2);
 	tcase_add_loop_test(tc, t_reinit_drops, 0, 3);
 	tcase_add_loop_test(tc, t_reinit_drops_waiting_completion, 0, 3);
 	tcase_add_test(tc, t_hiaddr_twice);
