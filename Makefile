@@ -19,9 +19,9 @@ DRV := $(TOP)/drivers/scsi/acxxx
 
 KDIR ?= $(wildcard /lib/modules/$(shell uname -r)/build)
 
-CHECK_LAYERS ?= core-build style kunit unit loop
+CHECK_LAYERS ?= core-build style kunit unit loop fuzz
 
-.PHONY: all module emu check demo kunit unit loop style core-build host-deps clean help
+.PHONY: all module emu check demo kunit unit loop fuzz style core-build host-deps clean help
 
 all: module emu
 
@@ -60,6 +60,9 @@ loop: host-deps
 style: host-deps
 	@tests/style
 
+fuzz: host-deps
+	@$(MAKE) --no-print-directory -C tests/fuzz check
+
 demo: host-deps
 	@echo "demo: the end-to-end demo is not there yet; running the loop test"
 	@$(MAKE) --no-print-directory -C tests/loop check
@@ -68,5 +71,6 @@ clean:
 	@if [ -f emu/Makefile ]; then $(MAKE) -C emu clean; fi
 	@$(MAKE) -C tests/unit clean
 	@$(MAKE) -C tests/loop clean
+	@$(MAKE) -C tests/fuzz clean
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(DRV) clean; fi
 	@rm -f core/*.o core/.*.cmd

@@ -23,7 +23,7 @@ static void acxxx_id_string(char *dst, const u8 *src)
 
 /**
  * acxxx_parse_page0() - read identity and LUN map from management page 0
- * @buf: the page as the firmware returned it
+ * @buf: the page as the firmware returned it, any alignment
  * @len: bytes valid in @buf
  * @id: parsed identity
  *
@@ -31,19 +31,23 @@ static void acxxx_id_string(char *dst, const u8 *src)
  */
 int acxxx_parse_page0(const void *buf, u32 len, struct acxxx_ident *id)
 {
-	const struct acxxx_page0 *pg = buf;
+	const u8 *pg = buf;
+	const u8 *map = pg + offsetof(struct acxxx_page0, lun_map);
 	unsigned int i;
 
 	if (!buf || len < offsetof(struct acxxx_page0, reserved2))
 		return -EINVAL;
 
-	acxxx_id_string(id->product_id, pg->product_id);
-	acxxx_id_string(id->model, pg->model);
-	acxxx_id_string(id->serial, pg->serial);
-	acxxx_id_string(id->fw_version, pg->fw_version);
-	acxxx_id_string(id->vendor, pg->vendor);
+	/* Byte access throughout: @buf need not be aligned. */
+	acxxx_id_string(id->product_id,
+			pg + offsetof(struct acxxx_page0, product_id));
+	acxxx_id_string(id->model, pg + offsetof(struct acxxx_page0, model));
+	acxxx_id_string(id->serial, pg + offsetof(struct acxxx_page0, serial));
+	acxxx_id_string(id->fw_version,
+			pg + offsetof(struct acxxx_page0, fw_version));
+	acxxx_id_string(id->vendor, pg + offsetof(struct acxxx_page0, vendor));
 	for (i = 0; i < ACXXX_MAX_LUNS; i++)
-		id->lun_map[i] = le16_to_cpu(pg->lun_map[i]);
+		id->lun_map[i] = map[2 * i] | (u16)map[2 * i + 1] << 8;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(acxxx_parse_page0);
