@@ -3,7 +3,7 @@
  * acxxx: the one place where the OS-neutral core meets its environment.
  *
  * The core and the wire-format header use the Linux kernel vocabulary
- * (u8..u64, __le16..__le64, cpu_to_le32(), static_assert(), __packed,
+ * (u8..u64, __le16..__le64, cpu_to_le32(), static_assert(),
  * negative errno values).  Inside the kernel that vocabulary comes from the
  * kernel's own headers.  Everywhere else (user space, the device model,
  * a DriverKit extension, a freestanding build) this header defines it from
@@ -49,10 +49,15 @@ typedef __INT16_TYPE__ s16;
 typedef __INT32_TYPE__ s32;
 typedef __INT64_TYPE__ s64;
 
-/* Sparse-style tags for values kept in device (little-endian) order. */
-typedef u16 __le16;
-typedef u32 __le32;
-typedef u64 __le64;
+/*
+ * Tags for values kept in device (little-endian) order.  The underlying
+ * types are those of the Linux UAPI headers, so a user-space file may
+ * also include <linux/types.h> (which <sys/stat.h> pulls in): C11 accepts
+ * an identical typedef twice.
+ */
+typedef unsigned short __le16;
+typedef unsigned int __le32;
+typedef unsigned long long __le64;
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #define cpu_to_le16(x) ((__le16)__builtin_bswap16((u16)(x)))
@@ -79,6 +84,9 @@ typedef u64 __le64;
 #define static_assert(expr, msg) \
 	extern int acxxx_static_assert[(expr) ? 1 : -1]
 #endif
+
+static_assert(sizeof(__le16) == 2 && sizeof(__le32) == 4 &&
+	      sizeof(__le64) == 8, "little-endian tag sizes");
 
 /*
  * A hosted build takes memset()/memcpy() from the C library; a
