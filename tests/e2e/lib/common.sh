@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Shared by the end-to-end harness (sourced, not executed): cache layout,
+# logging, the sid tree and the kernels.
+#
+# Cache layout (see tests/e2e/README.md):
+#   $ACXXX_CACHE/e2e/sid/              debootstrap'ed Debian sid tree (QEMU,
+#                                      gcc, sid's kernel headers, guest tools)
+#   $ACXXX_CACHE/e2e/sid.done          stamp: the tree is complete
+#   $ACXXX_CACHE/e2e/apt-bookworm/     private apt state used to resolve 6.1
+#   $ACXXX_CACHE/e2e/debs/             downloaded kernel packages
+#   $ACXXX_CACHE/e2e/kernels/NAME/     one directory per guest kernel:
+#       root/                          the packages extracted (dpkg-deb -x)
+#       info                           KVER=, VERSION=, PACKAGES=, BUILD=
+#       initramfs.cpio.gz              base initramfs (tools, modules, /init)
+
+E2E_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+E2E_DIR=$(dirname "$E2E_LIB")
+E2E_TOP=$(cd "$E2E_DIR/../.." && pwd)
+
+# shellcheck source=../../lib/common.sh
+. "$E2E_TOP/tests/lib/common.sh"
+
+E2E_CACHE=$ACXXX_CACHE/e2e
+SID=$E2E_CACHE/sid
+MIRROR=${ACXXX_MIRROR:-http://deb.debian.org/debian}
+SECURITY_MIRROR=${ACXXX_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+# The machine clock may be ahead of a Release file's Valid-Until.
+APT_OPTS=(-o Acquire::Check-Valid-Until=false -o Acquire::Retries=3)
+
+# Host packages the harness needs (Debian 12 names).
+E2E_HOST_PACKAGES=(debootstrap cpio gzip xz-utils zstd kmod make gcc
+	libc6-dev libelf-dev bc util-linux)
+# What the sid tree gets on top of minbase.
+SID_PACKAGES=(qemu-system-x86 gcc make libc6-dev linux-headers-amd64
+	busybox-static sg3-utils fio lsscsi e2fsprogs kmod)
+
+log() {
+	printf '[e2e %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2
+}
+
+die() {
+	printf '[e2e] error: %s\n' "$*" >&2
+	exit 1
+}
+
+# Run a command in a private mount namespace: whatever it mounts vanishes
+# when it ends, however it ends (even SIGKILL), so nothing leaks on the host.
+in_private_ns() {
+	unshare --mount --propagation private -- "$@"
+}
+
+# Run a command chrooted into the sid tree with /proc, /sys and /dev
+# mounted (in a private mount namespace, see above).  Extra bind mounts:
+# SID_BINDS=("host_dir:tree_dir" ...).
+sid_run() {
+	local binds=() b
+	for b in "${SID_BINDS[@]}"; do
+		binds+=("$b")
+	done
+	in_private_ns /bin/bash -euo pipefail -c '
+		sid=$1; shift
+		nb=$1; shift
+		mount -t proc proc "$sid/proc"
+		mount -t sysfs sys "$sid/sys"
+		mount --rbind /dev "$sid/dev"
+		while [ "$nb" -gt 0 ]; do
+			src=${1%%:*}; dst=${1#*:}; shift; nb=$((nb - 1))
+			mkdir -p "$sid$dst"
+			mount --bind "$src" "$sid$dst"
+		done
+		exec chroot "$sid" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
+	' sid_run "$SID" "${#binds[@]}" "${binds[@]}" "$@"
+}
+SID_BINDS=()
+
+# Serialise cache creation between concurrent runs.
+cache_lock() {
+	mkdir -p "$E2E_CACHE"
+	exec 9>"$E2E_CACHE/.lock"
+	flock 9
+}
+
+cache_unlock() {
+	flock -u 9
+}
+
+# Kernel name (6.1, 7.2, sid, 6.1-debug...) -> cache directory.
+kernel_dir() {
+	echo "$E2E_CACHE/kernels/$1"
+}
+
+# Read one KEY= from a kernel's info file.
+kernel_info() {
+	local f
+	f=$(kernel_dir "$1")/info
+	[ -f "$f" ] || die "kernel $1 is not in the cache ($f missing)"
+	sed -n "s/^$2=//p" "$f"
+}
