@@ -12,12 +12,14 @@
  *
  * 341 family:  mask; OUT_INT_STATUS <- 1; HOST_MSG0 <- high address;
  *              poll OUT_INT_STATUS bit 0; ack it; unmask (0x17).
- * 2208/3108:   mask; poll SCRATCH1 until the firmware runs; clear ready;
- *              IN_DOORBELL <- reset; settle; SCRATCH2 <- normal; clear
+ * 2208/3108:   mask; clear ready; IN_DOORBELL <- reset; settle; poll
+ *              SCRATCH1 until the firmware runs; SCRATCH2 <- normal; clear
  *              the stale resume bit; IN_DOORBELL <- 0x80000000 | high;
  *              poll OUT_DOORBELL bit 0; ack what was read; unmask (0x01).
  * A re-init is the same sequence on a running controller; on the
- * 2208/3108 it first tells the firmware the host is recovering.
+ * 2208/3108 it first tells the firmware the host is recovering.  The
+ * reset comes before the wait for a running firmware: a firmware that
+ * hung comes back through that reset.
  */
 #include "acxxx_core.h"
 
@@ -126,6 +128,23 @@ static int acxxx_init_start(struct acxxx_init *in, u64 now_ms,
 
 	if (in->hi > ACXXX_IDB_HIADDR_MASK)
 		return acxxx_init_fail(in, ACXXX_INIT_FAILED_RANGE);
+	if (in->reinit)
+		acxxx_init_wr(io, ACXXX_REG_SCRATCH2, ACXXX_SCRATCH2_RECOVERING);
+	acxxx_init_wr(io, ACXXX_REG_OUT_DOORBELL_CLR, ACXXX_ODB_READY);
+	acxxx_init_wr(io, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_RESET);
+	in->state = ACXXX_INIT_RESET_WAIT;
+	in->wait_ms = now_ms + in->p.reset_delay_ms;
+	io->next_ms = in->wait_ms;
+	return 0;
+}
+
+static int acxxx_init_reset_wait(struct acxxx_init *in, u64 now_ms,
+				 struct acxxx_init_io *io)
+{
+	if (now_ms < in->wait_ms) {
+		io->next_ms = in->wait_ms;
+		return 0;
+	}
 	in->state = ACXXX_INIT_FW_WAIT;
 	in->deadline_ms = now_ms + in->p.fw_timeout_ms;
 	io->read_reg = ACXXX_REG_SCRATCH1;
@@ -145,23 +164,6 @@ static int acxxx_init_fw_wait(struct acxxx_init *in, u64 now_ms, u32 val,
 		return 0;
 	}
 
-	if (in->reinit)
-		acxxx_init_wr(io, ACXXX_REG_SCRATCH2, ACXXX_SCRATCH2_RECOVERING);
-	acxxx_init_wr(io, ACXXX_REG_OUT_DOORBELL_CLR, ACXXX_ODB_READY);
-	acxxx_init_wr(io, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_RESET);
-	in->state = ACXXX_INIT_RESET_WAIT;
-	in->wait_ms = now_ms + in->p.reset_delay_ms;
-	io->next_ms = in->wait_ms;
-	return 0;
-}
-
-static int acxxx_init_reset_wait(struct acxxx_init *in, u64 now_ms,
-				 struct acxxx_init_io *io)
-{
-	if (now_ms < in->wait_ms) {
-		io->next_ms = in->wait_ms;
-		return 0;
-	}
 	acxxx_init_wr(io, ACXXX_REG_SCRATCH2, ACXXX_SCRATCH2_NORMAL);
 	acxxx_init_wr(io, ACXXX_REG_OUT_DOORBELL_CLR, ACXXX_ODB_RESUME);
 	acxxx_init_wr(io, ACXXX_REG_IN_DOORBELL,

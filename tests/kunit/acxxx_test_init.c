@@ -238,17 +238,19 @@ struct timeline_case {
 };
 
 static const struct timeline_case timeline_cases[] = {
+	/* The reset at 0 settles for 1 s; SCRATCH1 is read from then on. */
 	{ "2208-late-firmware", ACXXX_DIALECT_2208, false, 12345, 0, 0, false,
-	  1, 12345 + 1000, 12345 + 1000 + 100 },
+	  1, 12345, 12345 + 100 },
 	{ "3108-late-ready", ACXXX_DIALECT_3108, false, 0, 15000, 0, false,
 	  1, 16000, 16000 + 50 },
-	{ "3108-late-both", ACXXX_DIALECT_3108, false, 29999, 19999, 0, false,
-	  1, 29999 + 1000 + 19999, 29999 + 1000 + 19999 + 100 },
+	{ "3108-late-both", ACXXX_DIALECT_3108, false, 30999, 19999, 0, false,
+	  1, 30999 + 19999, 30999 + 19999 + 100 },
 	{ "2208-firmware-timeout", ACXXX_DIALECT_2208, false, U64_MAX, 0, 0,
-	  false, -ETIMEDOUT, 30000, 30050 },
+	  false, -ETIMEDOUT, 31000, 31050 },
 	{ "3108-ready-timeout", ACXXX_DIALECT_3108, false, 0, U64_MAX / 2, 0,
 	  false, -ETIMEDOUT, 21000, 21050 },
-	{ "2208-gone", ACXXX_DIALECT_2208, false, 0, 0, 0, true, -ENODEV, 0, 0 },
+	{ "2208-gone", ACXXX_DIALECT_2208, false, 0, 0, 0, true, -ENODEV,
+	  1000, 1000 },
 	{ "3108-reinit", ACXXX_DIALECT_3108, true, 0, 300, 0, false,
 	  1, 1300, 1350 },
 	{ "2208-stale-bits", ACXXX_DIALECT_2208, false, 0, 0, 0x14, false,
@@ -329,16 +331,35 @@ static void acxxx_test_init_early_call(struct kunit *test)
 
 	acxxx_init_begin(&in, ACXXX_DIALECT_3108, HI, false, &test_params, 0);
 	KUNIT_ASSERT_EQ(test, 0, acxxx_init_step(&in, 0, 0, &io));
-	KUNIT_ASSERT_EQ(test, io.read_reg, (u32)ACXXX_REG_SCRATCH1);
-	KUNIT_ASSERT_EQ(test, 0, acxxx_init_step(&in, 0, 1, &io));
+	KUNIT_EXPECT_EQ(test, io.nr_wr, 3U);	/* mask, clear, reset */
+	KUNIT_EXPECT_EQ(test, io.read_reg, ACXXX_INIT_NO_READ);
 	KUNIT_EXPECT_EQ(test, io.next_ms, 1000ULL);
 	KUNIT_ASSERT_EQ(test, 0, acxxx_init_step(&in, 400, 0, &io));
 	KUNIT_EXPECT_EQ(test, io.nr_wr, 0U);
 	KUNIT_EXPECT_EQ(test, io.next_ms, 1000ULL);
 	KUNIT_EXPECT_EQ(test, io.read_reg, ACXXX_INIT_NO_READ);
 	KUNIT_ASSERT_EQ(test, 0, acxxx_init_step(&in, 1000, 0, &io));
-	KUNIT_EXPECT_EQ(test, io.nr_wr, 3U);
+	KUNIT_EXPECT_EQ(test, io.nr_wr, 0U);
+	KUNIT_EXPECT_EQ(test, io.read_reg, (u32)ACXXX_REG_SCRATCH1);
+	KUNIT_ASSERT_EQ(test, 0, acxxx_init_step(&in, 1000, 1, &io));
+	KUNIT_EXPECT_EQ(test, io.nr_wr, 3U);	/* scratch2, clear, high */
 	KUNIT_EXPECT_EQ(test, io.read_reg, (u32)ACXXX_REG_OUT_DOORBELL);
+}
+
+/*
+ * A hung firmware (SCRATCH1 = 0) comes back only through the reset: the
+ * reset must be rung before the host waits for a running firmware.
+ */
+static void acxxx_test_init_hung_firmware(struct kunit *test)
+{
+	struct fw_sim s = { .dialect = ACXXX_DIALECT_2208, .fw_up_ms = 2500 };
+	u64 end;
+
+	KUNIT_ASSERT_EQ(test, 1, sim_run(test, &s, true, &test_params, 0, &end));
+	KUNIT_EXPECT_LT(test, sim_find(&s, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_RESET),
+			sim_find(&s, ACXXX_REG_SCRATCH2, ACXXX_SCRATCH2_NORMAL));
+	KUNIT_EXPECT_EQ(test, s.reset_ms, 0ULL);
+	KUNIT_EXPECT_GE(test, s.hi_ms, 2500ULL);
 }
 
 static struct kunit_case acxxx_init_cases[] = {
@@ -351,6 +372,7 @@ static struct kunit_case acxxx_init_cases[] = {
 	KUNIT_CASE(acxxx_test_init_hi_range),
 	KUNIT_CASE(acxxx_test_init_defaults),
 	KUNIT_CASE(acxxx_test_init_early_call),
+	KUNIT_CASE(acxxx_test_init_hung_firmware),
 	{}
 };
 
