@@ -47,6 +47,9 @@
 #define ACXXX_TMF_TIMEOUT	30
 #define ACXXX_SYNC_TIMEOUT	60
 
+/* Interval of the device and firmware health check, milliseconds. */
+#define ACXXX_HEALTH_MS		2000
+
 /* How long scan_finished waits for bring-up before giving up, seconds. */
 #define ACXXX_SCAN_TIMEOUT	300
 
@@ -118,10 +121,13 @@ struct acxxx_ireq {
  * @bringup_work: bring-up, one handshake step per run
  * @rescan_work: LUN map reconciliation
  * @repost_work: retries returning reply frames (2208 FIFO full)
- * @recover_work: re-init asked for by the firmware (flush doorbell)
+ * @recover_work: re-init outside the error handler (flush, hang)
+ * @recover_why: reason of the pending re-init, for the log
+ * @health_work: periodic check that the device and its firmware live
  * @pause_work: watches for "resume" while the firmware paused the host
  * @ready: completed when bring-up and the first reconciliation ended
  * @removing: the driver is detaching: no new work is queued (@lock)
+ * @pci_error: the PCI core is recovering from an error: leave the device be
  * @events_on: the event switch is on
  * @no_tmf: the firmware answered task management with "invalid function"
  * @reset_mutex: serialises re-inits (host reset, recovery)
@@ -161,9 +167,12 @@ struct acxxx_hba {
 	struct work_struct rescan_work;
 	struct delayed_work repost_work;
 	struct work_struct recover_work;
+	const char *recover_why;
+	struct delayed_work health_work;
 	struct delayed_work pause_work;
 	struct completion ready;
 	bool removing;
+	bool pci_error;
 	bool events_on;
 	bool no_tmf;
 

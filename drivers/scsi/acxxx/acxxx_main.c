@@ -202,7 +202,8 @@ static int acxxx_ireq_begin_locked(struct acxxx_hba *hba, u16 slot)
 	lockdep_assert_held(&hba->lock);
 	if (hba->state == ACXXX_ST_OFFLINE || hba->state == ACXXX_ST_REMOVING)
 		return -ENODEV;
-	if (hba->paused)
+	/* A re-init in progress would drop the request unanswered. */
+	if (hba->paused || hba->state == ACXXX_ST_RESETTING)
 		return -EBUSY;
 	if (acxxx_slot_active(&hba->ctl, slot))
 		return -EBUSY;
@@ -489,6 +490,15 @@ unsigned int acxxx_drain(struct acxxx_hba *hba)
 	return n;
 }
 
+/* Ask for a re-init from process context (the interrupt handler cannot). */
+static void acxxx_schedule_recovery(struct acxxx_hba *hba, const char *why)
+{
+	if (READ_ONCE(hba->removing))
+		return;
+	WRITE_ONCE(hba->recover_why, why);
+	schedule_work(&hba->recover_work);
+}
+
 /* Stop issuing and draining until the firmware says "resume" (2.3). */
 static void acxxx_pause(struct acxxx_hba *hba, bool pause)
 {
@@ -525,7 +535,12 @@ static bool acxxx_doorbell(struct acxxx_hba *hba)
 	struct acxxx_doorbell db;
 
 	acxxx_decode_doorbell(acxxx_readl(hba, ACXXX_REG_OUT_DOORBELL), &db);
-	if (db.gone || !db.ack)
+	if (db.gone) {
+		/* All-ones: look at the device from process context now. */
+		mod_delayed_work(system_wq, &hba->health_work, 0);
+		return false;
+	}
+	if (!db.ack)
 		return false;
 	acxxx_writel(hba, ACXXX_REG_OUT_DOORBELL_CLR, db.ack);
 	if (db.restart_soon)
@@ -533,8 +548,7 @@ static bool acxxx_doorbell(struct acxxx_hba *hba)
 	if (db.flush) {
 		dev_warn(&hba->pdev->dev,
 			 "firmware flushed its commands: re-initialising\n");
-		if (!READ_ONCE(hba->removing))
-			schedule_work(&hba->recover_work);
+		acxxx_schedule_recovery(hba, "firmware flush request");
 	}
 	if (db.pause)
 		acxxx_pause(hba, true);
@@ -733,6 +747,9 @@ static void acxxx_bringup_done(struct acxxx_hba *hba, struct acxxx_ident *id)
 	mutex_unlock(&hba->scan_mutex);
 	acxxx_reconcile(hba, id->lun_map);
 	complete_all(&hba->ready);
+	if (hba->stage != ACXXX_STAGE_NULL)
+		schedule_delayed_work(&hba->health_work,
+				      msecs_to_jiffies(ACXXX_HEALTH_MS));
 }
 
 static void acxxx_bringup_work(struct work_struct *work)
@@ -802,6 +819,57 @@ static void acxxx_bringup_null(struct work_struct *work)
 	kfree(id);
 }
 
+/*
+ * Bring back a controller whose firmware holds nothing of ours: handshake,
+ * return every outstanding command to the midlayer for retry, post the
+ * reply frames, switch events on and re-read the LUN map.  Called with
+ * reset_mutex held and the state set to RESETTING.
+ */
+static int acxxx_restart(struct acxxx_hba *hba, bool reinit)
+{
+	unsigned long flags;
+	int ret;
+
+	if (!acxxx_present(hba))
+		return -ENODEV;
+	ret = acxxx_handshake_sync(hba, reinit);
+	if (ret)
+		return ret;
+
+	/* The firmware holds nothing of ours any more (16.11). */
+	acxxx_release_all(hba);
+	spin_lock_irqsave(&hba->lock, flags);
+	acxxx_ctl_reset(&hba->ctl);
+	hba->state = ACXXX_ST_RUNNING;
+	hba->paused = false;
+	spin_unlock_irqrestore(&hba->lock, flags);
+	acxxx_post_all_frames(hba);
+	if (acxxx_event_switch(hba, true))
+		dev_warn(&hba->pdev->dev, "firmware events unavailable\n");
+	if (!READ_ONCE(hba->removing))
+		queue_work(hba->wq, &hba->rescan_work);
+	return 0;
+}
+
+/* Stop issuing and taking interrupts; false if the adapter is gone for good. */
+static bool acxxx_quiesce(struct acxxx_hba *hba)
+{
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&hba->lock, flags);
+	ok = hba->state != ACXXX_ST_OFFLINE && hba->state != ACXXX_ST_REMOVING;
+	if (ok) {
+		hba->state = ACXXX_ST_RESETTING;
+		if (acxxx_present(hba))
+			acxxx_writel(hba, ACXXX_REG_OUT_INT_MASK, ACXXX_IMASK_OFF);
+	}
+	spin_unlock_irqrestore(&hba->lock, flags);
+	if (ok)
+		synchronize_irq(hba->irq);
+	return ok;
+}
+
 /**
  * acxxx_reinit() - re-initialise a running controller (host reset)
  * @hba: adapter
@@ -819,51 +887,23 @@ static void acxxx_bringup_null(struct work_struct *work)
  */
 int acxxx_reinit(struct acxxx_hba *hba, const char *why)
 {
-	unsigned long flags;
 	int ret;
 
 	if (hba->stage == ACXXX_STAGE_NULL)
 		return 0;
 	mutex_lock(&hba->reset_mutex);
-	spin_lock_irqsave(&hba->lock, flags);
-	if (hba->state == ACXXX_ST_OFFLINE || hba->state == ACXXX_ST_REMOVING) {
-		spin_unlock_irqrestore(&hba->lock, flags);
+	if (!acxxx_quiesce(hba)) {
 		mutex_unlock(&hba->reset_mutex);
 		return -ENODEV;
 	}
-	hba->state = ACXXX_ST_RESETTING;
-	hba->paused = false;
-	acxxx_writel(hba, ACXXX_REG_OUT_INT_MASK, ACXXX_IMASK_OFF);
-	spin_unlock_irqrestore(&hba->lock, flags);
-	synchronize_irq(hba->irq);
 	dev_warn(&hba->pdev->dev, "re-initialising the controller: %s\n", why);
-
-	if (!acxxx_present(hba)) {
-		ret = -ENODEV;
-		goto offline;
+	ret = acxxx_restart(hba, true);
+	if (ret) {
+		dev_err(&hba->pdev->dev, "re-init failed: %pe\n", ERR_PTR(ret));
+		acxxx_go_offline(hba, "re-init failed");
+	} else {
+		dev_info(&hba->pdev->dev, "controller re-initialised\n");
 	}
-	ret = acxxx_handshake_sync(hba, true);
-	if (ret)
-		goto offline;
-
-	/* The firmware holds nothing of ours any more. */
-	acxxx_release_all(hba);
-	spin_lock_irqsave(&hba->lock, flags);
-	acxxx_ctl_reset(&hba->ctl);
-	hba->state = ACXXX_ST_RUNNING;
-	spin_unlock_irqrestore(&hba->lock, flags);
-	acxxx_post_all_frames(hba);
-	if (acxxx_event_switch(hba, true))
-		dev_warn(&hba->pdev->dev, "firmware events unavailable\n");
-	if (!READ_ONCE(hba->removing))
-		queue_work(hba->wq, &hba->rescan_work);
-	mutex_unlock(&hba->reset_mutex);
-	dev_info(&hba->pdev->dev, "controller re-initialised\n");
-	return 0;
-
-offline:
-	dev_err(&hba->pdev->dev, "re-init failed: %pe\n", ERR_PTR(ret));
-	acxxx_go_offline(hba, "re-init failed");
 	mutex_unlock(&hba->reset_mutex);
 	return ret;
 }
@@ -873,7 +913,42 @@ static void acxxx_recover_work(struct work_struct *work)
 	struct acxxx_hba *hba = container_of(work, struct acxxx_hba,
 					     recover_work);
 
-	acxxx_reinit(hba, "firmware flush request");
+	acxxx_reinit(hba, READ_ONCE(hba->recover_why));
+}
+
+/*
+ * Once every ACXXX_HEALTH_MS: is the device still there, and (2208/3108)
+ * does the firmware still report itself running in SCRATCH1?  A hung
+ * firmware is re-initialised; a device that is gone is taken offline so
+ * nothing waits for it.
+ */
+static void acxxx_health_work(struct work_struct *work)
+{
+	struct acxxx_hba *hba = container_of(to_delayed_work(work),
+					     struct acxxx_hba, health_work);
+	enum acxxx_state st = READ_ONCE(hba->state);
+	u32 v;
+
+	if (st == ACXXX_ST_OFFLINE || st == ACXXX_ST_REMOVING ||
+	    READ_ONCE(hba->removing))
+		return;
+	if (READ_ONCE(hba->pci_error))
+		goto again;	/* the PCI core is recovering the link */
+	if (!acxxx_present(hba)) {
+		acxxx_go_offline(hba, "device gone");
+		return;
+	}
+	if (st == ACXXX_ST_RUNNING && hba->dialect != ACXXX_DIALECT_341) {
+		v = acxxx_readl(hba, ACXXX_REG_SCRATCH1);
+		if (v != ACXXX_SCRATCH1_RUNNING) {
+			dev_err(&hba->pdev->dev,
+				"firmware stopped running (SCRATCH1 0x%08x)\n", v);
+			acxxx_schedule_recovery(hba, "firmware hang");
+		}
+	}
+again:
+	schedule_delayed_work(&hba->health_work,
+			      msecs_to_jiffies(ACXXX_HEALTH_MS));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1101,6 +1176,7 @@ static void acxxx_hba_init(struct acxxx_hba *hba, struct Scsi_Host *shost,
 	INIT_DELAYED_WORK(&hba->repost_work, acxxx_repost_work);
 	INIT_WORK(&hba->recover_work, acxxx_recover_work);
 	INIT_DELAYED_WORK(&hba->pause_work, acxxx_pause_work);
+	INIT_DELAYED_WORK(&hba->health_work, acxxx_health_work);
 	atomic_set(&hba->stat_bad_replies, 0);
 
 	shost->max_channel = 0;
@@ -1132,6 +1208,7 @@ static int acxxx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = pci_enable_device_mem(pdev);
 	if (ret)
 		goto out_put;
+	pci_save_state(pdev);
 
 	if (hba->stage != ACXXX_STAGE_NULL) {
 		pci_set_master(pdev);
@@ -1253,6 +1330,7 @@ static void acxxx_remove(struct pci_dev *pdev)
 	cancel_delayed_work_sync(&hba->bringup_work);
 	complete_all(&hba->ready);
 	cancel_work_sync(&hba->rescan_work);
+	cancel_delayed_work_sync(&hba->health_work);
 	cancel_work_sync(&hba->recover_work);
 	cancel_delayed_work_sync(&hba->pause_work);
 
@@ -1281,9 +1359,136 @@ static void acxxx_shutdown(struct pci_dev *pdev)
 	hba->removing = true;
 	spin_unlock_irqrestore(&hba->lock, flags);
 	cancel_delayed_work_sync(&hba->bringup_work);
+	cancel_delayed_work_sync(&hba->health_work);
 	acxxx_stop_controller(hba);
 	pci_clear_master(pdev);
 }
+
+/* ------------------------------------------------------------------ */
+/* Power management and PCI error recovery                             */
+
+/*
+ * Suspend: flush every volume (its power may go), switch events off and
+ * stop.  The midlayer has already quiesced the disks; anything still
+ * queued is answered "host busy" until resume.
+ */
+static int acxxx_suspend(struct device *dev)
+{
+	struct acxxx_hba *hba = dev_get_drvdata(dev);
+
+	if (hba->stage == ACXXX_STAGE_NULL)
+		return 0;
+	if (!completion_done(&hba->ready))
+		return -EBUSY;
+	cancel_delayed_work_sync(&hba->health_work);
+	flush_workqueue(hba->wq);
+	cancel_work_sync(&hba->recover_work);
+
+	mutex_lock(&hba->reset_mutex);
+	if (READ_ONCE(hba->state) == ACXXX_ST_RUNNING && acxxx_present(hba)) {
+		mutex_lock(&hba->scan_mutex);
+		acxxx_sync_all(hba);
+		mutex_unlock(&hba->scan_mutex);
+		if (hba->events_on && acxxx_event_switch(hba, false))
+			dev_warn(dev, "event switch off failed\n");
+	}
+	if (acxxx_quiesce(hba))
+		acxxx_release_all(hba);
+	mutex_unlock(&hba->reset_mutex);
+	return 0;
+}
+
+/* Resume: the firmware may have lost everything: a full bring-up. */
+static int acxxx_resume(struct device *dev)
+{
+	struct acxxx_hba *hba = dev_get_drvdata(dev);
+	int ret;
+
+	if (hba->stage == ACXXX_STAGE_NULL)
+		return 0;
+	mutex_lock(&hba->reset_mutex);
+	if (READ_ONCE(hba->state) == ACXXX_ST_RESETTING) {
+		pci_set_master(to_pci_dev(dev));
+		ret = acxxx_restart(hba, false);
+		if (ret) {
+			dev_err(dev, "controller did not come back: %pe\n",
+				ERR_PTR(ret));
+			acxxx_go_offline(hba, "resume failed");
+		} else {
+			schedule_delayed_work(&hba->health_work,
+					      msecs_to_jiffies(ACXXX_HEALTH_MS));
+		}
+	}
+	mutex_unlock(&hba->reset_mutex);
+	return 0;
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(acxxx_pm_ops, acxxx_suspend, acxxx_resume);
+
+static pci_ers_result_t acxxx_error_detected(struct pci_dev *pdev,
+					     pci_channel_state_t state)
+{
+	struct acxxx_hba *hba = pci_get_drvdata(pdev);
+	unsigned long flags;
+
+	dev_warn(&pdev->dev, "PCI error detected, channel state %d\n", state);
+	switch (state) {
+	case pci_channel_io_normal:
+		return PCI_ERS_RESULT_CAN_RECOVER;
+	case pci_channel_io_perm_failure:
+		acxxx_go_offline(hba, "permanent PCI failure");
+		return PCI_ERS_RESULT_DISCONNECT;
+	default:
+		break;
+	}
+	/* Frozen: registers are unreachable until the slot reset. */
+	WRITE_ONCE(hba->pci_error, true);
+	spin_lock_irqsave(&hba->lock, flags);
+	if (hba->state == ACXXX_ST_RUNNING || hba->state == ACXXX_ST_INIT)
+		hba->state = ACXXX_ST_RESETTING;
+	spin_unlock_irqrestore(&hba->lock, flags);
+	if (hba->irq)
+		synchronize_irq(hba->irq);
+	return PCI_ERS_RESULT_NEED_RESET;
+}
+
+static pci_ers_result_t acxxx_slot_reset(struct pci_dev *pdev)
+{
+	pci_restore_state(pdev);
+	if (pci_enable_device_mem(pdev)) {
+		dev_err(&pdev->dev, "cannot re-enable the device after reset\n");
+		return PCI_ERS_RESULT_DISCONNECT;
+	}
+	pci_set_master(pdev);
+	pci_save_state(pdev);
+	return PCI_ERS_RESULT_RECOVERED;
+}
+
+static void acxxx_error_resume(struct pci_dev *pdev)
+{
+	struct acxxx_hba *hba = pci_get_drvdata(pdev);
+	int ret;
+
+	WRITE_ONCE(hba->pci_error, false);
+	if (hba->stage == ACXXX_STAGE_NULL)
+		return;
+	mutex_lock(&hba->reset_mutex);
+	if (READ_ONCE(hba->state) == ACXXX_ST_RESETTING) {
+		ret = acxxx_restart(hba, true);
+		if (ret)
+			acxxx_go_offline(hba, "no controller after PCI error recovery");
+	}
+	mutex_unlock(&hba->reset_mutex);
+	if (READ_ONCE(hba->state) == ACXXX_ST_RUNNING)
+		mod_delayed_work(system_wq, &hba->health_work,
+				 msecs_to_jiffies(ACXXX_HEALTH_MS));
+}
+
+static const struct pci_error_handlers acxxx_err_handlers = {
+	.error_detected = acxxx_error_detected,
+	.slot_reset = acxxx_slot_reset,
+	.resume = acxxx_error_resume,
+};
 
 #define ACXXX_ID(dev, dialect)					\
 	{ PCI_DEVICE(ACXXX_PCI_VENDOR, ACXXX_PCI_DEV_##dev),		\
@@ -1308,6 +1513,8 @@ static struct pci_driver acxxx_pci_driver = {
 	.probe = acxxx_probe,
 	.remove = acxxx_remove,
 	.shutdown = acxxx_shutdown,
+	.err_handler = &acxxx_err_handlers,
+	.driver.pm = pm_sleep_ptr(&acxxx_pm_ops),
 };
 
 static int __init acxxx_init(void)
