@@ -8,7 +8,7 @@
  *   vfu-testdev --vfio-user SOCKET [--device-id ID] [--vendor-id ID]
  *               [--layout bar0|bar1] [--no-msi] [--volume SPEC]...
  *               [--ctl CTLSOCKET]
- *   vfu-testdev --ctl CTLSOCKET CMD...     (client: stats | irq | quit)
+ *   vfu-testdev --ctl CTLSOCKET CMD...  (client: stats|irq|crash|quit)
  *
  * Register BAR (BAR0, or BAR1 with --layout bar1, where BAR0 is a 256-byte
  * read-only ID BAR), 32-bit registers:
@@ -21,7 +21,8 @@
  *   0x18/0x1c DMA address low/high, 0x20 DMA length (at most 1 MiB)
  *   0x24 DOORBELL: 1 = DMA job on the worker thread (read the buffer, sum
  *        its bytes, write it back inverted, set ISR bit 0); 2 = set ISR
- *        bit 1 from the worker thread
+ *        bit 1 from the worker thread; 4 = the same DMA job done inside
+ *        the register write, in the server thread
  *   0x28 RESULT  byte sum of the last job     0x2c STATUS bit 0 busy,
  *        bits 31..16 errno of the last job's failed DMA (0 = none)
  *   0x30 INFO bit 0 MSI capability, bits 11..8 register BAR, bits 23..16
@@ -149,6 +150,43 @@ static uint64_t td_bar_read(void *ctx, int bar, uint64_t off, unsigned int size)
 	return v;
 }
 
+/*
+ * The DMA job of doorbell 4, done inside the register write, in the
+ * server thread: the library must keep serving the client while it waits
+ * for its own DMA messages (the guest polls STATUS meanwhile).  dev->lock
+ * held on entry and exit, dropped around the DMA.
+ */
+static void sync_job(struct testdev *dev)
+{
+	uint64_t addr = (uint64_t)dev->dma_hi << 32 | dev->dma_lo;
+	uint32_t len = dev->dma_len, sum = 0, i;
+	unsigned int gen = dev->generation;
+	uint8_t *buf;
+	int rc = -EINVAL;
+
+	dev->status |= 1;
+	pthread_mutex_unlock(&dev->lock);
+	buf = malloc(len ? len : 1);
+	if (buf && len <= TD_MAX_DMA) {
+		rc = vfu_dma_read(dev->srv, addr, buf, len);
+		for (i = 0; !rc && i < len; i++) {
+			sum += buf[i];
+			buf[i] = (uint8_t)~buf[i];
+		}
+		if (!rc)
+			rc = vfu_dma_write(dev->srv, addr, buf, len);
+	}
+	free(buf);
+	pthread_mutex_lock(&dev->lock);
+	if (gen != dev->generation)
+		return;
+	dev->result = sum;
+	dev->status = (uint32_t)-rc << 16;
+	dev->jobs++;
+	dev->isr |= ISR_DMA;
+	update_level(dev);
+}
+
 static void td_bar_write(void *ctx, int bar, uint64_t off, uint64_t val,
 			 unsigned int size)
 {
@@ -187,6 +225,8 @@ static void td_bar_write(void *ctx, int bar, uint64_t off, uint64_t val,
 		if (v & 1)
 			dev->status |= 1;
 		pthread_cond_signal(&dev->cond);
+		if (v & 4)
+			sync_job(dev);
 		break;
 	}
 out:
@@ -298,11 +338,15 @@ static void ctl_answer(struct testdev *dev, const char *cmd, char *out,
 		update_level(dev);
 		pthread_mutex_unlock(&dev->lock);
 		snprintf(out, outlen, "ok");
+	} else if (!strcmp(cmd, "crash")) {
+		/* For the harness's test of a model dying mid-run. */
+		fprintf(stderr, "vfu-testdev: crashing on request\n");
+		abort();
 	} else if (!strcmp(cmd, "quit")) {
 		vfu_stop(dev->srv);
 		snprintf(out, outlen, "ok bye");
 	} else {
-		snprintf(out, outlen, "err unknown command '%s' (stats, irq, quit)",
+		snprintf(out, outlen, "err unknown command '%s' (stats, irq, crash, quit)",
 			 cmd);
 	}
 }
@@ -405,7 +449,7 @@ static void usage(FILE *f)
 		"usage: vfu-testdev --vfio-user SOCKET [--device-id ID] [--vendor-id ID]\n"
 		"                   [--layout bar0|bar1] [--no-msi] [--volume SPEC]...\n"
 		"                   [--ctl CTLSOCKET] [--debug]\n"
-		"       vfu-testdev --ctl CTLSOCKET stats|irq|quit\n");
+		"       vfu-testdev --ctl CTLSOCKET stats|irq|crash|quit\n");
 }
 
 int main(int argc, char **argv)
@@ -523,7 +567,15 @@ int main(int argc, char **argv)
 		pci.vendor_id, pci.device_id, sock, dev.reg_bar,
 		dev.msi ? "INTx+MSI" : "INTx");
 
-	rc = vfu_run(dev.srv);
+	/*
+	 * Serve clients until SIGTERM/SIGINT or "quit": after QEMU exits the
+	 * control socket stays up for the harness's host script.
+	 */
+	do {
+		rc = vfu_run(dev.srv);
+		if (!rc)
+			fprintf(stderr, "vfu-testdev: client disconnected\n");
+	} while (!rc);
 
 	pthread_mutex_lock(&dev.lock);
 	dev.quit = true;

@@ -50,15 +50,13 @@ in_private_ns() {
 	unshare --mount --propagation private -- "$@"
 }
 
-# Run a command chrooted into the sid tree with /proc, /sys and /dev
-# mounted (in a private mount namespace, see above).  Extra bind mounts:
-# SID_BINDS=("host_dir:tree_dir" ...).
-sid_run() {
-	local binds=() b
-	for b in "${SID_BINDS[@]}"; do
-		binds+=("$b")
-	done
-	in_private_ns /bin/bash -euo pipefail -c '
+# The command line that runs a command chrooted into the sid tree with
+# /proc, /sys and /dev mounted, in a private mount namespace (see above):
+# sets SID_ARGV.  Every step execs the next, so a background job started
+# with "${SID_ARGV[@]}" & has the PID of the final command (QEMU).  Extra
+# bind mounts: SID_BINDS=("host_dir:tree_dir" ...).
+sid_argv() {
+	SID_ARGV=(unshare --mount --propagation private -- /bin/bash -euo pipefail -c '
 		sid=$1; shift
 		nb=$1; shift
 		mount -t proc proc "$sid/proc"
@@ -71,9 +69,16 @@ sid_run() {
 		done
 		exec chroot "$sid" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 			HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
-	' sid_run "$SID" "${#binds[@]}" "${binds[@]}" "$@"
+	' sid_run "$SID" "${#SID_BINDS[@]}" "${SID_BINDS[@]}" "$@")
 }
 SID_BINDS=()
+SID_ARGV=()
+
+# Run a command chrooted into the sid tree (foreground).
+sid_run() {
+	sid_argv "$@"
+	"${SID_ARGV[@]}"
+}
 
 # Serialise cache creation between concurrent runs.
 cache_lock() {
