@@ -30,21 +30,21 @@ void vfu_log(struct vfu_server *srv, const char *fmt, ...)
 	fprintf(stderr, "vfu[%s]: %s\n", name ? name + 1 : srv->path, buf);
 }
 
-static uint16_t get16(const uint8_t *p)
+static u16 get16(const u8 *p)
 {
-	return (uint16_t)(p[0] | p[1] << 8);
+	return (u16)(p[0] | p[1] << 8);
 }
 
-static void put16(uint8_t *p, uint16_t v)
+static void put16(u8 *p, u16 v)
 {
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
+	p[0] = (u8)v;
+	p[1] = (u8)(v >> 8);
 }
 
-static void put32(uint8_t *p, uint32_t v)
+static void put32(u8 *p, u32 v)
 {
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
+	put16(p, (u16)v);
+	put16(p + 2, (u16)(v >> 16));
 }
 
 static void close_fds(int *fds, int n)
@@ -64,14 +64,14 @@ static void close_fds(int *fds, int n)
 
 static void signal_fd(int fd)
 {
-	uint64_t one = 1;
+	u64 one = 1;
 
 	/* An eventfd counter only fails to take 1 when it would overflow. */
 	if (write(fd, &one, sizeof(one)) != sizeof(one))
 		return;
 }
 
-static uint16_t cfg_get16(struct vfu_server *srv, unsigned int off)
+static u16 cfg_get16(struct vfu_server *srv, unsigned int off)
 {
 	return get16(&srv->cfg[off]);
 }
@@ -84,7 +84,7 @@ static uint16_t cfg_get16(struct vfu_server *srv, unsigned int off)
  */
 static void intx_eval_locked(struct vfu_server *srv)
 {
-	uint16_t status = cfg_get16(srv, PCI_CFG_STATUS);
+	u16 status = cfg_get16(srv, PCI_CFG_STATUS);
 	bool intx_mode = srv->msi_fd < 0;
 
 	if (srv->level && intx_mode)
@@ -140,7 +140,7 @@ static void irq_close_all_locked(struct vfu_server *srv)
 static void cfg_init(struct vfu_server *srv)
 {
 	const struct vfu_pci_info *pci = &srv->pci;
-	uint8_t *c = srv->cfg, *w = srv->cfg_wmask;
+	u8 *c = srv->cfg, *w = srv->cfg_wmask;
 	int i;
 
 	memset(c, 0, VFU_CFG_SIZE);
@@ -151,16 +151,16 @@ static void cfg_init(struct vfu_server *srv)
 	put16(w + PCI_CFG_COMMAND, PCI_CMD_WRITABLE);
 	put16(srv->cfg_w1c + PCI_CFG_STATUS, PCI_STATUS_W1C);
 	c[PCI_CFG_REVISION] = pci->revision;
-	c[PCI_CFG_CLASS] = (uint8_t)pci->class_code;
-	c[PCI_CFG_CLASS + 1] = (uint8_t)(pci->class_code >> 8);
-	c[PCI_CFG_CLASS + 2] = (uint8_t)(pci->class_code >> 16);
+	c[PCI_CFG_CLASS] = (u8)pci->class_code;
+	c[PCI_CFG_CLASS + 1] = (u8)(pci->class_code >> 8);
+	c[PCI_CFG_CLASS + 2] = (u8)(pci->class_code >> 16);
 	w[PCI_CFG_CACHE_LINE] = 0xff;
 	w[PCI_CFG_LATENCY] = 0xff;
 	for (i = 0; i < VFU_MAX_BARS; i++) {
 		/* Memory, 32-bit, non-prefetchable: type bits 0; read-only. */
 		if (pci->bar_size[i])
 			put32(w + PCI_CFG_BAR0 + 4 * i,
-			      (uint32_t)~(pci->bar_size[i] - 1) & ~0xfu);
+			      (u32)~(pci->bar_size[i] - 1) & ~0xfu);
 	}
 	put16(c + PCI_CFG_SUBSYS_VENDOR, pci->subsys_vendor_id);
 	put16(c + PCI_CFG_SUBSYS, pci->subsys_id);
@@ -168,7 +168,7 @@ static void cfg_init(struct vfu_server *srv)
 	w[PCI_CFG_INT_LINE] = 0xff;
 	c[PCI_CFG_INT_PIN] = 1;
 	if (pci->msi) {
-		uint8_t *cap = c + VFU_MSI_CAP, *cw = w + VFU_MSI_CAP;
+		u8 *cap = c + VFU_MSI_CAP, *cw = w + VFU_MSI_CAP;
 
 		put16(c + PCI_CFG_STATUS, PCI_STATUS_CAP_LIST);
 		c[PCI_CFG_CAP_PTR] = VFU_MSI_CAP;
@@ -183,14 +183,14 @@ static void cfg_init(struct vfu_server *srv)
 }
 
 static void cfg_write(struct vfu_server *srv, unsigned int off,
-		      const uint8_t *data, unsigned int count)
+		      const u8 *data, unsigned int count)
 {
 	unsigned int i;
 
 	pthread_mutex_lock(&srv->irq_lock);
 	for (i = 0; i < count; i++) {
 		unsigned int o = off + i;
-		uint8_t v = data[i], nv;
+		u8 v = data[i], nv;
 
 		nv = (srv->cfg[o] & ~srv->cfg_wmask[o]) | (v & srv->cfg_wmask[o]);
 		nv &= ~(v & srv->cfg_w1c[o]);
@@ -238,7 +238,7 @@ int vfu_send(struct vfu_server *srv, const struct vfu_hdr *hdr,
 			mh.msg_iovlen--;
 		}
 		if (mh.msg_iovlen) {
-			mh.msg_iov->iov_base = (uint8_t *)mh.msg_iov->iov_base + n;
+			mh.msg_iov->iov_base = (u8 *)mh.msg_iov->iov_base + n;
 			mh.msg_iov->iov_len -= n;
 		}
 	}
@@ -252,7 +252,7 @@ static int send_reply(struct vfu_server *srv, const struct vfu_hdr *req,
 	struct vfu_hdr h = {
 		.id = req->id,
 		.cmd = req->cmd,
-		.size = (uint32_t)(sizeof(h) + alen + blen),
+		.size = (u32)(sizeof(h) + alen + blen),
 		.flags = VFU_HDR_TYPE_REPLY,
 	};
 
@@ -269,7 +269,7 @@ static int send_error(struct vfu_server *srv, const struct vfu_hdr *req,
 		.cmd = req->cmd,
 		.size = sizeof(h),
 		.flags = VFU_HDR_TYPE_REPLY | VFU_HDR_ERROR,
-		.error = (uint32_t)err,
+		.error = (u32)err,
 	};
 
 	atomic_fetch_add(&srv->st_errors, 1);
@@ -288,7 +288,7 @@ static int send_error(struct vfu_server *srv, const struct vfu_hdr *req,
 /* ------------------------------------------------------------------ */
 
 /* A number after "key": in the client's JSON, or @def. */
-static uint64_t json_number(const char *json, const char *key, uint64_t def)
+static u64 json_number(const char *json, const char *key, u64 def)
 {
 	const char *p = strstr(json, key);
 	char *end;
@@ -304,7 +304,7 @@ static uint64_t json_number(const char *json, const char *key, uint64_t def)
 }
 
 static int cmd_version(struct vfu_server *srv, const struct vfu_hdr *h,
-		       const uint8_t *body, size_t len)
+		       const u8 *body, size_t len)
 {
 	struct vfu_version v;
 	char json[192];
@@ -338,7 +338,7 @@ static int cmd_version(struct vfu_server *srv, const struct vfu_hdr *h,
 }
 
 static int cmd_get_info(struct vfu_server *srv, const struct vfu_hdr *h,
-			const uint8_t *body, size_t len)
+			const u8 *body, size_t len)
 {
 	struct vfu_device_info info;
 
@@ -354,7 +354,7 @@ static int cmd_get_info(struct vfu_server *srv, const struct vfu_hdr *h,
 	return send_reply(srv, h, &info, sizeof(info), NULL, 0);
 }
 
-static uint64_t region_size(struct vfu_server *srv, uint32_t index)
+static u64 region_size(struct vfu_server *srv, u32 index)
 {
 	if (index < VFU_MAX_BARS)
 		return srv->pci.bar_size[index];
@@ -364,7 +364,7 @@ static uint64_t region_size(struct vfu_server *srv, uint32_t index)
 }
 
 static int cmd_region_info(struct vfu_server *srv, const struct vfu_hdr *h,
-			   const uint8_t *body, size_t len)
+			   const u8 *body, size_t len)
 {
 	struct vfu_region_info ri;
 
@@ -377,12 +377,12 @@ static int cmd_region_info(struct vfu_server *srv, const struct vfu_hdr *h,
 	ri.cap_offset = 0;
 	ri.size = region_size(srv, ri.index);
 	ri.flags = ri.size ? VFU_REGION_FLAG_READ | VFU_REGION_FLAG_WRITE : 0;
-	ri.offset = (uint64_t)ri.index << 40;
+	ri.offset = (u64)ri.index << 40;
 	return send_reply(srv, h, &ri, sizeof(ri), NULL, 0);
 }
 
 static int cmd_irq_info(struct vfu_server *srv, const struct vfu_hdr *h,
-			const uint8_t *body, size_t len)
+			const u8 *body, size_t len)
 {
 	struct vfu_irq_info ii;
 
@@ -414,7 +414,7 @@ static int cmd_irq_info(struct vfu_server *srv, const struct vfu_hdr *h,
 }
 
 /* Assign (or with fd < 0, unassign) the eventfd of one vector. */
-static void irq_assign_locked(struct vfu_server *srv, uint32_t index, int fd)
+static void irq_assign_locked(struct vfu_server *srv, u32 index, int fd)
 {
 	if (index == VFU_IRQ_INTX) {
 		close_fds(&srv->intx_fd, 1);
@@ -435,8 +435,8 @@ static void irq_assign_locked(struct vfu_server *srv, uint32_t index, int fd)
 	}
 }
 
-static void irq_action_locked(struct vfu_server *srv, uint32_t index,
-			      uint32_t action)
+static void irq_action_locked(struct vfu_server *srv, u32 index,
+			      u32 action)
 {
 	int fd = index == VFU_IRQ_INTX ? srv->intx_fd : srv->msi_fd;
 
@@ -460,11 +460,11 @@ static void irq_action_locked(struct vfu_server *srv, uint32_t index,
 }
 
 static int cmd_set_irqs(struct vfu_server *srv, const struct vfu_hdr *h,
-			const uint8_t *body, size_t len, int *fds, int nfds)
+			const u8 *body, size_t len, int *fds, int nfds)
 {
 	struct vfu_irq_set is;
-	uint32_t data, action, max;
-	uint32_t i;
+	u32 data, action, max;
+	u32 i;
 
 	if (len < sizeof(is))
 		return -EINVAL;
@@ -472,7 +472,7 @@ static int cmd_set_irqs(struct vfu_server *srv, const struct vfu_hdr *h,
 	data = is.flags & VFU_IRQ_DATA_MASK;
 	action = is.flags & VFU_IRQ_ACTION_ALL;
 	if (is.argsz < sizeof(is) ||
-	    (is.flags & ~(uint32_t)(VFU_IRQ_DATA_MASK | VFU_IRQ_ACTION_ALL)) ||
+	    (is.flags & ~(u32)(VFU_IRQ_DATA_MASK | VFU_IRQ_ACTION_ALL)) ||
 	    (data != VFU_IRQ_DATA_NONE && data != VFU_IRQ_DATA_BOOL &&
 	     data != VFU_IRQ_DATA_EVENTFD) ||
 	    (action != VFU_IRQ_ACTION_MASK && action != VFU_IRQ_ACTION_UNMASK &&
@@ -508,9 +508,9 @@ static int cmd_set_irqs(struct vfu_server *srv, const struct vfu_hdr *h,
 		vfu_dbg(srv, "SET_IRQS index %u disabled", is.index);
 		return send_reply(srv, h, NULL, 0, NULL, 0);
 	}
-	if ((uint64_t)is.start + is.count > max || !is.count)
+	if ((u64)is.start + is.count > max || !is.count)
 		return -EINVAL;
-	if ((uint32_t)nfds > is.count)
+	if ((u32)nfds > is.count)
 		return -EINVAL;
 	if (data == VFU_IRQ_DATA_BOOL && len < sizeof(is) + is.count)
 		return -EINVAL;
@@ -557,7 +557,7 @@ static int cmd_set_irqs(struct vfu_server *srv, const struct vfu_hdr *h,
 /* Validate a region access: 0 or -EINVAL. */
 static int region_check(struct vfu_server *srv, const struct vfu_region_access *ra)
 {
-	uint64_t size = region_size(srv, ra->region);
+	u64 size = region_size(srv, ra->region);
 
 	if (!size || !ra->count || ra->offset >= size ||
 	    ra->count > size - ra->offset)
@@ -571,10 +571,10 @@ static int region_check(struct vfu_server *srv, const struct vfu_region_access *
 }
 
 static int cmd_region_read(struct vfu_server *srv, const struct vfu_hdr *h,
-			   const uint8_t *body, size_t len)
+			   const u8 *body, size_t len)
 {
 	struct vfu_region_access ra;
-	uint8_t data[VFU_CFG_SIZE];
+	u8 data[VFU_CFG_SIZE];
 	unsigned int i;
 	int rc;
 
@@ -589,21 +589,21 @@ static int cmd_region_read(struct vfu_server *srv, const struct vfu_hdr *h,
 		memcpy(data, &srv->cfg[ra.offset], ra.count);
 		pthread_mutex_unlock(&srv->irq_lock);
 	} else {
-		uint64_t v = srv->ops.bar_read(srv->ctx, (int)ra.region,
+		u64 v = srv->ops.bar_read(srv->ctx, (int)ra.region,
 					       ra.offset, ra.count);
 
 		for (i = 0; i < ra.count; i++)
-			data[i] = (uint8_t)(v >> (8 * i));
+			data[i] = (u8)(v >> (8 * i));
 	}
 	return send_reply(srv, h, &ra, sizeof(ra), data, ra.count);
 }
 
 static int cmd_region_write(struct vfu_server *srv, const struct vfu_hdr *h,
-			    const uint8_t *body, size_t len)
+			    const u8 *body, size_t len)
 {
 	struct vfu_region_access ra;
-	const uint8_t *data = body + sizeof(ra);
-	uint64_t v = 0;
+	const u8 *data = body + sizeof(ra);
+	u64 v = 0;
 	unsigned int i;
 	int rc;
 
@@ -619,7 +619,7 @@ static int cmd_region_write(struct vfu_server *srv, const struct vfu_hdr *h,
 		cfg_write(srv, (unsigned int)ra.offset, data, ra.count);
 	} else {
 		for (i = 0; i < ra.count; i++)
-			v |= (uint64_t)data[i] << (8 * i);
+			v |= (u64)data[i] << (8 * i);
 		srv->ops.bar_write(srv->ctx, (int)ra.region, ra.offset, v,
 				   ra.count);
 	}
@@ -628,7 +628,7 @@ static int cmd_region_write(struct vfu_server *srv, const struct vfu_hdr *h,
 
 static int cmd_reset(struct vfu_server *srv, const struct vfu_hdr *h)
 {
-	uint16_t ctrl;
+	u16 ctrl;
 
 	pthread_mutex_lock(&srv->irq_lock);
 	put16(&srv->cfg[PCI_CFG_COMMAND], 0);
@@ -648,7 +648,7 @@ static int cmd_reset(struct vfu_server *srv, const struct vfu_hdr *h)
 }
 
 static int dispatch(struct vfu_server *srv, const struct vfu_hdr *h,
-		    const uint8_t *body, size_t len, int *fds, int nfds)
+		    const u8 *body, size_t len, int *fds, int nfds)
 {
 	int rc;
 
@@ -679,7 +679,7 @@ static int dispatch(struct vfu_server *srv, const struct vfu_hdr *h,
 	case VFU_CMD_DEVICE_RESET:
 		return cmd_reset(srv, h);
 	default:
-		return -ENOSYS;
+		return -VFU_ERR_NOCMD;
 	}
 }
 
@@ -689,7 +689,7 @@ static int dispatch(struct vfu_server *srv, const struct vfu_hdr *h,
 
 static int read_full(int fd, void *buf, size_t len)
 {
-	uint8_t *p = buf;
+	u8 *p = buf;
 
 	while (len) {
 		ssize_t n = read(fd, p, len);
@@ -724,7 +724,7 @@ int vfu_serve_one(struct vfu_server *srv)
 	};
 	int fds[VFU_MAX_FDS], nfds = 0, rc;
 	struct cmsghdr *cm;
-	uint8_t *body = NULL;
+	u8 *body = NULL;
 	size_t len;
 	ssize_t n;
 
@@ -757,7 +757,7 @@ int vfu_serve_one(struct vfu_server *srv)
 		goto out;
 	}
 	if ((size_t)n < sizeof(h)) {
-		rc = read_full(srv->conn_fd, (uint8_t *)&h + n, sizeof(h) - n);
+		rc = read_full(srv->conn_fd, (u8 *)&h + n, sizeof(h) - n);
 		if (rc)
 			goto out;
 	}
@@ -769,7 +769,7 @@ int vfu_serve_one(struct vfu_server *srv)
 	len = h.size - sizeof(h);
 	if (h.size > VFU_MAX_MSG) {
 		/* Skip the body, then refuse the command. */
-		uint8_t skip[4096];
+		u8 skip[4096];
 
 		while (len) {
 			size_t k = len < sizeof(skip) ? len : sizeof(skip);
@@ -836,7 +836,7 @@ struct vfu_server *vfu_create(const char *socket_path,
 		goto fail;
 	}
 	for (i = 0; i < VFU_MAX_BARS; i++) {
-		uint64_t s = pci->bar_size[i];
+		u64 s = pci->bar_size[i];
 
 		if (s && (s < 16 || s > (1u << 30) || (s & (s - 1)))) {
 			rc = -EINVAL;
@@ -981,7 +981,7 @@ int vfu_run(struct vfu_server *srv)
 			break;
 		}
 		if (unmask_fd >= 0 && pf[2].revents) {
-			uint64_t cnt;
+			u64 cnt;
 
 			if (read(unmask_fd, &cnt, sizeof(cnt)) == sizeof(cnt))
 				intx_unmask(srv);

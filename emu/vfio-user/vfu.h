@@ -16,7 +16,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
+
+#include "vfu_types.h"
 
 #define VFU_MAX_BARS		6
 
@@ -42,13 +43,13 @@
  * The function always has INTx on pin A.
  */
 struct vfu_pci_info {
-	uint16_t vendor_id;
-	uint16_t device_id;
-	uint16_t subsys_vendor_id;
-	uint16_t subsys_id;
-	uint8_t revision;
-	uint32_t class_code;
-	uint64_t bar_size[VFU_MAX_BARS];
+	u16 vendor_id;
+	u16 device_id;
+	u16 subsys_vendor_id;
+	u16 subsys_id;
+	u8 revision;
+	u32 class_code;
+	u64 bar_size[VFU_MAX_BARS];
 	bool msi;
 };
 
@@ -67,9 +68,8 @@ struct vfu_pci_info {
  *	interrupt eventfds are already released.  May be NULL.
  */
 struct vfu_device_ops {
-	uint64_t (*bar_read)(void *ctx, int bar, uint64_t offset,
-			     unsigned int size);
-	void (*bar_write)(void *ctx, int bar, uint64_t offset, uint64_t value,
+	u64 (*bar_read)(void *ctx, int bar, u64 offset, unsigned int size);
+	void (*bar_write)(void *ctx, int bar, u64 offset, u64 value,
 			  unsigned int size);
 	void (*reset)(void *ctx);
 	void (*client_gone)(void *ctx);
@@ -88,14 +88,14 @@ struct vfu_device_ops {
  * @maps: DMA regions currently mapped
  */
 struct vfu_stats {
-	uint64_t msgs[16];
-	uint64_t errors;
-	uint64_t intx_signals;
-	uint64_t msi_signals;
-	uint64_t dma_mmap_bytes;
-	uint64_t dma_msg_bytes;
-	uint64_t dma_faults;
-	uint64_t maps;
+	u64 msgs[16];
+	u64 errors;
+	u64 intx_signals;
+	u64 msi_signals;
+	u64 dma_mmap_bytes;
+	u64 dma_msg_bytes;
+	u64 dma_faults;
+	u64 maps;
 };
 
 struct vfu_server;
@@ -154,7 +154,7 @@ void vfu_destroy(struct vfu_server *srv);
  * -ENOTCONN without a client, -EIO/-EPROTO if a DMA message failed.  On
  * error @buf may be partly written.
  */
-int vfu_dma_read(struct vfu_server *srv, uint64_t addr, void *buf, size_t len);
+int vfu_dma_read(struct vfu_server *srv, u64 addr, void *buf, size_t len);
 
 /**
  * vfu_dma_write() - copy @len bytes from @buf to guest bus address @addr
@@ -165,7 +165,7 @@ int vfu_dma_read(struct vfu_server *srv, uint64_t addr, void *buf, size_t len);
  *
  * Return: as vfu_dma_read().  On error, guest memory may be partly written.
  */
-int vfu_dma_write(struct vfu_server *srv, uint64_t addr, const void *buf,
+int vfu_dma_write(struct vfu_server *srv, u64 addr, const void *buf,
 		  size_t len);
 
 /**

@@ -9,6 +9,7 @@
  * is running, and the reply to DMA_UNMAP is sent only after munmap().
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -52,7 +53,7 @@ static void map_release(struct vfu_map *m)
 }
 
 /* The map holding @addr, or NULL; map_lock held. */
-static struct vfu_map *map_find(struct vfu_server *srv, uint64_t addr)
+static struct vfu_map *map_find(struct vfu_server *srv, u64 addr)
 {
 	unsigned int i;
 
@@ -78,14 +79,14 @@ int vfu_dma_map(struct vfu_server *srv, const void *body, size_t len,
 		return -EINVAL;
 	memcpy(&req, body, sizeof(req));
 	if (req.argsz < sizeof(req) || !req.size ||
-	    (req.flags & ~(uint32_t)(VFU_DMA_READ | VFU_DMA_WRITE)) ||
+	    (req.flags & ~(u32)(VFU_DMA_READ | VFU_DMA_WRITE)) ||
 	    req.iova + req.size < req.iova || req.size > SIZE_MAX / 2)
 		return -EINVAL;
 	m.iova = req.iova;
 	m.size = req.size;
 	m.prot = req.flags;
 	if (nfds == 1) {
-		uint64_t delta = req.offset % (uint64_t)pgsz;
+		u64 delta = req.offset % (u64)pgsz;
 
 		if (req.offset + req.size < req.offset)
 			return -EINVAL;
@@ -104,7 +105,7 @@ int vfu_dma_map(struct vfu_server *srv, const void *body, size_t len,
 				(unsigned long long)req.size, strerror(errno));
 			return err;
 		}
-		m.ptr = (uint8_t *)m.mmap_base + delta;
+		m.ptr = (u8 *)m.mmap_base + delta;
 		close(fds[0]);
 		fds[0] = -1;
 	}
@@ -144,7 +145,7 @@ int vfu_dma_unmap(struct vfu_server *srv, const void *body, size_t len)
 		return -EINVAL;
 	if (req.flags & VFU_DMA_UNMAP_GET_DIRTY)
 		return -ENOTSUP;
-	if (req.flags & ~(uint32_t)VFU_DMA_UNMAP_ALL)
+	if (req.flags & ~(u32)VFU_DMA_UNMAP_ALL)
 		return -EINVAL;
 	if (req.flags & VFU_DMA_UNMAP_ALL) {
 		if (req.iova || req.size)
@@ -191,7 +192,7 @@ void vfu_dma_unmap_all(struct vfu_server *srv)
 
 /* The server thread routes the client's replies to the waiting requests. */
 void vfu_dma_reply(struct vfu_server *srv, const struct vfu_hdr *hdr,
-		   const uint8_t *body, size_t len)
+		   const u8 *body, size_t len)
 {
 	struct vfu_pending *p;
 	struct vfu_dma_rw rw;
@@ -251,8 +252,8 @@ static bool on_server_thread(struct vfu_server *srv)
 }
 
 /* One DMA_READ or DMA_WRITE of at most the client's transfer size. */
-static int dma_msg_one(struct vfu_server *srv, bool is_read, uint64_t addr,
-		       void *buf, uint64_t len)
+static int dma_msg_one(struct vfu_server *srv, bool is_read, u64 addr,
+		       void *buf, u64 len)
 {
 	struct vfu_pending p = { .is_read = is_read, .buf = buf, .len = len };
 	struct vfu_pending **pp;
@@ -323,14 +324,14 @@ static int dma_msg_one(struct vfu_server *srv, bool is_read, uint64_t addr,
 	return rc < 0 ? rc : (rc ? -EIO : 0);
 }
 
-static int dma_msg(struct vfu_server *srv, bool is_read, uint64_t addr,
-		   uint8_t *buf, uint64_t len)
+static int dma_msg(struct vfu_server *srv, bool is_read, u64 addr,
+		   u8 *buf, u64 len)
 {
-	uint64_t chunk = srv->client_max_xfer;
+	u64 chunk = srv->client_max_xfer;
 	int rc;
 
 	while (len) {
-		uint64_t n = len < chunk ? len : chunk;
+		u64 n = len < chunk ? len : chunk;
 
 		rc = dma_msg_one(srv, is_read, addr, buf, n);
 		if (rc)
@@ -347,13 +348,13 @@ static int dma_msg(struct vfu_server *srv, bool is_read, uint64_t addr,
  * Check [addr, addr+len) against the map table: every byte mapped with the
  * right permission.  *all_mmap tells whether no byte needs a message.
  */
-static int dma_check_locked(struct vfu_server *srv, uint64_t addr,
-			    uint64_t len, uint32_t need, bool *all_mmap)
+static int dma_check_locked(struct vfu_server *srv, u64 addr,
+			    u64 len, u32 need, bool *all_mmap)
 {
 	*all_mmap = true;
 	while (len) {
 		struct vfu_map *m = map_find(srv, addr);
-		uint64_t n;
+		u64 n;
 
 		if (!m)
 			return -EFAULT;
@@ -370,10 +371,10 @@ static int dma_check_locked(struct vfu_server *srv, uint64_t addr,
 	return 0;
 }
 
-static int dma_access(struct vfu_server *srv, uint64_t addr, uint8_t *buf,
+static int dma_access(struct vfu_server *srv, u64 addr, u8 *buf,
 		      size_t len, bool is_read)
 {
-	uint32_t need = is_read ? VFU_DMA_READ : VFU_DMA_WRITE;
+	u32 need = is_read ? VFU_DMA_READ : VFU_DMA_WRITE;
 	bool all_mmap;
 	int rc;
 
@@ -395,14 +396,14 @@ static int dma_access(struct vfu_server *srv, uint64_t addr, uint8_t *buf,
 		goto fault;
 	}
 	if (all_mmap) {
-		uint64_t a = addr;
+		u64 a = addr;
 		size_t rem = len;
-		uint8_t *b = buf;
+		u8 *b = buf;
 
 		while (rem) {
 			struct vfu_map *m = map_find(srv, a);
-			uint64_t n = m->iova + m->size - a;
-			uint8_t *p = m->ptr + (a - m->iova);
+			u64 n = m->iova + m->size - a;
+			u8 *p = m->ptr + (a - m->iova);
 
 			if (n > rem)
 				n = rem;
@@ -427,7 +428,7 @@ static int dma_access(struct vfu_server *srv, uint64_t addr, uint8_t *buf,
 	 */
 	while (len) {
 		struct vfu_map *m;
-		uint64_t n;
+		u64 n;
 
 		pthread_rwlock_rdlock(&srv->map_lock);
 		m = map_find(srv, addr);
@@ -440,7 +441,7 @@ static int dma_access(struct vfu_server *srv, uint64_t addr, uint8_t *buf,
 		if (n > len)
 			n = len;
 		if (m->ptr) {
-			uint8_t *p = m->ptr + (addr - m->iova);
+			u8 *p = m->ptr + (addr - m->iova);
 
 			if (is_read)
 				memcpy(buf, p, n);
@@ -468,14 +469,14 @@ fault:
 	return rc;
 }
 
-int vfu_dma_read(struct vfu_server *srv, uint64_t addr, void *buf, size_t len)
+int vfu_dma_read(struct vfu_server *srv, u64 addr, void *buf, size_t len)
 {
 	return dma_access(srv, addr, buf, len, true);
 }
 
-int vfu_dma_write(struct vfu_server *srv, uint64_t addr, const void *buf,
+int vfu_dma_write(struct vfu_server *srv, u64 addr, const void *buf,
 		  size_t len)
 {
 	/* The buffer is only read on this path. */
-	return dma_access(srv, addr, (uint8_t *)buf, len, false);
+	return dma_access(srv, addr, (u8 *)buf, len, false);
 }

@@ -17,7 +17,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <stdint.h>
 
 #include "vfu.h"
 #include "vfu_proto.h"
@@ -32,22 +31,22 @@
 #define VFU_MAX_NEST		8
 
 struct vfu_map {
-	uint64_t iova;
-	uint64_t size;
-	uint32_t prot;		/* VFU_DMA_READ | VFU_DMA_WRITE */
-	uint8_t *ptr;		/* NULL: no fd, use DMA messages */
+	u64 iova;
+	u64 size;
+	u32 prot;		/* VFU_DMA_READ | VFU_DMA_WRITE */
+	u8 *ptr;		/* NULL: no fd, use DMA messages */
 	void *mmap_base;
 	size_t mmap_len;
 };
 
 struct vfu_pending {
 	struct vfu_pending *next;
-	uint16_t id;
+	u16 id;
 	bool is_read;
 	bool done;
 	int err;
 	void *buf;
-	uint64_t len;
+	u64 len;
 };
 
 struct vfu_server {
@@ -64,14 +63,14 @@ struct vfu_server {
 	atomic_bool in_loop;
 	bool conn_broken;
 	int nest;
-	uint64_t client_max_xfer;
+	u64 client_max_xfer;
 
 	pthread_mutex_t send_lock;
 
 	pthread_mutex_t irq_lock;
-	uint8_t cfg[VFU_CFG_SIZE];
-	uint8_t cfg_wmask[VFU_CFG_SIZE];
-	uint8_t cfg_w1c[VFU_CFG_SIZE];
+	u8 cfg[VFU_CFG_SIZE];
+	u8 cfg_wmask[VFU_CFG_SIZE];
+	u8 cfg_w1c[VFU_CFG_SIZE];
 	bool level;
 	bool intx_masked;
 	int intx_fd;
@@ -86,7 +85,7 @@ struct vfu_server {
 	pthread_mutex_t pend_lock;
 	pthread_cond_t pend_cond;
 	struct vfu_pending *pending;
-	uint16_t next_id;
+	u16 next_id;
 	bool connected;
 
 	atomic_uint_least64_t st_msgs[16];
@@ -98,12 +97,12 @@ struct vfu_server {
 	atomic_uint_least64_t st_dma_faults;
 };
 
-void vfu_log(struct vfu_server *srv, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void vfu_log(struct vfu_server *srv, const char *fmt, ...);
 #define vfu_dbg(srv, ...) \
 	do { \
-		if ((srv)->debug) \
-			vfu_log(srv, __VA_ARGS__); \
+		struct vfu_server *srv_ = (srv); \
+		if (srv_->debug) \
+			vfu_log(srv_, __VA_ARGS__); \
 	} while (0)
 
 /* vfu.c */
@@ -119,7 +118,7 @@ int vfu_dma_map(struct vfu_server *srv, const void *body, size_t len,
 int vfu_dma_unmap(struct vfu_server *srv, const void *body, size_t len);
 void vfu_dma_unmap_all(struct vfu_server *srv);
 void vfu_dma_reply(struct vfu_server *srv, const struct vfu_hdr *hdr,
-		   const uint8_t *body, size_t len);
+		   const u8 *body, size_t len);
 void vfu_dma_disconnect(struct vfu_server *srv);
 
 #endif /* VFU_PRIV_H */

@@ -9,15 +9,16 @@
 #define VFU_PROTO_H
 
 #include <assert.h>
-#include <stdint.h>
+
+#include "vfu_types.h"
 
 /* Message header (16 bytes); size covers the whole message. */
 struct vfu_hdr {
-	uint16_t id;
-	uint16_t cmd;
-	uint32_t size;
-	uint32_t flags;
-	uint32_t error;
+	u16 id;
+	u16 cmd;
+	u32 size;
+	u32 flags;
+	u32 error;
 };
 
 #define VFU_HDR_TYPE_MASK		0x0f
@@ -25,6 +26,9 @@ struct vfu_hdr {
 #define VFU_HDR_TYPE_REPLY		0x01
 #define VFU_HDR_NO_REPLY		0x10
 #define VFU_HDR_ERROR			0x20
+
+/* The errno the protocol answers unknown commands with (Linux ENOSYS). */
+#define VFU_ERR_NOCMD			38
 
 enum {
 	VFU_CMD_VERSION = 1,
@@ -45,17 +49,17 @@ enum {
 
 /* VERSION: followed by a NUL-terminated JSON object. */
 struct vfu_version {
-	uint16_t major;
-	uint16_t minor;
+	u16 major;
+	u16 minor;
 };
 
 /* DMA_MAP */
 struct vfu_dma_map {
-	uint32_t argsz;
-	uint32_t flags;
-	uint64_t offset;
-	uint64_t iova;
-	uint64_t size;
+	u32 argsz;
+	u32 flags;
+	u64 offset;
+	u64 iova;
+	u64 size;
 };
 
 #define VFU_DMA_READ			0x1	/* the device may read */
@@ -63,10 +67,10 @@ struct vfu_dma_map {
 
 /* DMA_UNMAP */
 struct vfu_dma_unmap {
-	uint32_t argsz;
-	uint32_t flags;
-	uint64_t iova;
-	uint64_t size;
+	u32 argsz;
+	u32 flags;
+	u64 iova;
+	u64 size;
 };
 
 #define VFU_DMA_UNMAP_GET_DIRTY		0x1
@@ -74,10 +78,10 @@ struct vfu_dma_unmap {
 
 /* DEVICE_GET_INFO */
 struct vfu_device_info {
-	uint32_t argsz;
-	uint32_t flags;
-	uint32_t num_regions;
-	uint32_t num_irqs;
+	u32 argsz;
+	u32 flags;
+	u32 num_regions;
+	u32 num_irqs;
 };
 
 #define VFU_DEV_FLAG_RESET		0x1
@@ -85,12 +89,12 @@ struct vfu_device_info {
 
 /* DEVICE_GET_REGION_INFO */
 struct vfu_region_info {
-	uint32_t argsz;
-	uint32_t flags;
-	uint32_t index;
-	uint32_t cap_offset;
-	uint64_t size;
-	uint64_t offset;
+	u32 argsz;
+	u32 flags;
+	u32 index;
+	u32 cap_offset;
+	u64 size;
+	u64 offset;
 };
 
 #define VFU_REGION_FLAG_READ		0x1
@@ -105,10 +109,10 @@ struct vfu_region_info {
 
 /* DEVICE_GET_IRQ_INFO */
 struct vfu_irq_info {
-	uint32_t argsz;
-	uint32_t flags;
-	uint32_t index;
-	uint32_t count;
+	u32 argsz;
+	u32 flags;
+	u32 index;
+	u32 count;
 };
 
 #define VFU_IRQ_INFO_EVENTFD		0x1
@@ -123,11 +127,11 @@ struct vfu_irq_info {
 
 /* DEVICE_SET_IRQS: followed by count bytes of BOOL data, if any. */
 struct vfu_irq_set {
-	uint32_t argsz;
-	uint32_t flags;
-	uint32_t index;
-	uint32_t start;
-	uint32_t count;
+	u32 argsz;
+	u32 flags;
+	u32 index;
+	u32 start;
+	u32 count;
 };
 
 #define VFU_IRQ_DATA_NONE		0x01
@@ -141,15 +145,15 @@ struct vfu_irq_set {
 
 /* REGION_READ / REGION_WRITE: followed by count bytes of data. */
 struct vfu_region_access {
-	uint64_t offset;
-	uint32_t region;
-	uint32_t count;
+	u64 offset;
+	u32 region;
+	u32 count;
 };
 
 /* DMA_READ / DMA_WRITE (server to client): u64 count, data at +16. */
 struct vfu_dma_rw {
-	uint64_t addr;
-	uint64_t count;
+	u64 addr;
+	u64 count;
 };
 
 static_assert(sizeof(struct vfu_hdr) == 16, "vfio-user header");

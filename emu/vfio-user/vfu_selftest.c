@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,15 +44,15 @@ static int passed, failed;
 
 struct tdev {
 	struct vfu_server *srv;
-	uint32_t regs[64];
+	u32 regs[64];
 	int resets, gone;
 	/* A write to register 0x3c does a DMA read in the callback. */
-	uint64_t sync_addr;
-	uint8_t sync_buf[64];
+	u64 sync_addr;
+	u8 sync_buf[64];
 	int sync_rc;
 };
 
-static uint64_t t_read(void *ctx, int bar, uint64_t off, unsigned int size)
+static u64 t_read(void *ctx, int bar, u64 off, unsigned int size)
 {
 	struct tdev *d = ctx;
 
@@ -61,7 +62,7 @@ static uint64_t t_read(void *ctx, int bar, uint64_t off, unsigned int size)
 	return d->regs[off / 4];
 }
 
-static void t_write(void *ctx, int bar, uint64_t off, uint64_t v,
+static void t_write(void *ctx, int bar, u64 off, u64 v,
 		    unsigned int size)
 {
 	struct tdev *d = ctx;
@@ -69,7 +70,7 @@ static void t_write(void *ctx, int bar, uint64_t off, uint64_t v,
 	(void)size;
 	if (bar != 0 || off / 4 >= 64)
 		return;
-	d->regs[off / 4] = (uint32_t)v;
+	d->regs[off / 4] = (u32)v;
 	if (off == 0x3c)
 		d->sync_rc = vfu_dma_read(d->srv, d->sync_addr, d->sync_buf,
 					  sizeof(d->sync_buf));
@@ -97,7 +98,7 @@ static void *server_thread(void *arg)
 /* ------------------------------------------------------------------ */
 
 static int cfd = -1;
-static uint16_t next_id = 100;
+static u16 next_id = 100;
 
 static int client_connect(const char *path)
 {
@@ -112,11 +113,11 @@ static int client_connect(const char *path)
 	return fd;
 }
 
-static void send_msg(uint16_t id, uint16_t cmd, uint32_t flags,
+static void send_msg(u16 id, u16 cmd, u32 flags,
 		     const void *body, size_t len, const int *fds, int nfds)
 {
 	struct vfu_hdr h = { .id = id, .cmd = cmd,
-			     .size = (uint32_t)(sizeof(h) + len), .flags = flags };
+			     .size = (u32)(sizeof(h) + len), .flags = flags };
 	struct iovec iov[2] = { { &h, sizeof(h) }, { (void *)body, len } };
 	union {
 		struct cmsghdr a;
@@ -148,7 +149,7 @@ static int recv_msg(struct vfu_hdr *h, void *buf, size_t cap)
 	ssize_t n;
 
 	while (got < sizeof(*h)) {
-		n = read(cfd, (uint8_t *)h + got, sizeof(*h) - got);
+		n = read(cfd, (u8 *)h + got, sizeof(*h) - got);
 		if (n <= 0)
 			return -1;
 		got += (size_t)n;
@@ -159,7 +160,7 @@ static int recv_msg(struct vfu_hdr *h, void *buf, size_t cap)
 		exit(1);
 	}
 	for (got = 0; got < len; got += (size_t)n) {
-		n = read(cfd, (uint8_t *)buf + got, len - got);
+		n = read(cfd, (u8 *)buf + got, len - got);
 		if (n <= 0)
 			return -1;
 	}
@@ -173,14 +174,14 @@ static bool readable(int fd)
 	return poll(&pf, 1, 0) == 1;
 }
 
-static uint8_t rbuf[65536];
+static u8 rbuf[65536];
 
 /* A command and its reply: returns the reply's error (0 = success). */
-static int call(uint16_t cmd, const void *body, size_t len, const int *fds,
+static int call(u16 cmd, const void *body, size_t len, const int *fds,
 		int nfds, int *rlen)
 {
 	struct vfu_hdr h;
-	uint16_t id = next_id++;
+	u16 id = next_id++;
 	int n;
 
 	send_msg(id, cmd, 0, body, len, fds, nfds);
@@ -198,7 +199,7 @@ static int call(uint16_t cmd, const void *body, size_t len, const int *fds,
 	return (h.flags & VFU_HDR_ERROR) ? (int)h.error : 0;
 }
 
-static int cfg_read(uint64_t off, void *out, uint32_t count)
+static int cfg_read(u64 off, void *out, u32 count)
 {
 	struct vfu_region_access ra = { off, VFU_REGION_CONFIG, count };
 	int rc = call(VFU_CMD_REGION_READ, &ra, sizeof(ra), NULL, 0, NULL);
@@ -208,10 +209,10 @@ static int cfg_read(uint64_t off, void *out, uint32_t count)
 	return rc;
 }
 
-static int region_write(uint32_t region, uint64_t off, const void *data,
-			uint32_t count)
+static int region_write(u32 region, u64 off, const void *data,
+			u32 count)
 {
-	uint8_t b[sizeof(struct vfu_region_access) + 256];
+	u8 b[sizeof(struct vfu_region_access) + 256];
 	struct vfu_region_access ra = { off, region, count };
 
 	memcpy(b, &ra, sizeof(ra));
@@ -219,37 +220,37 @@ static int region_write(uint32_t region, uint64_t off, const void *data,
 	return call(VFU_CMD_REGION_WRITE, b, sizeof(ra) + count, NULL, 0, NULL);
 }
 
-static uint16_t cfg16(uint64_t off)
+static u16 cfg16(u64 off)
 {
-	uint16_t v = 0;
+	u16 v = 0;
 
 	cfg_read(off, &v, 2);
 	return v;
 }
 
-static uint32_t cfg32(uint64_t off)
+static u32 cfg32(u64 off)
 {
-	uint32_t v = 0;
+	u32 v = 0;
 
 	cfg_read(off, &v, 4);
 	return v;
 }
 
-static void cfg_write32(uint64_t off, uint32_t v)
+static void cfg_write32(u64 off, u32 v)
 {
 	CHECK(!region_write(VFU_REGION_CONFIG, off, &v, 4), "config write");
 }
 
-static uint64_t efd_count(int fd)
+static u64 efd_count(int fd)
 {
-	uint64_t v = 0;
+	u64 v = 0;
 
 	if (!readable(fd) || read(fd, &v, sizeof(v)) != sizeof(v))
 		return 0;
 	return v;
 }
 
-static int set_irqs(uint32_t index, uint32_t flags, uint32_t count, int fd)
+static int set_irqs(u32 index, u32 flags, u32 count, int fd)
 {
 	struct vfu_irq_set is = { sizeof(is), flags, index, 0, count };
 
@@ -261,8 +262,9 @@ static int set_irqs(uint32_t index, uint32_t flags, uint32_t count, int fd)
 
 static void test_negotiation(void)
 {
-	const char json[] = "{\"capabilities\":{\"max_msg_fds\":16,\"max_data_xfer_size\":4096}}";
-	uint8_t b[4 + sizeof(json)];
+	static const char json[] =
+		"{\"capabilities\":{\"max_msg_fds\":16,\"max_data_xfer_size\":4096}}";
+	u8 b[4 + sizeof(json)];
 	struct vfu_version v = { 0, 0 };
 	struct vfu_device_info di = { sizeof(di), 0, 0, 0 };
 	struct vfu_region_info ri = { sizeof(ri), 0, 0, 0, 0, 0 };
@@ -325,15 +327,15 @@ static void test_negotiation(void)
 	ii.index = 3;
 	CHECK(call(VFU_CMD_DEVICE_GET_IRQ_INFO, &ii, sizeof(ii), NULL, 0,
 		   NULL) == EINVAL, "ERR irq index refused");
-	CHECK(call(99, NULL, 0, NULL, 0, NULL) == ENOSYS, "unknown command");
+	CHECK(call(99, NULL, 0, NULL, 0, NULL) == VFU_ERR_NOCMD, "unknown command");
 	CHECK(call(VFU_CMD_DEVICE_GET_REGION_IO_FDS, NULL, 0, NULL, 0, NULL) ==
-	      ENOSYS, "GET_REGION_IO_FDS not offered");
+	      VFU_ERR_NOCMD, "GET_REGION_IO_FDS not offered");
 }
 
 static void test_config(void)
 {
-	uint8_t c[256];
-	uint32_t v;
+	u8 c[256];
+	u32 v;
 
 	CHECK(!cfg_read(0, c, 256), "read all of config space");
 	CHECK(c[0] == 0xd6 && c[1] == 0x14 && c[2] == 0x01 && c[3] == 0x62 &&
@@ -363,8 +365,8 @@ static void test_config(void)
 static void test_bar(void)
 {
 	struct vfu_region_access ra = { 8, 0, 4 };
-	uint32_t v = 0xa5a5a5a5;
-	uint8_t b[32];
+	u32 v = 0xa5a5a5a5;
+	u8 b[32];
 	struct vfu_hdr h;
 
 	dev.regs[2] = 0x11223344;
@@ -402,9 +404,9 @@ static void test_bar(void)
 static void test_irq(void)
 {
 	int efd = eventfd(0, EFD_NONBLOCK), mfd = eventfd(0, EFD_NONBLOCK);
-	uint32_t cmd;
-	uint8_t one = 1;
-	uint8_t sb[21];
+	u32 cmd;
+	u8 one = 1;
+	u8 sb[21];
 	struct vfu_irq_set is = { 21, VFU_IRQ_DATA_BOOL | VFU_IRQ_ACTION_TRIGGER,
 				  0, 0, 1 };
 
@@ -469,7 +471,7 @@ static void test_irq(void)
 	close(mfd);
 }
 
-static uint8_t dma_buf[8192];
+static u8 dma_buf[8192];
 
 static void *dma_thread(void *arg)
 {
@@ -487,8 +489,8 @@ static void test_dma(void)
 	struct vfu_dma_map m = { 32, 3, 0, 0x10000, 0x10000 };
 	struct vfu_dma_unmap u = { 24, 0, 0x10000, 0x10000 };
 	int mfd = memfd_create("guest", 0);
-	uint8_t *guest, buf[64];
-	uint32_t cmd = 0x0006;
+	u8 *guest, buf[64];
+	u32 cmd = 0x0006;
 	struct vfu_stats st;
 	struct vfu_hdr h;
 	pthread_t t;
@@ -557,7 +559,7 @@ static void test_dma(void)
 		n = recv_msg(&h, rbuf, sizeof(rbuf));
 		memcpy(&rw, rbuf, sizeof(rw));
 		if (k < 2) {
-			static uint8_t reply[16 + 4096];
+			static u8 reply[16 + 4096];
 
 			CHECK(h.cmd == VFU_CMD_DMA_READ && rw.count == 4096 &&
 			      rw.addr == 0xf1000 + k * 4096ull && n == 16,
@@ -578,7 +580,7 @@ static void test_dma(void)
 		}
 	}
 	pthread_join(t, &ret);
-	CHECK(ret == NULL && dma_buf[0] == 'a' && dma_buf[4096] == 'b',
+	CHECK(!ret && dma_buf[0] == 'a' && dma_buf[4096] == 'b',
 	      "device thread's message DMA: %ld", (long)(intptr_t)ret);
 
 	/*
@@ -588,9 +590,9 @@ static void test_dma(void)
 	 */
 	{
 		struct vfu_region_access ra = { 0x3c, 0, 4 };
-		uint8_t b[20], reply[16 + 64];
+		u8 b[20], reply[16 + 64];
 		struct vfu_dma_rw rw;
-		uint16_t dma_id;
+		u16 dma_id;
 
 		dev.sync_addr = 0xf0100;
 		dev.sync_rc = 1;
@@ -612,8 +614,8 @@ static void test_dma(void)
 		      h.id);
 		send_msg(52, 0, 0, NULL, 0, NULL, 0);
 		recv_msg(&h, rbuf, sizeof(rbuf));
-		CHECK(h.id == 52 && (h.flags & VFU_HDR_ERROR) && h.error == ENOSYS,
-		      "command 0 answered ENOSYS during the wait");
+		CHECK(h.id == 52 && (h.flags & VFU_HDR_ERROR) && h.error == VFU_ERR_NOCMD,
+		      "command 0 refused during the wait");
 		/* A reply nobody waits for is dropped. */
 		send_msg(dma_id + 1000, VFU_CMD_DMA_READ, VFU_HDR_TYPE_REPLY,
 			 reply, sizeof(reply), NULL, 0);
@@ -639,6 +641,50 @@ static void test_dma(void)
 	CHECK(st.maps == 2, "maps: %llu", (unsigned long long)st.maps);
 	munmap(guest, 0x30000);
 	close(mfd);
+}
+
+/* A device thread copying while the client unmaps and maps again. */
+static atomic_int race_stop;
+static long race_ok, race_fault, race_other;
+
+static void *race_thread(void *arg)
+{
+	u8 buf[256];
+
+	(void)arg;
+	while (!atomic_load(&race_stop)) {
+		int rc = vfu_dma_read(dev.srv, 0x200000, buf, sizeof(buf));
+
+		if (!rc)
+			race_ok++;
+		else if (rc == -EFAULT)
+			race_fault++;
+		else
+			race_other++;
+	}
+	return NULL;
+}
+
+static void test_dma_race(void)
+{
+	struct vfu_dma_map m = { 32, 3, 0, 0x200000, 0x10000 };
+	struct vfu_dma_unmap u = { 24, 0, 0x200000, 0x10000 };
+	int mfd = memfd_create("race", 0), i, errs = 0;
+	pthread_t t;
+
+	if (ftruncate(mfd, 0x10000))
+		exit(1);
+	pthread_create(&t, NULL, race_thread, NULL);
+	for (i = 0; i < 300; i++) {
+		errs += !!call(VFU_CMD_DMA_MAP, &m, sizeof(m), &mfd, 1, NULL);
+		errs += !!call(VFU_CMD_DMA_UNMAP, &u, sizeof(u), NULL, 0, NULL);
+	}
+	atomic_store(&race_stop, 1);
+	pthread_join(t, NULL);
+	close(mfd);
+	CHECK(!errs && !race_other && race_ok + race_fault > 0,
+	      "map/unmap under concurrent DMA: %d errors, %ld ok, %ld refused, %ld other",
+	      errs, race_ok, race_fault, race_other);
 }
 
 int main(void)
@@ -680,12 +726,13 @@ int main(void)
 	test_bar();
 	test_irq();
 	test_dma();
+	test_dma_race();
 	CHECK(!call(VFU_CMD_DEVICE_RESET, NULL, 0, NULL, 0, NULL) &&
 	      dev.resets == 1 && cfg16(4) == 0, "reset: callback, COMMAND cleared");
 	close(cfd);
 	pthread_join(t, &ret);
 	vfu_get_stats(dev.srv, &st);
-	CHECK(ret == NULL && dev.gone == 1 && st.maps == 0,
+	CHECK(!ret && dev.gone == 1 && st.maps == 0,
 	      "EOF: clean end, client_gone, maps dropped");
 
 	/* A broken message drops the client; the device state stays. */

@@ -33,7 +33,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
-#include <stdint.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,11 +72,11 @@ struct testdev {
 
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	uint32_t counter;
-	uint8_t scratch[8];
-	uint32_t isr, imr;
-	uint32_t dma_lo, dma_hi, dma_len;
-	uint32_t result, status, jobs;
+	u32 counter;
+	u8 scratch[8];
+	u32 isr, imr;
+	u32 dma_lo, dma_hi, dma_len;
+	u32 result, status, jobs;
 	unsigned int pending;		/* doorbell bits waiting for the worker */
 	unsigned int generation;	/* bumped by reset */
 	bool quit;
@@ -90,9 +90,9 @@ static void update_level(struct testdev *dev)
 	vfu_irq_set_level(dev->srv, (dev->isr & dev->imr) != 0);
 }
 
-static uint32_t reg_read32(struct testdev *dev, uint64_t off)
+static u32 reg_read32(struct testdev *dev, u64 off)
 {
-	uint32_t v;
+	u32 v;
 
 	switch (off) {
 	case R_MAGIC:
@@ -118,7 +118,7 @@ static uint32_t reg_read32(struct testdev *dev, uint64_t off)
 	case R_STATUS:
 		return dev->status;
 	case R_INFO:
-		return (dev->msi ? 1u : 0u) | (uint32_t)dev->reg_bar << 8 |
+		return (dev->msi ? 1u : 0u) | (u32)dev->reg_bar << 8 |
 		       (dev->volumes & 0xff) << 16;
 	case R_JOBS:
 		return dev->jobs;
@@ -127,10 +127,10 @@ static uint32_t reg_read32(struct testdev *dev, uint64_t off)
 	}
 }
 
-static uint64_t td_bar_read(void *ctx, int bar, uint64_t off, unsigned int size)
+static u64 td_bar_read(void *ctx, int bar, u64 off, unsigned int size)
 {
 	struct testdev *dev = ctx;
-	uint64_t v;
+	u64 v;
 
 	if (bar != dev->reg_bar)
 		return 0xb0b0b0b0b0b0b0b0ull & (size == 8 ? ~0ull : (1ull << (8 * size)) - 1);
@@ -142,7 +142,7 @@ static uint64_t td_bar_read(void *ctx, int bar, uint64_t off, unsigned int size)
 		v = reg_read32(dev, off);
 	} else if (size == 8 && !(off & 7)) {
 		v = reg_read32(dev, off);
-		v |= (uint64_t)reg_read32(dev, off + 4) << 32;
+		v |= (u64)reg_read32(dev, off + 4) << 32;
 	} else {
 		v = 0;
 	}
@@ -158,10 +158,10 @@ static uint64_t td_bar_read(void *ctx, int bar, uint64_t off, unsigned int size)
  */
 static void sync_job(struct testdev *dev)
 {
-	uint64_t addr = (uint64_t)dev->dma_hi << 32 | dev->dma_lo;
-	uint32_t len = dev->dma_len, sum = 0, i;
+	u64 addr = (u64)dev->dma_hi << 32 | dev->dma_lo;
+	u32 len = dev->dma_len, sum = 0, i;
 	unsigned int gen = dev->generation;
-	uint8_t *buf;
+	u8 *buf;
 	int rc = -EINVAL;
 
 	dev->status |= 1;
@@ -171,7 +171,7 @@ static void sync_job(struct testdev *dev)
 		rc = vfu_dma_read(dev->srv, addr, buf, len);
 		for (i = 0; !rc && i < len; i++) {
 			sum += buf[i];
-			buf[i] = (uint8_t)~buf[i];
+			buf[i] = (u8)~buf[i];
 		}
 		if (!rc)
 			rc = vfu_dma_write(dev->srv, addr, buf, len);
@@ -181,17 +181,17 @@ static void sync_job(struct testdev *dev)
 	if (gen != dev->generation)
 		return;
 	dev->result = sum;
-	dev->status = (uint32_t)-rc << 16;
+	dev->status = (u32)-rc << 16;
 	dev->jobs++;
 	dev->isr |= ISR_DMA;
 	update_level(dev);
 }
 
-static void td_bar_write(void *ctx, int bar, uint64_t off, uint64_t val,
+static void td_bar_write(void *ctx, int bar, u64 off, u64 val,
 			 unsigned int size)
 {
 	struct testdev *dev = ctx;
-	uint32_t v = (uint32_t)val;
+	u32 v = (u32)val;
 
 	if (bar != dev->reg_bar)
 		return;
@@ -257,15 +257,15 @@ static void td_reset(void *ctx)
 static void *worker(void *arg)
 {
 	struct testdev *dev = arg;
-	uint8_t *buf = malloc(TD_MAX_DMA);
+	u8 *buf = malloc(TD_MAX_DMA);
 
 	if (!buf)
 		return NULL;
 	pthread_mutex_lock(&dev->lock);
 	while (!dev->quit) {
 		unsigned int work = dev->pending, gen = dev->generation;
-		uint64_t addr = (uint64_t)dev->dma_hi << 32 | dev->dma_lo;
-		uint32_t len = dev->dma_len, sum = 0, i;
+		u64 addr = (u64)dev->dma_hi << 32 | dev->dma_lo;
+		u32 len = dev->dma_len, sum = 0, i;
 		int rc = 0;
 
 		if (!work) {
@@ -281,7 +281,7 @@ static void *worker(void *arg)
 				rc = vfu_dma_read(dev->srv, addr, buf, len);
 			for (i = 0; !rc && i < len; i++) {
 				sum += buf[i];
-				buf[i] = (uint8_t)~buf[i];
+				buf[i] = (u8)~buf[i];
 			}
 			if (!rc)
 				rc = vfu_dma_write(dev->srv, addr, buf, len);
@@ -291,7 +291,7 @@ static void *worker(void *arg)
 			continue;
 		if (work & 1) {
 			dev->result = sum;
-			dev->status = (uint32_t)-rc << 16;
+			dev->status = (u32)-rc << 16;
 			dev->jobs++;
 			dev->isr |= ISR_DMA;
 		}
@@ -418,9 +418,8 @@ static int ctl_client(const char *path, int argc, char **argv)
 	f = fdopen(fd, "r+");
 	if (!f)
 		return 2;
-	for (i = 0; i < argc; i++) {
+	for (i = 0; i < argc; i++)
 		fprintf(f, "%s%s", i ? " " : "", argv[i]);
-	}
 	fprintf(f, "\n");
 	fflush(f);
 	if (!fgets(line, sizeof(line), f)) {
@@ -443,7 +442,7 @@ static void on_signal(int sig)
 		vfu_stop(g_srv);
 }
 
-static void usage(FILE *f)
+static void help(FILE *f)
 {
 	fprintf(f,
 		"usage: vfu-testdev --vfio-user SOCKET [--device-id ID] [--vendor-id ID]\n"
@@ -493,16 +492,16 @@ int main(int argc, char **argv)
 			sock = optarg;
 			break;
 		case 'd':
-			pci.device_id = (uint16_t)strtoul(optarg, NULL, 16);
+			pci.device_id = (u16)strtoul(optarg, NULL, 16);
 			break;
 		case 'v':
-			pci.vendor_id = (uint16_t)strtoul(optarg, NULL, 16);
+			pci.vendor_id = (u16)strtoul(optarg, NULL, 16);
 			break;
 		case 'l':
 			if (!strcmp(optarg, "bar1")) {
 				dev.reg_bar = 1;
 			} else if (strcmp(optarg, "bar0")) {
-				usage(stderr);
+				help(stderr);
 				return 2;
 			}
 			break;
@@ -519,15 +518,15 @@ int main(int argc, char **argv)
 			debug = 1;
 			break;
 		case 'h':
-			usage(stdout);
+			help(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			help(stderr);
 			return 2;
 		}
 	}
 	if (!sock || optind != argc) {
-		usage(stderr);
+		help(stderr);
 		return 2;
 	}
 	pci.msi = dev.msi;

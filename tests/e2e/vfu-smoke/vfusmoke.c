@@ -49,17 +49,25 @@ struct smoke {
 	int pass, fail;
 };
 
-#define CHECK(s, name, cond, fmt, ...) \
-	do { \
-		if (cond) { \
-			(s)->pass++; \
-			dev_info(&(s)->pdev->dev, "PASS %s\n", name); \
-		} else { \
-			(s)->fail++; \
-			dev_err(&(s)->pdev->dev, "FAIL %s: " fmt "\n", name, \
-				##__VA_ARGS__); \
-		} \
-	} while (0)
+/* One verdict: "PASS name", or "FAIL name: why". */
+static __printf(4, 5) void check(struct smoke *s, const char *name, bool ok,
+				 const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	if (ok) {
+		s->pass++;
+		dev_info(&s->pdev->dev, "PASS %s\n", name);
+		return;
+	}
+	s->fail++;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	dev_err(&s->pdev->dev, "FAIL %s: %pV\n", name, &vaf);
+	va_end(args);
+}
 
 static irqreturn_t smoke_irq(int irq, void *arg)
 {
@@ -83,7 +91,7 @@ static void test_config(struct smoke *s)
 	u8 pin;
 
 	pci_read_config_byte(pdev, PCI_INTERRUPT_PIN, &pin);
-	CHECK(s, "config", pdev->vendor == 0xcafe && pin == 1 &&
+	check(s, "config", pdev->vendor == 0xcafe && pin == 1 &&
 	      (pdev->class >> 8) == 0xff00 && pdev->revision == 1 &&
 	      (fl & IORESOURCE_MEM) && !(fl & IORESOURCE_PREFETCH) &&
 	      !(fl & IORESOURCE_MEM_64),
@@ -92,7 +100,7 @@ static void test_config(struct smoke *s)
 	if (s->bar0) {
 		u32 v = readl(s->bar0);
 
-		CHECK(s, "bar0-id", v == 0xb0b0b0b0, "BAR0 reads %08x", v);
+		check(s, "bar0-id", v == 0xb0b0b0b0, "BAR0 reads %08x", v);
 	}
 }
 
@@ -107,9 +115,9 @@ static void test_regs(struct smoke *s)
 
 	dev_info(&s->pdev->dev, "magic %08x counter %u %u %u info %08x\n",
 		 magic, c0, c1, c2, info);
-	CHECK(s, "magic", magic == TD_MAGIC, "%08x", magic);
-	CHECK(s, "counter", c1 == c0 + 1 && c2 == c1 + 1, "%u %u %u", c0, c1, c2);
-	CHECK(s, "info", ((info >> 8) & 0xf) == s->regbar,
+	check(s, "magic", magic == TD_MAGIC, "%08x", magic);
+	check(s, "counter", c1 == c0 + 1 && c2 == c1 + 1, "%u %u %u", c0, c1, c2);
+	check(s, "info", ((info >> 8) & 0xf) == s->regbar,
 	      "device says BAR%u, driver uses BAR%d", (info >> 8) & 0xf,
 	      s->regbar);
 
@@ -118,13 +126,13 @@ static void test_regs(struct smoke *s)
 	writeb(0x5a, r + R_SCRATCH0 + 1);
 	writew(0x1234, r + R_SCRATCH0 + 2);
 	b = readl(r + R_SCRATCH0);
-	CHECK(s, "scratch", a == 0xdeadbeef && b == 0x12345aef &&
+	check(s, "scratch", a == 0xdeadbeef && b == 0x12345aef &&
 	      readb(r + R_SCRATCH0 + 3) == 0x12 &&
 	      readw(r + R_SCRATCH0) == 0x5aef,
 	      "%08x %08x", a, b);
 	writeq(0x0123456789abcdefULL, r + R_SCRATCH0);
 	q = readq(r + R_SCRATCH0);
-	CHECK(s, "scratch64", q == 0x0123456789abcdefULL &&
+	check(s, "scratch64", q == 0x0123456789abcdefULL &&
 	      readl(r + R_SCRATCH0 + 4) == 0x01234567, "%016llx", q);
 }
 
@@ -160,14 +168,14 @@ static void test_dma(struct smoke *s, const char *mode)
 		if (p[i] != (u8)~(u8)(i * 7 + 3))
 			bad++;
 	snprintf(name, sizeof(name), "dma-%s", mode);
-	CHECK(s, name, !rc && !(status >> 16) && result == sum && !bad,
+	check(s, name, !rc && !(status >> 16) && result == sum && !bad,
 	      "rc %d status %08x sum %08x expected %08x, %u/%u bytes wrong",
 	      rc, status, result, sum, bad, DMA_SIZE);
 
 	/* A bus address no RAM backs: the device must refuse it. */
 	rc = dma_job(s, 0xfff0000000000000ULL, 4096, &status);
 	snprintf(name, sizeof(name), "dma-fault-%s", mode);
-	CHECK(s, name, !rc && (status >> 16) == EFAULT,
+	check(s, name, !rc && (status >> 16) == EFAULT,
 	      "rc %d status %08x (want errno %d)", rc, status, EFAULT);
 }
 
@@ -202,7 +210,7 @@ static void test_dma_polled(struct smoke *s)
 		if (p[i] != (u8)~(u8)(i * 13 + 1))
 			bad++;
 	dev_info(&s->pdev->dev, "polled DMA: %u status polls\n", polls);
-	CHECK(s, "dma-polled", !(status & 1) && !(status >> 16) && result == sum &&
+	check(s, "dma-polled", !(status & 1) && !(status >> 16) && result == sum &&
 	      !bad && status != ~0u,
 	      "status %08x after %u polls, sum %08x expected %08x, %u bytes wrong",
 	      status, polls, result, sum, bad);
@@ -230,12 +238,12 @@ static void test_round_trips(struct smoke *s, const char *mode)
 		 mode, got, got ? ktime_us_delta(ktime_get(), t0) / got : 0,
 		 atomic_read(&s->irqs), atomic_read(&s->spurious));
 	snprintf(name, sizeof(name), "irq-%s", mode);
-	CHECK(s, name, got == ROUND_TRIPS && atomic_read(&s->irqs) == ROUND_TRIPS,
+	check(s, name, got == ROUND_TRIPS && atomic_read(&s->irqs) == ROUND_TRIPS,
 	      "%d of %d round trips, %d handled", got, ROUND_TRIPS,
 	      atomic_read(&s->irqs));
 	if (!strcmp(mode, "msi")) {
 		snprintf(name, sizeof(name), "no-spurious-%s", mode);
-		CHECK(s, name, atomic_read(&s->spurious) == 0, "%d spurious",
+		check(s, name, atomic_read(&s->spurious) == 0, "%d spurious",
 		      atomic_read(&s->spurious));
 	}
 }
@@ -286,7 +294,7 @@ static int smoke_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	test_dma_polled(s);
 
 	rc = request_irq(pdev->irq, smoke_irq, IRQF_SHARED, "vfusmoke", s);
-	CHECK(s, "request-intx", !rc, "request_irq: %d", rc);
+	check(s, "request-intx", !rc, "request_irq: %d", rc);
 	if (!rc) {
 		test_dma(s, "intx");
 		test_round_trips(s, "intx");
@@ -295,11 +303,11 @@ static int smoke_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	if (pdev->msi_cap) {
 		rc = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI);
-		CHECK(s, "enable-msi", rc == 1, "pci_alloc_irq_vectors: %d", rc);
+		check(s, "enable-msi", rc == 1, "pci_alloc_irq_vectors: %d", rc);
 		if (rc == 1) {
 			irq = pci_irq_vector(pdev, 0);
 			rc = request_irq(irq, smoke_irq, 0, "vfusmoke-msi", s);
-			CHECK(s, "request-msi", !rc, "request_irq: %d", rc);
+			check(s, "request-msi", !rc, "request_irq: %d", rc);
 			if (!rc) {
 				test_dma(s, "msi");
 				test_round_trips(s, "msi");
