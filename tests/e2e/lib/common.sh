@@ -1,4 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # the variables are for the scripts sourcing this
 #
 # Shared by the end-to-end harness (sourced, not executed): cache layout,
 # logging, the sid tree and the kernels.
@@ -18,7 +20,7 @@ E2E_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_DIR=$(dirname "$E2E_LIB")
 E2E_TOP=$(cd "$E2E_DIR/../.." && pwd)
 
-# shellcheck source=../../lib/common.sh
+# shellcheck source=tests/lib/common.sh
 . "$E2E_TOP/tests/lib/common.sh"
 
 E2E_CACHE=$ACXXX_CACHE/e2e
@@ -39,9 +41,12 @@ log() {
 	printf '[e2e %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2
 }
 
+# Exit status of die(): vm-run makes it 126, "harness failure".
+E2E_DIE_STATUS=1
+
 die() {
 	printf '[e2e] error: %s\n' "$*" >&2
-	exit 1
+	exit "$E2E_DIE_STATUS"
 }
 
 # Run a command in a private mount namespace: whatever it mounts vanishes
@@ -55,6 +60,7 @@ in_private_ns() {
 # sets SID_ARGV.  Every step execs the next, so a background job started
 # with "${SID_ARGV[@]}" & has the PID of the final command (QEMU).  Extra
 # bind mounts: SID_BINDS=("host_dir:tree_dir" ...).
+# shellcheck disable=SC2016 # the script expands in the namespace
 sid_argv() {
 	SID_ARGV=(unshare --mount --propagation private -- /bin/bash -euo pipefail -c '
 		sid=$1; shift
