@@ -413,7 +413,10 @@ static int cmd_irq_info(struct vfu_server *srv, const struct vfu_hdr *h,
 	return send_reply(srv, h, &ii, sizeof(ii), NULL, 0);
 }
 
-/* Assign (or with fd < 0, unassign) the eventfd of one vector. */
+/*
+ * Assign (or with fd < 0, unassign) the eventfd of the one vector of
+ * @index (INTx and MSI have a single vector each here).
+ */
 static void irq_assign_locked(struct vfu_server *srv, u32 index, int fd)
 {
 	if (index == VFU_IRQ_INTX) {
@@ -524,7 +527,7 @@ static int cmd_set_irqs(struct vfu_server *srv, const struct vfu_hdr *h,
 
 				if ((int)i < nfds)
 					fds[i] = -1;
-				irq_assign_locked(srv, is.index + i, fd);
+				irq_assign_locked(srv, is.index, fd);
 			}
 		} else if (action == VFU_IRQ_ACTION_UNMASK &&
 			   is.index == VFU_IRQ_INTX) {
@@ -545,7 +548,7 @@ static int cmd_set_irqs(struct vfu_server *srv, const struct vfu_hdr *h,
 		for (i = 0; i < is.count; i++) {
 			if (data == VFU_IRQ_DATA_BOOL && !body[sizeof(is) + i])
 				continue;
-			irq_action_locked(srv, is.index + i, action);
+			irq_action_locked(srv, is.index, action);
 		}
 	}
 	pthread_mutex_unlock(&srv->irq_lock);
