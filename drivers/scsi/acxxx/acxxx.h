@@ -118,6 +118,7 @@ struct acxxx_ireq {
  * @init: handshake state (bring-up work only)
  * @init_read: register the handshake asked to read next
  * @wq: ordered workqueue: bring-up and reconciliation
+ * @aux_wq: recovery, health checks, frame returns, pause watch
  * @bringup_work: bring-up, one handshake step per run
  * @rescan_work: LUN map reconciliation
  * @repost_work: retries returning reply frames (2208 FIFO full)
@@ -136,6 +137,7 @@ struct acxxx_ireq {
  * @lun_map: LUN map the midlayer has been told about (@scan_mutex)
  * @irq: Linux interrupt number
  * @irq_shared: INTx, shared: the handler may see interrupts of others
+ * @irq_ready: the first handshake unmasked the device's interrupt
  * @stat_bad_replies: rejected reply descriptors (rate-limited log)
  */
 struct acxxx_hba {
@@ -163,6 +165,7 @@ struct acxxx_hba {
 	u32 init_read;
 
 	struct workqueue_struct *wq;
+	struct workqueue_struct *aux_wq;
 	struct delayed_work bringup_work;
 	struct work_struct rescan_work;
 	struct delayed_work repost_work;
@@ -183,6 +186,7 @@ struct acxxx_hba {
 
 	int irq;
 	bool irq_shared;
+	bool irq_ready;
 	atomic_t stat_bad_replies;
 };
 

@@ -18,4 +18,11 @@
 #define ACXXX_SHT_CONST
 #endif
 
+/* queuecommand returns enum scsi_qc_status since 7.x. */
+#ifdef ACXXX_HAVE_SCSI_QC_STATUS
+#define acxxx_qc_ret enum scsi_qc_status
+#else
+#define acxxx_qc_ret int
+#endif
+
 #endif /* ACXXX_COMPAT_H */

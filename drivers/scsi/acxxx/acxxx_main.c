@@ -75,7 +75,7 @@ static void acxxx_flush_frames_locked(struct acxxx_hba *hba)
 	hba->nr_repost -= i;
 	memmove(hba->repost, hba->repost + i, hba->nr_repost * sizeof(u16));
 	if (hba->nr_repost && !hba->removing)
-		schedule_delayed_work(&hba->repost_work, 1);
+		queue_delayed_work(hba->aux_wq, &hba->repost_work, 1);
 }
 
 static void acxxx_return_frame_locked(struct acxxx_hba *hba, u16 frame)
@@ -496,7 +496,7 @@ static void acxxx_schedule_recovery(struct acxxx_hba *hba, const char *why)
 	if (READ_ONCE(hba->removing))
 		return;
 	WRITE_ONCE(hba->recover_why, why);
-	schedule_work(&hba->recover_work);
+	queue_work(hba->aux_wq, &hba->recover_work);
 }
 
 /* Stop issuing and draining until the firmware says "resume" (2.3). */
@@ -517,7 +517,8 @@ static void acxxx_pause(struct acxxx_hba *hba, bool pause)
 	acxxx_writel(hba, ACXXX_REG_OUT_INT_MASK,
 		     pause ? ACXXX_IMASK_OFF : acxxx_irq_unmask_value(hba->dialect));
 	if (pause && !hba->removing)
-		schedule_delayed_work(&hba->pause_work, msecs_to_jiffies(100));
+		queue_delayed_work(hba->aux_wq, &hba->pause_work,
+				   msecs_to_jiffies(100));
 	spin_unlock_irqrestore(&hba->lock, flags);
 	/* While paused, queuecommand answers "host busy": nothing is lost. */
 	dev_warn(&hba->pdev->dev, "firmware %s the host\n",
@@ -537,7 +538,7 @@ static bool acxxx_doorbell(struct acxxx_hba *hba)
 	acxxx_decode_doorbell(acxxx_readl(hba, ACXXX_REG_OUT_DOORBELL), &db);
 	if (db.gone) {
 		/* All-ones: look at the device from process context now. */
-		mod_delayed_work(system_wq, &hba->health_work, 0);
+		mod_delayed_work(hba->aux_wq, &hba->health_work, 0);
 		return false;
 	}
 	if (!db.ack)
@@ -571,7 +572,8 @@ static void acxxx_pause_work(struct work_struct *work)
 	spin_lock_irqsave(&hba->lock, flags);
 	paused = hba->paused;
 	if (paused && !hba->removing && hba->state != ACXXX_ST_OFFLINE)
-		schedule_delayed_work(&hba->pause_work, msecs_to_jiffies(100));
+		queue_delayed_work(hba->aux_wq, &hba->pause_work,
+				   msecs_to_jiffies(100));
 	spin_unlock_irqrestore(&hba->lock, flags);
 	if (!paused)
 		acxxx_drain(hba);
@@ -581,6 +583,10 @@ static irqreturn_t acxxx_isr(int irq, void *data)
 {
 	struct acxxx_hba *hba = data;
 	bool handled = false;
+
+	/* Masked until the first handshake: anything earlier is not ours. */
+	if (!READ_ONCE(hba->irq_ready))
+		return IRQ_NONE;
 
 	if (hba->dialect != ACXXX_DIALECT_341)
 		handled = acxxx_doorbell(hba);
@@ -748,7 +754,7 @@ static void acxxx_bringup_done(struct acxxx_hba *hba, struct acxxx_ident *id)
 	acxxx_reconcile(hba, id->lun_map);
 	complete_all(&hba->ready);
 	if (hba->stage != ACXXX_STAGE_NULL)
-		schedule_delayed_work(&hba->health_work,
+		queue_delayed_work(hba->aux_wq, &hba->health_work,
 				      msecs_to_jiffies(ACXXX_HEALTH_MS));
 }
 
@@ -766,6 +772,8 @@ static void acxxx_bringup_work(struct work_struct *work)
 		val = acxxx_readl(hba, hba->init_read);
 	now = acxxx_now_ms();
 	ret = acxxx_init_step(&hba->init, now, val, &io);
+	if (ret == 1)
+		WRITE_ONCE(hba->irq_ready, true);	/* io unmasks */
 	acxxx_init_do(hba, &io);
 	hba->init_read = io.read_reg;
 	if (!ret) {
@@ -947,7 +955,7 @@ static void acxxx_health_work(struct work_struct *work)
 		}
 	}
 again:
-	schedule_delayed_work(&hba->health_work,
+	queue_delayed_work(hba->aux_wq, &hba->health_work,
 			      msecs_to_jiffies(ACXXX_HEALTH_MS));
 }
 
@@ -1210,6 +1218,17 @@ static int acxxx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto out_put;
 	pci_save_state(pdev);
 
+	/* The interrupt handler may queue work as soon as it is hooked. */
+	ret = -ENOMEM;
+	hba->wq = alloc_ordered_workqueue("%s_%d", WQ_MEM_RECLAIM, ACXXX_NAME,
+					  shost->host_no);
+	if (!hba->wq)
+		goto out_disable;
+	hba->aux_wq = alloc_workqueue("%s_aux_%d", WQ_MEM_RECLAIM | WQ_UNBOUND,
+				      0, ACXXX_NAME, shost->host_no);
+	if (!hba->aux_wq)
+		goto out_wq;
+
 	if (hba->stage != ACXXX_STAGE_NULL) {
 		pci_set_master(pdev);
 		ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
@@ -1217,10 +1236,10 @@ static int acxxx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 			ret = dma_set_mask_and_coherent(&pdev->dev,
 							DMA_BIT_MASK(32));
 		if (ret)
-			goto out_disable;
+			goto out_aux_wq;
 		ret = acxxx_map_regs(hba);
 		if (ret)
-			goto out_disable;
+			goto out_aux_wq;
 		ret = acxxx_alloc_ctl(hba);
 		if (ret)
 			goto out_unmap;
@@ -1234,16 +1253,9 @@ static int acxxx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 			goto out_free_ctl;
 	}
 
-	hba->wq = alloc_ordered_workqueue("%s_%d", WQ_MEM_RECLAIM, ACXXX_NAME,
-					  shost->host_no);
-	if (!hba->wq) {
-		ret = -ENOMEM;
-		goto out_irq;
-	}
-
 	ret = scsi_add_host(shost, &pdev->dev);
 	if (ret)
-		goto out_wq;
+		goto out_irq;
 
 	if (hba->stage != ACXXX_STAGE_NULL) {
 		acxxx_init_params(&p);
@@ -1254,8 +1266,6 @@ static int acxxx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	scsi_scan_host(shost);
 	return 0;
 
-out_wq:
-	destroy_workqueue(hba->wq);
 out_irq:
 	if (hba->stage != ACXXX_STAGE_NULL)
 		acxxx_free_irq(hba);
@@ -1266,6 +1276,10 @@ out_free_ctl:
 out_unmap:
 	if (hba->regs)
 		acxxx_unmap_regs(hba);
+out_aux_wq:
+	destroy_workqueue(hba->aux_wq);
+out_wq:
+	destroy_workqueue(hba->wq);
 out_disable:
 	pci_disable_device(pdev);
 out_put:
@@ -1340,6 +1354,7 @@ static void acxxx_remove(struct pci_dev *pdev)
 	acxxx_stop_controller(hba);
 	cancel_delayed_work_sync(&hba->repost_work);
 	destroy_workqueue(hba->wq);
+	destroy_workqueue(hba->aux_wq);
 	if (hba->stage != ACXXX_STAGE_NULL) {
 		acxxx_free_irq(hba);
 		dma_free_coherent(&pdev->dev, hba->ctl_size, hba->ctl_mem,
@@ -1415,7 +1430,7 @@ static int acxxx_resume(struct device *dev)
 				ERR_PTR(ret));
 			acxxx_go_offline(hba, "resume failed");
 		} else {
-			schedule_delayed_work(&hba->health_work,
+			queue_delayed_work(hba->aux_wq, &hba->health_work,
 					      msecs_to_jiffies(ACXXX_HEALTH_MS));
 		}
 	}
@@ -1480,7 +1495,7 @@ static void acxxx_error_resume(struct pci_dev *pdev)
 	}
 	mutex_unlock(&hba->reset_mutex);
 	if (READ_ONCE(hba->state) == ACXXX_ST_RUNNING)
-		mod_delayed_work(system_wq, &hba->health_work,
+		mod_delayed_work(hba->aux_wq, &hba->health_work,
 				 msecs_to_jiffies(ACXXX_HEALTH_MS));
 }
 

@@ -112,7 +112,7 @@ void acxxx_finish_scsi(struct scsi_cmnd *scmd, int host_byte)
 }
 
 /* The null stage: the core's null responder answers, no hardware I/O. */
-static int acxxx_queue_null(struct scsi_cmnd *scmd, int lun)
+static acxxx_qc_ret acxxx_queue_null(struct scsi_cmnd *scmd, int lun)
 {
 	struct acxxx_cpl cpl;
 	u8 buf[96];
@@ -133,7 +133,8 @@ static int acxxx_queue_null(struct scsi_cmnd *scmd, int lun)
 	return 0;
 }
 
-static int acxxx_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
+static acxxx_qc_ret acxxx_queuecommand(struct Scsi_Host *shost,
+				       struct scsi_cmnd *scmd)
 {
 	struct acxxx_hba *hba = shost_to_hba(shost);
 	int lun = acxxx_sdev_lun(scmd->device);
