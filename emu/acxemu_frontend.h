@@ -22,6 +22,8 @@
  *	@arg is the front-end's command-line argument (or NULL)
  * @start: the model exists; start serving the host (may create threads)
  * @stop: stop serving; the model is destroyed afterwards
+ * @release: the model has been destroyed (nothing calls the DMA or
+ *	interrupt seam any more); free what prepare() made.  May be NULL.
  * @priv: front-end state
  */
 struct acxemu_frontend {
@@ -30,7 +32,12 @@ struct acxemu_frontend {
 		       struct acxemu_config *cfg);
 	int (*start)(struct acxemu_frontend *fe, struct acxemu *emu);
 	void (*stop)(struct acxemu_frontend *fe);
+	void (*release)(struct acxemu_frontend *fe);
 	void *priv;
 };
+
+/* The vfio-user server (acxemu_vfu.c), selected with --vfio-user PATH. */
+extern struct acxemu_frontend acxemu_vfu_frontend;
+void acxemu_vfu_want_msi(bool msi);
 
 #endif /* ACXEMU_FRONTEND_H */

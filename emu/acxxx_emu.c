@@ -3,6 +3,7 @@
  * acxxx-emu: run one HBA device model and serve its control socket.
  *
  *   acxxx-emu [options] --socket PATH       run the model (headless)
+ *   acxxx-emu [options] --vfio-user PATH    ... as a PCI device for QEMU
  *   acxxx-emu --ctl PATH CMD...             send one command, print reply
  *   acxxx-emu --ctl PATH                    send stdin lines, print replies
  *
@@ -344,8 +345,9 @@ static void usage(FILE *f)
 "usage: acxxx-emu [options]\n"
 "       acxxx-emu --ctl SOCKET [CMD...]\n"
 "options:\n"
-"  --device ID            PCI device ID (hex): 6101 6201 (341), 6232 6233\n"
-"                         6235 6300 (2208), 6240 6262 (3108); default 6262\n"
+"  --device ID            PCI device ID (hex, 0x optional): 6101 6201 (341),\n"
+"                         6232 6233 6235 6300 (2208), 6240 6262 (3108);\n"
+"                         --device-id is the same; default 6262\n"
 "  --volume SPEC          lun=N,file=PATH,size=64M[,serial=S][,naa=HEX]\n"
 "                         or lun=N,mem,size=64M[,...]; repeatable\n"
 "  --workers N            worker threads (default 2)\n"
@@ -357,7 +359,11 @@ static void usage(FILE *f)
 "  --no-tmf               answer task management with status 0x01\n"
 "  --product-id S --model S --serial S --fw-version S --vendor S\n"
 "                         page 0 identity strings (at most 16 chars)\n"
-"  --socket PATH          serve the control protocol on PATH\n"
+"  --socket PATH          serve the control protocol on PATH (or --ctl PATH\n"
+"                         when it is not the first argument)\n"
+"  --vfio-user PATH       be a PCI device for QEMU's vfio-user-pci on PATH\n"
+"                         (default: headless, no host attached)\n"
+"  --msi                  with --vfio-user: offer MSI besides INTx\n"
 "  --seed N               latency jitter seed\n"
 "  --help\n");
 }
@@ -366,10 +372,12 @@ enum {
 	OPT_DEVICE = 256, OPT_VOLUME, OPT_WORKERS, OPT_LATENCY, OPT_JITTER,
 	OPT_INTAKE, OPT_READY, OPT_CACHE, OPT_NO_TMF, OPT_PRODUCT, OPT_MODEL,
 	OPT_SERIAL, OPT_FW, OPT_VENDOR, OPT_SOCKET, OPT_SEED, OPT_HELP,
+	OPT_VFIO_USER, OPT_MSI,
 };
 
 static const struct option long_opts[] = {
 	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ "device-id", required_argument, NULL, OPT_DEVICE },
 	{ "volume", required_argument, NULL, OPT_VOLUME },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "latency-us", required_argument, NULL, OPT_LATENCY },
@@ -384,6 +392,9 @@ static const struct option long_opts[] = {
 	{ "fw-version", required_argument, NULL, OPT_FW },
 	{ "vendor", required_argument, NULL, OPT_VENDOR },
 	{ "socket", required_argument, NULL, OPT_SOCKET },
+	{ "ctl", required_argument, NULL, OPT_SOCKET },
+	{ "vfio-user", required_argument, NULL, OPT_VFIO_USER },
+	{ "msi", no_argument, NULL, OPT_MSI },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -408,7 +419,7 @@ int main(int argc, char **argv)
 	static char volbuf[MAX_VOLUMES][1024];
 	struct acxemu_frontend *fe = &headless_fe;
 	struct acxemu_config cfg;
-	const char *sock = NULL;
+	const char *sock = NULL, *fe_arg = NULL;
 	struct acxemu *emu;
 	char errbuf[256];
 	unsigned int v;
@@ -498,6 +509,13 @@ int main(int argc, char **argv)
 		case OPT_SOCKET:
 			sock = optarg;
 			break;
+		case OPT_VFIO_USER:
+			fe = &acxemu_vfu_frontend;
+			fe_arg = optarg;
+			break;
+		case OPT_MSI:
+			acxemu_vfu_want_msi(true);
+			break;
 		case OPT_SEED:
 			if (!num_arg(optarg, 0xFFFFFFFFul, &cfg.seed))
 				goto bad_num;
@@ -527,7 +545,7 @@ bad_num:
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 
-	rc = fe->prepare(fe, NULL, &cfg);
+	rc = fe->prepare(fe, fe_arg, &cfg);
 	if (rc) {
 		fprintf(stderr, "acxxx-emu: %s: %s\n", fe->name, strerror(-rc));
 		return 1;
@@ -561,5 +579,7 @@ out:
 		unlink(sock);
 	}
 	acxemu_destroy(emu);
+	if (fe->release)
+		fe->release(fe);
 	return rc ? 1 : 0;
 }
