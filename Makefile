@@ -4,9 +4,11 @@
 #
 #   make            build the kernel module (running kernel's headers, or
 #                   KDIR=) and the device model
-#   make demo       the main job (see README.md)
+#   make demo       the main job: the driver on Debian's kernel in QEMU,
+#                   over the emulated HBA (see README.md)
 #   make check      every test layer; ends with "N passed, N failed"
-#   make kunit | unit | loop | fuzz | e2e      one layer each
+#   make core-build | style | kunit | unit | loop | fuzz | e2e
+#                   one layer each
 #
 # Downloads and built artefacts are cached in $(ACXXX_CACHE), outside the
 # checkout.
@@ -19,9 +21,9 @@ DRV := $(TOP)/drivers/scsi/acxxx
 
 KDIR ?= $(wildcard /lib/modules/$(shell uname -r)/build)
 
-CHECK_LAYERS ?= core-build style kunit unit loop fuzz
+CHECK_LAYERS ?= core-build style kunit unit loop fuzz e2e
 
-.PHONY: all module emu check demo kunit unit loop fuzz style core-build host-deps clean help
+.PHONY: all module emu check demo e2e kunit unit loop fuzz style core-build host-deps clean help
 
 all: module emu
 
@@ -64,8 +66,10 @@ fuzz: host-deps
 	@$(MAKE) --no-print-directory -C tests/fuzz check
 
 demo: host-deps
-	@echo "demo: the end-to-end demo is not there yet; running the loop test"
-	@$(MAKE) --no-print-directory -C tests/loop check
+	@tests/e2e/acxxx/demo
+
+e2e: host-deps
+	@tests/e2e/run
 
 clean:
 	@if [ -f emu/Makefile ]; then $(MAKE) -C emu clean; fi

@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The complete pipeline (stage=full), what an administrator would check:
+# addresses, identity, capacity, data written and read back with sg_dd at
+# several transfer shapes, fio with verification at queue depth 32, an
+# ext4 file system, rmmod and modprobe, and a clean kernel log.
+# Runs in the guest after guest-lib.sh; vm-run's /e2e/config gives the
+# expected identities (ACXXX_VOL_<hba>_<volume>="serial naa").
+
+. /e2e/config
+nvol=$((ACXXX_HBAS * ACXXX_VOLUMES))
+check "$nvol volumes appear" wait_disks "$nvol" 180
+hosts=$(acxxx_hosts)
+expect "adapters" "$(echo "$hosts" | wc -w)" "$ACXXX_HBAS"
+
+# Addresses: volume j of an adapter is channel 0, target j+1, LUN 0 (16.4).
+i=0
+for h in $hosts; do
+	j=0
+	while [ "$j" -lt "$ACXXX_VOLUMES" ]; do
+		t=$((j + 1))
+		if [ -d "/sys/class/scsi_device/$h:0:$t:0" ]; then
+			ok "volume $j of HBA $i at $h:0:$t:0"
+		else
+			bad "volume $j of HBA $i not at $h:0:$t:0"
+		fi
+		j=$((j + 1))
+	done
+	check "nothing at target 0 of host $h" test ! -e "/sys/class/scsi_device/$h:0:0:0"
+	s=/sys/class/scsi_host/host$h
+	expect "host $h family" "$(cat "$s/family")" "$ACXXX_DIALECT"
+	expect "host $h stage" "$(cat "$s/stage")" full
+	expect "host $h state" "$(cat "$s/controller_state")" running
+	expect "host $h serial" "$(cat "$s/serial")" "$(eval echo \$ACXXX_HBA_SERIAL_$i)"
+	check "host $h firmware version" test -n "$(cat "$s/firmware_version")"
+	check "host $h model" test -n "$(cat "$s/model")"
+	i=$((i + 1))
+done
+lsscsi
+
+# MSI when the device offers it, shared INTx otherwise (16.8).
+irqs=$(grep acxxx /proc/interrupts)
+echo "$irqs"
+case $ACXXX_GUEST_IRQ in
+msi) check "interrupts are MSI" sh -c "echo '$irqs' | grep -q MSI" ;;
+*) check "interrupts are INTx" sh -c "echo '$irqs' | grep -q IO-APIC" ;;
+esac
+
+# Identity: INQUIRY and the VPD pages match what the model was given.
+i=0
+for h in $hosts; do
+	j=0
+	while [ "$j" -lt "$ACXXX_VOLUMES" ]; do
+		sg=/dev/$(sg_of "$h" $((j + 1)))
+		set -- $(eval echo \$ACXXX_VOL_${i}_$j)
+		want_sn=$1
+		want_naa=$2
+		sg_inq "$sg" >/tmp/inq
+		expect "vendor of $sg" "$(sed -n 's/.*Vendor identification: *//p' /tmp/inq | tr -d ' ')" ACCUSYS
+		check "product of $sg" grep -q 'Product identification: ACS-' /tmp/inq
+		expect "VPD 0x80 of $sg" "$(sg_vpd -p sn "$sg" | sed -n 's/.*Product serial number: *//p')" "$want_sn"
+		check "VPD 0x83 NAA of $sg" sh -c "sg_vpd -p di '$sg' | grep -qix '  *0x$want_naa'"
+		sg_readcap "$sg" >/tmp/cap
+		expect "capacity of $sg" "$(sed -n 's/.*Number of logical blocks=//p' /tmp/cap)" \
+			$((ACXXX_VOLUME_BYTES / 512))
+		expect "block length of $sg" "$(sed -n 's/.*Logical block length=\([0-9]*\).*/\1/p' /tmp/cap)" 512
+		j=$((j + 1))
+	done
+	i=$((i + 1))
+done
+
+# 64 MiB of random data through sg, in four 16 MiB parts of different
+# shapes: 512 KiB direct I/O transfers (128 pages: 128 segments), odd
+# sizes of 129 and 7 blocks, and single blocks for the last 1 MiB.
+h=$(echo "$hosts" | head -n 1)
+sg=/dev/$(sg_of "$h" 1)
+echo 1 >/sys/module/sg/parameters/allow_dio
+dd if=/dev/urandom of=/tmp/rand bs=1M count=64 2>/dev/null
+check "sg_dd write, 512 KiB direct" sg_dd if=/tmp/rand of="$sg" bs=512 bpt=1024 dio=1 count=32768
+check "sg_dd write, 129 blocks" sg_dd if=/tmp/rand of="$sg" bs=512 bpt=129 skip=32768 seek=32768 count=32768
+check "sg_dd write, 7 blocks" sg_dd if=/tmp/rand of="$sg" bs=512 bpt=7 skip=65536 seek=65536 count=63488
+check "sg_dd write, 1 block" sg_dd if=/tmp/rand of="$sg" bs=512 bpt=1 skip=129024 seek=129024 count=2048
+check "sg_dd read, 512 KiB direct" sg_dd if="$sg" of=/tmp/back bs=512 bpt=1024 dio=1 count=131072
+check "64 MiB read back identical (512 KiB)" cmp /tmp/rand /tmp/back
+rm -f /tmp/back
+check "sg_dd read, 255 blocks" sg_dd if="$sg" of=/tmp/back bs=512 bpt=255 count=131072
+check "64 MiB read back identical (255 blocks)" cmp /tmp/rand /tmp/back
+rm -f /tmp/back
+
+# Random mixed I/O at queue depth 32, every block verified.
+disk=/dev/$(disk_of "$h" 1)
+check "fio randrw verify=crc32c iodepth=32" fio --name=acxxx --filename="$disk" \
+	--direct=1 --ioengine=libaio --iodepth=32 --rw=randrw --bsrange=4k-256k \
+	--size=48M --offset=64M --verify=crc32c --verify_fatal=1 --do_verify=1 \
+	--randrepeat=0 --output-format=terse
+
+# A file system on the last volume.
+lastdisk=/dev/$(disk_of "$h" "$ACXXX_VOLUMES")
+check "mkfs.ext4" mkfs.ext4 -q -F "$lastdisk"
+check "mount" mount -t ext4 "$lastdisk" /mnt
+check "write files" sh -c 'dd if=/tmp/rand of=/mnt/big bs=1M count=32 2>/dev/null &&
+	for n in $(seq 1 200); do echo "file $n" >/mnt/f$n || exit 1; done && sync'
+check "files read back" cmp -n 33554432 /tmp/rand /mnt/big
+check "umount" umount /mnt
+check "fsck clean" fsck.ext4 -fn "$lastdisk"
+
+# Unload while idle, load again: the volumes come back with their data.
+check "rmmod acxxx" rmmod acxxx
+check "no acxxx host left" test -z "$(acxxx_hosts)"
+check "modprobe acxxx" modprobe acxxx
+check "$nvol volumes back" wait_disks "$nvol" 180
+h=$(acxxx_hosts | head -n 1)
+sg=/dev/$(sg_of "$h" 1)
+check "data kept across reload" sh -c "sg_dd if=$sg of=/tmp/back bs=512 bpt=1024 count=8192 &&
+	cmp -n 4194304 /tmp/rand /tmp/back"
+
+check_klog
+finish

@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Helpers for the acxxx guest scripts (busybox ash), prepended to each case
+# by tests/e2e/acxxx/run.  Every check prints one line; the script ends with
+# "guest: N passed, N failed".
+
+PASS=0
+FAIL=0
+
+ok() {
+	PASS=$((PASS + 1))
+	echo "check: ok: $*"
+}
+
+bad() {
+	FAIL=$((FAIL + 1))
+	echo "check: FAILED: $*"
+}
+
+# check "what" command...: passes when the command succeeds.
+check() {
+	what=$1
+	shift
+	if "$@" >/tmp/check.out 2>&1; then
+		ok "$what"
+	else
+		bad "$what"
+		sed 's/^/    /' /tmp/check.out | tail -n 20
+	fi
+}
+
+# expect "what" got want
+expect() {
+	if [ "$2" = "$3" ]; then
+		ok "$1 ($2)"
+	else
+		bad "$1: got '$2', want '$3'"
+	fi
+}
+
+finish() {
+	echo "guest: $PASS passed, $FAIL failed"
+	[ "$FAIL" -eq 0 ]
+	exit $?
+}
+
+# The sd disk and sg node of host H, target T (channel 0, LUN 0).
+disk_of() {
+	ls "/sys/class/scsi_device/$1:0:$2:0/device/block" 2>/dev/null | head -n 1
+}
+
+sg_of() {
+	ls "/sys/class/scsi_device/$1:0:$2:0/device/scsi_generic" 2>/dev/null | head -n 1
+}
+
+# Host numbers of the acxxx adapters, in PCI order.
+acxxx_hosts() {
+	for h in /sys/class/scsi_host/host*; do
+		[ "$(cat "$h/proc_name")" = acxxx ] && echo "${h##*host}"
+	done | sort -n
+}
+
+# Wait (at most $2 seconds) until $1 acxxx disks exist.
+wait_disks() {
+	want=$1
+	t=0
+	while [ "$t" -lt "$2" ]; do
+		n=0
+		for h in $(acxxx_hosts); do
+			n=$((n + $(ls -d /sys/class/scsi_device/"$h":0:* 2>/dev/null | wc -l)))
+		done
+		[ "$n" -ge "$want" ] && return 0
+		sleep 1
+		t=$((t + 1))
+	done
+	echo "wait_disks: $n of $want disks after $2 s"
+	return 1
+}
+
+# No kernel report in the log: warnings, oopses, lockdep, KASAN, IRQ trouble.
+check_klog() {
+	if dmesg | grep -E 'WARNING:|BUG:|Call Trace|general protection|lockdep|possible recursive locking|circular locking|KASAN|UBSAN|nobody cared|sleeping function called|DMA-API|kmemleak' >/tmp/klog.bad; then
+		bad "kernel log clean"
+		head -n 40 /tmp/klog.bad
+	else
+		ok "kernel log clean"
+	fi
+}
