@@ -28,7 +28,7 @@ CHECK_LAYERS ?= core-build style kunit unit loop fuzz e2e
 all: module emu
 
 help:
-	@sed -n '3,12p' Makefile
+	@sed -n '3,14p' Makefile
 
 host-deps:
 	@tests/lib/ensure-host
