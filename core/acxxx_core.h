@@ -53,9 +53,10 @@ u32 acxxx_irq_unmask_value(enum acxxx_dialect dialect);
  */
 #define ACXXX_SLOT_MGMT		1	/* management: page reads, pass-through */
 #define ACXXX_SLOT_EVSW		2	/* event switch */
-#define ACXXX_SLOT_TMF		3	/* task management */
+#define ACXXX_SLOT_TMF		3	/* task management: abort task */
 #define ACXXX_SLOT_INTERNAL	4	/* driver-issued SCSI (cache flush) */
-#define ACXXX_NR_INTERNAL_SLOTS	4
+#define ACXXX_SLOT_RESET	5	/* task management: LUN and target reset */
+#define ACXXX_NR_INTERNAL_SLOTS	5
 #define ACXXX_FIRST_IO_SLOT	(ACXXX_NR_INTERNAL_SLOTS + 1)
 
 /* Segments a SCSI command may use (16.6) and the default slot count. */

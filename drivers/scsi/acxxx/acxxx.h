@@ -16,8 +16,8 @@
  *
  * Sleeping paths are serialised by mutexes: each internal slot has one
  * (hba->ireq[slot].mutex: one management request at a time as 7.1 wants,
- * one task management request, one driver-issued SCSI command, one event
- * switch request); hba->reset_mutex serialises controller re-inits; and
+ * one abort, one LUN or target reset, one driver-issued SCSI command, one
+ * event switch request); hba->reset_mutex serialises controller re-inits; and
  * hba->scan_mutex protects what the SCSI midlayer has been told about the
  * volumes (hba->lun_map, hba->ident).  Lock order: scan_mutex,
  * reset_mutex, an ireq mutex, then lock.
@@ -44,7 +44,7 @@
 /* Timeouts of requests the driver makes itself, in seconds. */
 #define ACXXX_MGMT_TIMEOUT	30
 #define ACXXX_EVSW_TIMEOUT	10
-#define ACXXX_TMF_TIMEOUT	30
+#define ACXXX_TMF_TIMEOUT	15
 #define ACXXX_SYNC_TIMEOUT	60
 
 /* Interval of the device and firmware health check, milliseconds. */

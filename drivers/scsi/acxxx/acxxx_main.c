@@ -313,26 +313,31 @@ static int acxxx_event_switch(struct acxxx_hba *hba, bool on)
  * @task_slot: slot of the task to abort (abort task), otherwise 0
  * @cpl: the reply
  *
+ * Aborts and resets use separate slots: an abort the firmware ignored
+ * keeps its slot until the next re-init, and must not stop the LUN reset
+ * that follows it on the error handler's ladder.
+ *
  * Return: 0 with @cpl filled (check its reply status), or a negative error.
  */
 int acxxx_tmf(struct acxxx_hba *hba, u8 type, u8 lun, u16 task_slot,
 	      struct acxxx_cpl *cpl)
 {
-	struct acxxx_ireq *ir = &hba->ireq[ACXXX_SLOT_TMF];
+	u16 slot = type == ACXXX_TMF_ABORT_TASK ? ACXXX_SLOT_TMF :
+						  ACXXX_SLOT_RESET;
+	struct acxxx_ireq *ir = &hba->ireq[slot];
 	unsigned long flags;
 	int ret;
 
 	mutex_lock(&ir->mutex);
 	spin_lock_irqsave(&hba->lock, flags);
-	ret = acxxx_ireq_begin_locked(hba, ACXXX_SLOT_TMF);
+	ret = acxxx_ireq_begin_locked(hba, slot);
 	if (!ret)
-		ret = acxxx_encode_tmf(&hba->ctl, ACXXX_SLOT_TMF, type, lun,
-				       task_slot);
+		ret = acxxx_encode_tmf(&hba->ctl, slot, type, lun, task_slot);
 	if (!ret)
-		ret = acxxx_post_locked(hba, ACXXX_SLOT_TMF);
+		ret = acxxx_post_locked(hba, slot);
 	spin_unlock_irqrestore(&hba->lock, flags);
 	if (!ret)
-		ret = acxxx_ireq_run(hba, ACXXX_SLOT_TMF, ACXXX_TMF_TIMEOUT, cpl);
+		ret = acxxx_ireq_run(hba, slot, ACXXX_TMF_TIMEOUT, cpl);
 	mutex_unlock(&ir->mutex);
 	return ret;
 }
