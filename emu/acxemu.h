@@ -6,8 +6,8 @@
  * with every side effect of sections 2, 4, 15 and 16, the request intake
  * and validation of section 5, the completion path of section 6, the
  * management interface and events of section 7, and RAID volumes with a
- * write-back cache (16.20).  It shares only core/acxxx_proto.h with the
- * rest of the project.
+ * write-back cache (16.20).  It shares only core/acxxx_proto.h (and the
+ * kernel type names of core/acxxx_types.h) with the rest of the project.
  *
  * Three seams connect it to a host:
  *
@@ -30,7 +30,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
+
+#include "../core/acxxx_types.h"
 
 struct acxemu;
 
@@ -45,8 +46,8 @@ struct acxemu;
  * seam, and never with a model lock held.
  */
 struct acxemu_dma_ops {
-	int (*read)(void *ctx, uint64_t addr, void *buf, size_t len);
-	int (*write)(void *ctx, uint64_t addr, const void *buf, size_t len);
+	int (*read)(void *ctx, u64 addr, void *buf, size_t len);
+	int (*write)(void *ctx, u64 addr, const void *buf, size_t len);
 };
 
 /*
@@ -73,7 +74,7 @@ typedef void (*acxemu_irq_fn)(void *ctx, bool level);
 struct acxemu_volume_config {
 	unsigned int lun;
 	const char *path;
-	uint64_t size;
+	u64 size;
 	const char *serial;
 	const char *naa;
 };
@@ -106,7 +107,7 @@ struct acxemu_volume_config {
  * @nvolumes: number of entries in @volumes
  */
 struct acxemu_config {
-	uint16_t device_id;
+	u16 device_id;
 	const char *product_id;
 	const char *model;
 	const char *serial;
@@ -118,8 +119,8 @@ struct acxemu_config {
 	unsigned int intake_depth;
 	unsigned int ready_delay_ms;
 	bool tmf_unsupported;
-	uint64_t cache_max_dirty;
-	uint32_t seed;
+	u64 cache_max_dirty;
+	u32 seed;
 	const struct acxemu_dma_ops *dma;
 	void *dma_ctx;
 	acxemu_irq_fn irq_cb;
@@ -135,7 +136,7 @@ enum acxemu_family {
 };
 
 /* Family of a PCI device ID; returns -1 for an ID the model does not know. */
-int acxemu_family_of(uint16_t device_id);
+int acxemu_family_of(u16 device_id);
 const char *acxemu_family_name(enum acxemu_family family);
 
 /*
@@ -149,12 +150,12 @@ struct acxemu *acxemu_create(const struct acxemu_config *cfg, int *err,
 void acxemu_destroy(struct acxemu *emu);
 
 enum acxemu_family acxemu_family(struct acxemu *emu);
-uint16_t acxemu_device_id(struct acxemu *emu);
+u16 acxemu_device_id(struct acxemu *emu);
 
 /* ---- register seam ---------------------------------------------------- */
 
-uint32_t acxemu_reg_read(struct acxemu *emu, uint32_t offset, unsigned int size);
-void acxemu_reg_write(struct acxemu *emu, uint32_t offset, uint32_t value,
+u32 acxemu_reg_read(struct acxemu *emu, u32 offset, unsigned int size);
+void acxemu_reg_write(struct acxemu *emu, u32 offset, u32 value,
 		      unsigned int size);
 
 /* ---- interrupt seam --------------------------------------------------- */
@@ -209,18 +210,18 @@ int acxemu_volume_remove(struct acxemu *emu, unsigned int lun);
  */
 struct acxemu_volume_info {
 	unsigned int lun;
-	uint64_t size;
+	u64 size;
 	bool mem;
 	char path[256];
 	char serial[33];
 	char naa[33];
-	uint64_t dirty_bytes;
+	u64 dirty_bytes;
 };
 
 int acxemu_volume_info(struct acxemu *emu, unsigned int lun,
 		       struct acxemu_volume_info *info);
 /* Bitmap of present LUN indices. */
-uint64_t acxemu_volume_map(struct acxemu *emu);
+u64 acxemu_volume_map(struct acxemu *emu);
 /* Write every volume's cache back to its medium.  Returns 0 or -EIO. */
 int acxemu_flush_all(struct acxemu *emu);
 /*
@@ -228,7 +229,7 @@ int acxemu_flush_all(struct acxemu *emu);
  * what a power loss would leave.  For tests and tools.
  */
 int acxemu_volume_read_medium(struct acxemu *emu, unsigned int lun,
-			      uint64_t offset, void *buf, size_t len);
+			      u64 offset, void *buf, size_t len);
 
 /* ---- faults (section 3 of the brief, see emu/README.md) --------------- */
 
@@ -264,15 +265,15 @@ struct acxemu_fault {
 	int fn;
 	int opcode;
 	int lun;
-	uint64_t lba_first;
-	uint64_t lba_last;
+	u64 lba_first;
+	u64 lba_last;
 	bool lba_match;
 	unsigned int every_nth;
 	unsigned int count;
-	uint8_t status;
-	uint8_t sense_key;
-	uint8_t asc;
-	uint8_t ascq;
+	u8 status;
+	u8 sense_key;
+	u8 asc;
+	u8 ascq;
 	unsigned int delay_ms;
 };
 
@@ -286,8 +287,8 @@ struct acxemu_fault {
 struct acxemu_fault_info {
 	unsigned int id;
 	struct acxemu_fault rule;
-	uint64_t seen;
-	uint64_t fired;
+	u64 seen;
+	u64 fired;
 };
 
 /* Returns the new rule's id (> 0) or a negative errno. */
@@ -299,8 +300,8 @@ unsigned int acxemu_fault_list(struct acxemu *emu, struct acxemu_fault_info *out
 			       unsigned int max);
 
 /* Medium errors on [first, last] of a volume, for reads and/or writes. */
-int acxemu_medium_error_add(struct acxemu *emu, unsigned int lun, uint64_t first,
-			    uint64_t last, bool on_read, bool on_write);
+int acxemu_medium_error_add(struct acxemu *emu, unsigned int lun, u64 first,
+			    u64 last, bool on_read, bool on_write);
 int acxemu_medium_error_clear(struct acxemu *emu, unsigned int lun);
 
 /*
@@ -309,7 +310,7 @@ int acxemu_medium_error_clear(struct acxemu *emu, unsigned int lun);
  * request without touching host memory for them, then rings), ACXXX_ODB_PAUSE
  * (stop serving, then ring), ACXXX_ODB_RESUME (serve again, then ring).
  */
-int acxemu_notify(struct acxemu *emu, uint32_t bit);
+int acxemu_notify(struct acxemu *emu, u32 bit);
 
 /*
  * Firmware hang: stop serving and answering (requests are accepted but
@@ -388,28 +389,28 @@ const char *acxemu_reject_name(enum acxemu_reject r);
  * @waiting: completions waiting for a free reply frame now
  */
 struct acxemu_stats {
-	uint64_t scsi_ops[256];
-	uint64_t functions[16];
-	uint64_t bytes_read;
-	uint64_t bytes_written;
-	uint64_t rejects[ACXEMU_REJ_MAX];
-	uint64_t faults_fired;
-	uint64_t medium_errors;
-	uint64_t replies_fast;
-	uint64_t replies_addr;
-	uint64_t events;
-	uint64_t irqs_raised;
-	uint64_t posts;
-	uint64_t reg_unknown;
-	uint64_t reinits;
-	uint64_t tmf_terminated;
-	uint64_t cancelled;
-	uint64_t cache_writebacks;
-	uint32_t scratch1;
-	uint32_t scratch2;
-	uint32_t outstanding;
-	uint32_t free_frames;
-	uint32_t waiting;
+	u64 scsi_ops[256];
+	u64 functions[16];
+	u64 bytes_read;
+	u64 bytes_written;
+	u64 rejects[ACXEMU_REJ_MAX];
+	u64 faults_fired;
+	u64 medium_errors;
+	u64 replies_fast;
+	u64 replies_addr;
+	u64 events;
+	u64 irqs_raised;
+	u64 posts;
+	u64 reg_unknown;
+	u64 reinits;
+	u64 tmf_terminated;
+	u64 cancelled;
+	u64 cache_writebacks;
+	u32 scratch1;
+	u32 scratch2;
+	u32 outstanding;
+	u32 free_frames;
+	u32 waiting;
 };
 
 void acxemu_get_stats(struct acxemu *emu, struct acxemu_stats *st);
@@ -425,7 +426,7 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *out,
 		    size_t outlen);
 
 /* Parse "64M", "1G", "4096", "512k" (binary units).  0 or -EINVAL. */
-int acxemu_parse_size(const char *s, uint64_t *out);
+int acxemu_parse_size(const char *s, u64 *out);
 /*
  * Parse a volume description "lun=N,file=PATH,size=64M[,serial=S][,naa=H]"
  * or "lun=N,mem,size=64M,...".  String fields point into @buf, a copy of

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,7 @@ static int err(struct out *o, const char *fmt, ...)
 	return 0;
 }
 
-static bool parse_u64(const char *s, uint64_t *v)
+static bool parse_u64(const char *s, u64 *v)
 {
 	char *end;
 
@@ -64,7 +65,7 @@ static bool parse_u64(const char *s, uint64_t *v)
 
 static bool parse_uint(const char *s, unsigned int max, unsigned int *v)
 {
-	uint64_t x;
+	u64 x;
 
 	if (!parse_u64(s, &x) || x > max)
 		return false;
@@ -72,9 +73,9 @@ static bool parse_uint(const char *s, unsigned int max, unsigned int *v)
 	return true;
 }
 
-int acxemu_parse_size(const char *s, uint64_t *out)
+int acxemu_parse_size(const char *s, u64 *out)
 {
-	uint64_t v, mul = 1;
+	u64 v, mul = 1;
 	char *end;
 
 	if (!s || !*s || *s == '-')
@@ -213,7 +214,7 @@ static int cmd_volume(struct acxemu *emu, int argc, char **argv, struct out *o)
 		return 0;
 	}
 	if (!strcmp(argv[1], "list")) {
-		uint64_t map = acxemu_volume_map(emu);
+		u64 map = acxemu_volume_map(emu);
 
 		outf(o, "ok count=%d", __builtin_popcountll(map));
 		for (lun = 0; lun < ACXXX_MAX_LUNS; lun++) {
@@ -277,7 +278,7 @@ static bool parse_fn(const char *s, int *fn)
 	return true;
 }
 
-static bool parse_range(const char *s, uint64_t *first, uint64_t *last)
+static bool parse_range(const char *s, u64 *first, u64 *last)
 {
 	char tmp[64], *dash;
 
@@ -421,7 +422,7 @@ static int cmd_fault(struct acxemu *emu, int argc, char **argv, struct out *o)
 static int cmd_medium(struct acxemu *emu, int argc, char **argv, struct out *o)
 {
 	bool have_lun = false, have_lba = false, rd = true, wr = true;
-	uint64_t first = 0, last = 0;
+	u64 first = 0, last = 0;
 	unsigned int lun = 0;
 	int i, rc;
 
@@ -468,7 +469,7 @@ static int cmd_notify(struct acxemu *emu, int argc, char **argv, struct out *o)
 {
 	static const struct {
 		const char *name;
-		uint32_t bit;
+		u32 bit;
 	} map[] = {
 		{ "restart", ACXXX_ODB_RESTART_SOON },
 		{ "flush", ACXXX_ODB_FLUSH },

@@ -15,15 +15,15 @@
 
 #include "acxemu_priv.h"
 
-uint64_t emu_now_ns(void)
+u64 emu_now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return (u64)ts.tv_sec * 1000000000ull + (u64)ts.tv_nsec;
 }
 
-int acxemu_family_of(uint16_t device_id)
+int acxemu_family_of(u16 device_id)
 {
 	switch (device_id) {
 	case ACXXX_PCI_DEV_6101:
@@ -88,7 +88,7 @@ enum acxemu_family acxemu_family(struct acxemu *emu)
 	return emu->family;
 }
 
-uint16_t acxemu_device_id(struct acxemu *emu)
+u16 acxemu_device_id(struct acxemu *emu)
 {
 	return emu->device_id;
 }
@@ -244,7 +244,7 @@ void req_dma_end(struct acxemu *emu, struct emu_req *req)
 	pthread_mutex_unlock(&emu->lock);
 }
 
-int req_dma_read(struct acxemu *emu, struct emu_req *req, uint64_t addr,
+int req_dma_read(struct acxemu *emu, struct emu_req *req, u64 addr,
 		 void *buf, size_t len)
 {
 	int rc;
@@ -256,7 +256,7 @@ int req_dma_read(struct acxemu *emu, struct emu_req *req, uint64_t addr,
 	return rc ? (rc < 0 ? rc : -EFAULT) : 0;
 }
 
-int req_dma_write(struct acxemu *emu, struct emu_req *req, uint64_t addr,
+int req_dma_write(struct acxemu *emu, struct emu_req *req, u64 addr,
 		  const void *buf, size_t len)
 {
 	int rc;
@@ -270,7 +270,7 @@ int req_dma_write(struct acxemu *emu, struct emu_req *req, uint64_t addr,
 
 /* ---- free reply frames and the reply queue ------------------------------- */
 
-static void free_push_locked(struct acxemu *emu, uint32_t lo)
+static void free_push_locked(struct acxemu *emu, u32 lo)
 {
 	unsigned int i;
 
@@ -294,16 +294,16 @@ static void free_push_locked(struct acxemu *emu, uint32_t lo)
 	pthread_cond_broadcast(&emu->cond);
 }
 
-static uint32_t free_pop_locked(struct acxemu *emu)
+static u32 free_pop_locked(struct acxemu *emu)
 {
-	uint32_t lo = emu->free_frames[emu->free_head];
+	u32 lo = emu->free_frames[emu->free_head];
 
 	emu->free_head = (emu->free_head + 1) % EMU_FREE_LIST_CAP;
 	emu->free_count--;
 	return lo;
 }
 
-static void rq_push_locked(struct acxemu *emu, uint32_t desc)
+static void rq_push_locked(struct acxemu *emu, u32 desc)
 {
 	emu->rq[(emu->rq_head + emu->rq_count) % EMU_REPLY_Q_CAP] = desc;
 	emu->rq_count++;
@@ -334,12 +334,12 @@ static void reinit_locked(struct acxemu *emu)
 		emu->hung = false;
 }
 
-static void register_hiaddr_locked(struct acxemu *emu, uint32_t hi)
+static void register_hiaddr_locked(struct acxemu *emu, u32 hi)
 {
 	emu->hiaddr = hi;
 	emu->hs = HS_REGISTERED;
 	emu->ever_registered = true;
-	emu->ready_at_ns = emu_now_ns() + (uint64_t)emu->ready_delay_ms * 1000000ull;
+	emu->ready_at_ns = emu_now_ns() + (u64)emu->ready_delay_ms * 1000000ull;
 }
 
 static void update_ready_locked(struct acxemu *emu)
@@ -374,13 +374,13 @@ static bool has_doorbells(struct acxemu *emu)
 	return emu->family != ACXEMU_FAMILY_341;
 }
 
-static uint32_t ones(unsigned int size)
+static u32 ones(unsigned int size)
 {
 	return size >= 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
 }
 
 /* 16-bit index registers at 0x60..0x6A; false if @off is not one. */
-static bool idx16_locked(struct acxemu *emu, uint32_t off, uint16_t *v)
+static bool idx16_locked(struct acxemu *emu, u32 off, u16 *v)
 {
 	if (!has_doorbells(emu))
 		return false;
@@ -410,16 +410,16 @@ static bool idx16_locked(struct acxemu *emu, uint32_t off, uint16_t *v)
 }
 
 /* Plain (side-effect free) 32-bit register value; false if unknown. */
-static bool reg_value_locked(struct acxemu *emu, uint32_t reg, uint32_t *v)
+static bool reg_value_locked(struct acxemu *emu, u32 reg, u32 *v)
 {
-	uint16_t lo, hi;
+	u16 lo, hi;
 
 	if (reg >= ACXXX_REG_IN_FREE_CI && reg <= ACXXX_REG_OUT_FREE_PI) {
 		if (!idx16_locked(emu, reg, &lo))
 			return false;
 		if (!idx16_locked(emu, reg + 2, &hi))
 			hi = 0;
-		*v = lo | (uint32_t)hi << 16;
+		*v = lo | (u32)hi << 16;
 		return true;
 	}
 	switch (reg) {
@@ -476,20 +476,20 @@ static bool reg_value_locked(struct acxemu *emu, uint32_t reg, uint32_t *v)
 	case ACXXX_REG_RAID_TYPE:
 		if (!has_doorbells(emu))
 			return false;
-		*v = (uint32_t)emu->device_id << 16 | ACXXX_PCI_VENDOR;
+		*v = (u32)emu->device_id << 16 | ACXXX_PCI_VENDOR;
 		return true;
 	}
 	return false;
 }
 
-static bool size_ok(uint32_t offset, unsigned int size)
+static bool size_ok(u32 offset, unsigned int size)
 {
 	return (size == 1 || size == 2 || size == 4) && !(offset & (size - 1));
 }
 
-uint32_t acxemu_reg_read(struct acxemu *emu, uint32_t offset, unsigned int size)
+u32 acxemu_reg_read(struct acxemu *emu, u32 offset, unsigned int size)
 {
-	uint32_t reg = offset & ~3u, v = 0;
+	u32 reg = offset & ~3u, v = 0;
 	bool changed = false;
 
 	if (!size_ok(offset, size)) {
@@ -542,7 +542,7 @@ static struct emu_req *req_alloc(void)
 	return calloc(1, sizeof(struct emu_req));
 }
 
-static void post_locked(struct acxemu *emu, uint32_t value)
+static void post_locked(struct acxemu *emu, u32 value)
 {
 	struct emu_req *req;
 
@@ -559,7 +559,7 @@ static void post_locked(struct acxemu *emu, uint32_t value)
 		reject(emu, ACXEMU_REJ_INTAKE_FULL);
 		return;
 	}
-	req->frame_addr = (uint64_t)emu->hiaddr << 32 | (value & ~3u);
+	req->frame_addr = (u64)emu->hiaddr << 32 | (value & ~3u);
 	req->epoch = emu->epoch;
 	req->lun = -1;
 	req->where = RQ_INTAKE;
@@ -574,7 +574,7 @@ static void post_locked(struct acxemu *emu, uint32_t value)
 	pthread_cond_broadcast(&emu->cond);
 }
 
-static void free_frame_write_locked(struct acxemu *emu, uint32_t value)
+static void free_frame_write_locked(struct acxemu *emu, u32 value)
 {
 	if (emu->hs != HS_READY) {
 		reject(emu, ACXEMU_REJ_POST_NOT_READY);
@@ -603,7 +603,7 @@ static void fifo_kick_locked(struct acxemu *emu)
 	}
 }
 
-static void in_doorbell_locked(struct acxemu *emu, uint32_t v)
+static void in_doorbell_locked(struct acxemu *emu, u32 v)
 {
 	if (v == ACXXX_IDB_RESET) {
 		if (hs_blocked_locked(emu))
@@ -626,19 +626,18 @@ static void in_doorbell_locked(struct acxemu *emu, uint32_t v)
 	reject(emu, ACXEMU_REJ_BAD_DOORBELL);
 }
 
-static uint32_t merge(uint32_t old, uint32_t offset, uint32_t value,
-		      unsigned int size)
+static u32 merge(u32 old, u32 offset, u32 value, unsigned int size)
 {
 	unsigned int shift = (offset & 3) * 8;
-	uint32_t mask = ones(size) << shift;
+	u32 mask = ones(size) << shift;
 
 	return (old & ~mask) | ((value << shift) & mask);
 }
 
-void acxemu_reg_write(struct acxemu *emu, uint32_t offset, uint32_t value,
+void acxemu_reg_write(struct acxemu *emu, u32 offset, u32 value,
 		      unsigned int size)
 {
-	uint32_t reg = offset & ~3u;
+	u32 reg = offset & ~3u;
 
 	if (!size_ok(offset, size)) {
 		reject(emu, ACXEMU_REJ_BAD_ACCESS);
@@ -737,9 +736,9 @@ static bool can_deliver_locked(struct acxemu *emu, const struct emu_req *req)
 static void deliver_locked(struct acxemu *emu, struct emu_req *req,
 			   bool from_waiting)
 {
-	uint64_t frame_addr;
-	uint32_t frame;
-	uint64_t epoch;
+	u64 frame_addr;
+	u32 frame;
+	u64 epoch;
 	bool sense_ok = true;
 	int rc;
 
@@ -760,7 +759,7 @@ again:
 		return;
 	}
 	frame = free_pop_locked(emu);
-	frame_addr = (uint64_t)emu->hiaddr << 32 | frame;
+	frame_addr = (u64)emu->hiaddr << 32 | frame;
 	epoch = emu->epoch;
 	req->dma_active = true;
 	pthread_mutex_unlock(&emu->lock);
@@ -813,7 +812,7 @@ static bool serving_locked(struct acxemu *emu)
 }
 
 static void sleep_until_locked(struct acxemu *emu, struct emu_req *req,
-			       uint64_t due)
+			       u64 due)
 {
 	struct timespec ts;
 
@@ -829,7 +828,7 @@ static void sleep_until_locked(struct acxemu *emu, struct emu_req *req,
 static void run_request(struct acxemu *emu, struct emu_worker *w,
 			struct emu_req *req, bool sync)
 {
-	uint64_t start = sync ? 0 : emu_now_ns();
+	u64 start = sync ? 0 : emu_now_ns();
 	unsigned int delay_ms = 0;
 	enum exec_result r;
 
@@ -846,12 +845,12 @@ static void run_request(struct acxemu *emu, struct emu_worker *w,
 		goto out;
 	}
 	if (!sync) {
-		uint64_t lat = (uint64_t)emu->latency_us * 1000ull;
+		u64 lat = (u64)emu->latency_us * 1000ull;
 
 		if (emu->jitter_us)
-			lat += (uint64_t)(rand_r(&w->seed) %
-					  (emu->jitter_us + 1)) * 1000ull;
-		lat += (uint64_t)delay_ms * 1000000ull;
+			lat += (u64)(rand_r(&w->seed) %
+				     (emu->jitter_us + 1)) * 1000ull;
+		lat += (u64)delay_ms * 1000000ull;
 		if (lat)
 			sleep_until_locked(emu, req, start + lat);
 	}
@@ -945,7 +944,7 @@ static bool idle_locked(struct acxemu *emu)
 
 int acxemu_wait_idle(struct acxemu *emu, unsigned int timeout_ms)
 {
-	uint64_t due = emu_now_ns() + (uint64_t)timeout_ms * 1000000ull;
+	u64 due = emu_now_ns() + (u64)timeout_ms * 1000000ull;
 	struct timespec ts;
 	int rc = 0;
 
@@ -1103,9 +1102,9 @@ int acxemu_volume_info(struct acxemu *emu, unsigned int lun,
 	return 0;
 }
 
-uint64_t acxemu_volume_map(struct acxemu *emu)
+u64 acxemu_volume_map(struct acxemu *emu)
 {
-	uint64_t map = 0;
+	u64 map = 0;
 	unsigned int i;
 
 	pthread_mutex_lock(&emu->lock);
@@ -1137,7 +1136,7 @@ int acxemu_flush_all(struct acxemu *emu)
 }
 
 int acxemu_volume_read_medium(struct acxemu *emu, unsigned int lun,
-			      uint64_t offset, void *buf, size_t len)
+			      u64 offset, void *buf, size_t len)
 {
 	struct emu_vol *vol;
 	int rc;
@@ -1152,8 +1151,8 @@ int acxemu_volume_read_medium(struct acxemu *emu, unsigned int lun,
 	return rc;
 }
 
-int acxemu_medium_error_add(struct acxemu *emu, unsigned int lun, uint64_t first,
-			    uint64_t last, bool on_read, bool on_write)
+int acxemu_medium_error_add(struct acxemu *emu, unsigned int lun, u64 first,
+			    u64 last, bool on_read, bool on_write)
 {
 	struct emu_vol *vol;
 	int rc = 0;
@@ -1198,7 +1197,7 @@ int acxemu_medium_error_clear(struct acxemu *emu, unsigned int lun)
 
 /* ---- firmware events: notifications, hang, power loss ------------------------ */
 
-int acxemu_notify(struct acxemu *emu, uint32_t bit)
+int acxemu_notify(struct acxemu *emu, u32 bit)
 {
 	if (emu->family == ACXEMU_FAMILY_341)
 		return -EOPNOTSUPP;

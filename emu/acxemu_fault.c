@@ -15,7 +15,7 @@
 #include "acxemu_priv.h"
 
 static bool rule_matches(const struct acxemu_fault *f, const struct emu_req *req,
-			 const uint8_t *cdb)
+			 const u8 *cdb)
 {
 	if (f->fn != ACXEMU_FN_ANY && f->fn != req->function)
 		return false;
@@ -30,8 +30,8 @@ static bool rule_matches(const struct acxemu_fault *f, const struct emu_req *req
 			    f->lun != req->lun))
 		return false;
 	if (f->lba_match) {
-		uint64_t lba;
-		uint32_t n;
+		u64 lba;
+		u32 n;
 
 		if (req->function != ACXXX_FN_SCSI_IO || !scsi_cdb_lba(cdb, &lba, &n))
 			return false;
@@ -45,7 +45,7 @@ static bool rule_matches(const struct acxemu_fault *f, const struct emu_req *req
 
 const struct emu_fault *fault_match_locked(struct acxemu *emu,
 					   const struct emu_req *req,
-					   const uint8_t *cdb)
+					   const u8 *cdb)
 {
 	unsigned int i;
 

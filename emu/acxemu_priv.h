@@ -90,34 +90,34 @@ static inline void list_del(struct list_node *n)
 #define CACHE_BUCKETS		1024u
 
 struct cline {
-	uint64_t idx;			/* line number = lba / CLINE_BLOCKS */
-	uint64_t dirty;			/* bit b = block idx*64+b is dirty */
+	u64 idx;			/* line number = lba / CLINE_BLOCKS */
+	u64 dirty;			/* bit b = block idx*64+b is dirty */
 	struct cline *hnext;
 	struct list_node dnode;		/* emu_vol.dirty_fifo */
-	uint8_t data[CLINE_BYTES];
+	u8 data[CLINE_BYTES];
 };
 
 struct medium_err {
-	uint64_t first, last;
+	u64 first, last;
 	bool on_read, on_write;
 };
 
 struct emu_vol {
 	unsigned int lun;
-	uint64_t size;
-	uint64_t nblocks;
+	u64 size;
+	u64 nblocks;
 	int fd;				/* -1: memory-backed */
-	uint8_t *mem;
+	u8 *mem;
 	char path[256];
 	char serial[33];
-	uint8_t naa[16];
+	u8 naa[16];
 	unsigned int naa_len;		/* 8 or 16 */
 
 	pthread_mutex_t lock;
 	struct cline *buckets[CACHE_BUCKETS];
 	struct list_node dirty_fifo;
-	uint64_t dirty_lines;
-	uint64_t max_dirty_lines;
+	u64 dirty_lines;
+	u64 max_dirty_lines;
 	struct medium_err medium[EMU_MAX_MEDIUM];
 	unsigned int nmedium;
 	bool stopped;			/* START STOP UNIT with START = 0 */
@@ -128,20 +128,19 @@ struct emu_vol {
 };
 
 int vol_open(struct emu_vol **out, const struct acxemu_volume_config *cfg,
-	     const char *ctrl_serial, uint64_t max_dirty, char *errbuf,
+	     const char *ctrl_serial, u64 max_dirty, char *errbuf,
 	     size_t errlen);
 void vol_close(struct emu_vol *vol, bool flush);
 /* Read/write whole blocks through the cache.  0 or -EIO. */
-int vol_read(struct emu_vol *vol, uint64_t lba, uint32_t nblocks, uint8_t *buf);
-int vol_write(struct emu_vol *vol, uint64_t lba, uint32_t nblocks,
-	      const uint8_t *buf, bool fua, uint64_t *writebacks);
-int vol_flush(struct emu_vol *vol, uint64_t lba, uint64_t nblocks);
+int vol_read(struct emu_vol *vol, u64 lba, u32 nblocks, u8 *buf);
+int vol_write(struct emu_vol *vol, u64 lba, u32 nblocks,
+	      const u8 *buf, bool fua, u64 *writebacks);
+int vol_flush(struct emu_vol *vol, u64 lba, u64 nblocks);
 void vol_discard_cache(struct emu_vol *vol);
-uint64_t vol_dirty_bytes(struct emu_vol *vol);
-int vol_read_medium(struct emu_vol *vol, uint64_t off, void *buf, size_t len);
+u64 vol_dirty_bytes(struct emu_vol *vol);
+int vol_read_medium(struct emu_vol *vol, u64 off, void *buf, size_t len);
 /* First LBA in [lba, lba+n) with an injected medium error, or -1. */
-int64_t vol_medium_error(struct emu_vol *vol, uint64_t lba, uint64_t n,
-			 bool write);
+s64 vol_medium_error(struct emu_vol *vol, u64 lba, u64 n, bool write);
 void naa_to_hex(const struct emu_vol *vol, char *out, size_t len);
 
 /* ---- requests --------------------------------------------------------- */
@@ -154,18 +153,18 @@ enum rq_where {
 };
 
 struct emu_sge {
-	uint64_t addr;
-	uint32_t len;
+	u64 addr;
+	u32 len;
 };
 
 struct emu_req {
 	struct list_node all;		/* emu->all (host requests only) */
 	struct list_node q;		/* intake / waiting / dropped */
 	enum rq_where where;
-	uint64_t epoch;
-	uint64_t seq;			/* post order */
-	uint32_t hi;			/* registered high address at post */
-	uint64_t frame_addr;
+	u64 epoch;
+	u64 seq;			/* post order */
+	u32 hi;				/* registered high address at post */
+	u64 frame_addr;
 	bool is_event;
 	bool parsed;
 	bool cancelled;
@@ -176,21 +175,21 @@ struct emu_req {
 	bool tmf_target;		/* being terminated by a TMF */
 
 	/* header, once parsed */
-	uint8_t function;
-	uint8_t fn_byte;
-	uint32_t msg_id;
+	u8 function;
+	u8 fn_byte;
+	u32 msg_id;
 	int lun;			/* SCSI I/O: LUN index, else -1 */
-	uint8_t opcode;			/* CDB byte 0 / management opcode */
+	u8 opcode;			/* CDB byte 0 / management opcode */
 
 	/* completion */
 	bool fast;
 	bool has_sense;
-	uint64_t sense_addr;
-	uint32_t sense_wlen;
-	uint8_t reply[ACXXX_REPLY_FRAME_SIZE];
-	uint8_t sense[ACXXX_SENSE_BLOCK_SIZE];
+	u64 sense_addr;
+	u32 sense_wlen;
+	u8 reply[ACXXX_REPLY_FRAME_SIZE];
+	u8 sense[ACXXX_SENSE_BLOCK_SIZE];
 
-	uint8_t frame[ACXXX_REQ_MSG_SIZE];
+	u8 frame[ACXXX_REQ_MSG_SIZE];
 	struct emu_sge sg[EMU_LIST_MAX_ELEMS];
 	unsigned int nsg;
 };
@@ -201,8 +200,8 @@ struct emu_fault {
 	bool used;
 	unsigned int id;
 	struct acxemu_fault rule;
-	uint64_t seen;
-	uint64_t fired;
+	u64 seen;
+	u64 fired;
 };
 
 /* ---- the model -------------------------------------------------------- */
@@ -217,12 +216,12 @@ struct emu_worker {
 	struct acxemu *emu;
 	pthread_t thread;
 	unsigned int seed;
-	uint8_t *bounce;		/* EMU_MAX_XFER bytes */
+	u8 *bounce;			/* EMU_MAX_XFER bytes */
 };
 
 struct acxemu {
 	enum acxemu_family family;
-	uint16_t device_id;
+	u16 device_id;
 	char product_id[ACXXX_ID_STR_LEN + 1];
 	char model[ACXXX_ID_STR_LEN + 1];
 	char serial[ACXXX_ID_STR_LEN + 1];
@@ -233,7 +232,7 @@ struct acxemu {
 	unsigned int intake_depth;
 	unsigned int ready_delay_ms;
 	bool tmf_unsupported;
-	uint64_t cache_max_dirty;
+	u64 cache_max_dirty;
 	struct acxemu_dma_ops dma;
 	void *dma_ctx;
 	acxemu_irq_fn irq_cb;
@@ -247,20 +246,20 @@ struct acxemu {
 	/* register file and firmware state (emu->lock) */
 	enum hs_state hs;
 	bool ever_registered;
-	uint64_t ready_at_ns;
+	u64 ready_at_ns;
 	bool ready_hold;
-	uint32_t hiaddr;
-	uint32_t host_msg0;
-	uint32_t int_status;		/* 341: ACXXX_ISTS_READY */
-	uint32_t int_mask;
-	uint32_t odb;
-	uint32_t scratch1_written;
-	uint32_t scratch2;
-	uint16_t fifo_pi, fifo_ci;
-	uint32_t fifo[ACXXX_FREE_FIFO_DEPTH];
-	uint16_t in_post_pi, in_post_ci;
-	uint64_t epoch;
-	uint64_t post_seq;
+	u32 hiaddr;
+	u32 host_msg0;
+	u32 int_status;			/* 341: ACXXX_ISTS_READY */
+	u32 int_mask;
+	u32 odb;
+	u32 scratch1_written;
+	u32 scratch2;
+	u16 fifo_pi, fifo_ci;
+	u32 fifo[ACXXX_FREE_FIFO_DEPTH];
+	u16 in_post_pi, in_post_ci;
+	u64 epoch;
+	u64 post_seq;
 	bool paused;
 	bool hung;
 	bool hang_recoverable;
@@ -269,9 +268,9 @@ struct acxemu {
 	bool evsw_on;
 	bool mgmt_busy;
 
-	uint32_t free_frames[EMU_FREE_LIST_CAP];
+	u32 free_frames[EMU_FREE_LIST_CAP];
 	unsigned int free_head, free_count;
-	uint32_t rq[EMU_REPLY_Q_CAP];
+	u32 rq[EMU_REPLY_Q_CAP];
 	unsigned int rq_head, rq_count;
 
 	struct list_node all;
@@ -292,32 +291,32 @@ struct acxemu {
 	unsigned int next_fault_id;
 
 	/* management interface state */
-	uint8_t signature[ACXXX_PAGE_SIZE];
-	uint8_t echo[ACXXX_MGMT_BUF_SIZE];
-	uint32_t echo_len;
+	u8 signature[ACXXX_PAGE_SIZE];
+	u8 echo[ACXXX_MGMT_BUF_SIZE];
+	u32 echo_len;
 
 	/* statistics (atomics: updated outside the lock too) */
-	_Atomic uint64_t st_scsi_ops[256];
-	_Atomic uint64_t st_functions[16];
-	_Atomic uint64_t st_bytes_read, st_bytes_written;
-	_Atomic uint64_t st_rejects[ACXEMU_REJ_MAX];
-	_Atomic uint64_t st_faults_fired, st_medium_errors;
-	_Atomic uint64_t st_replies_fast, st_replies_addr, st_events;
-	_Atomic uint64_t st_irqs_raised, st_posts, st_reg_unknown;
-	_Atomic uint64_t st_reinits, st_tmf_terminated, st_cancelled;
-	_Atomic uint64_t st_cache_writebacks;
+	_Atomic u64 st_scsi_ops[256];
+	_Atomic u64 st_functions[16];
+	_Atomic u64 st_bytes_read, st_bytes_written;
+	_Atomic u64 st_rejects[ACXEMU_REJ_MAX];
+	_Atomic u64 st_faults_fired, st_medium_errors;
+	_Atomic u64 st_replies_fast, st_replies_addr, st_events;
+	_Atomic u64 st_irqs_raised, st_posts, st_reg_unknown;
+	_Atomic u64 st_reinits, st_tmf_terminated, st_cancelled;
+	_Atomic u64 st_cache_writebacks;
 
 	unsigned int nworkers;
 	struct emu_worker *workers;
 	struct emu_worker sync_worker;
 };
 
-static inline void stat_inc(_Atomic uint64_t *c)
+static inline void stat_inc(_Atomic u64 *c)
 {
 	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
 }
 
-static inline void stat_add(_Atomic uint64_t *c, uint64_t v)
+static inline void stat_add(_Atomic u64 *c, u64 v)
 {
 	atomic_fetch_add_explicit(c, v, memory_order_relaxed);
 }
@@ -327,24 +326,24 @@ static inline void reject(struct acxemu *emu, enum acxemu_reject r)
 	stat_inc(&emu->st_rejects[r]);
 }
 
-static inline uint16_t get_le16(const uint8_t *p)
+static inline u16 get_le16(const u8 *p)
 {
-	return (uint16_t)(p[0] | p[1] << 8);
+	return (u16)(p[0] | p[1] << 8);
 }
 
-static inline uint32_t get_le32(const uint8_t *p)
+static inline u32 get_le32(const u8 *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 |
+	       (u32)p[3] << 24;
 }
 
-static inline void put_le16(uint8_t *p, uint16_t v)
+static inline void put_le16(u8 *p, u16 v)
 {
 	p[0] = v;
 	p[1] = v >> 8;
 }
 
-static inline void put_le32(uint8_t *p, uint32_t v)
+static inline void put_le32(u8 *p, u32 v)
 {
 	p[0] = v;
 	p[1] = v >> 8;
@@ -352,29 +351,29 @@ static inline void put_le32(uint8_t *p, uint32_t v)
 	p[3] = v >> 24;
 }
 
-static inline uint16_t get_be16(const uint8_t *p)
+static inline u16 get_be16(const u8 *p)
 {
-	return (uint16_t)(p[0] << 8 | p[1]);
+	return (u16)(p[0] << 8 | p[1]);
 }
 
-static inline uint32_t get_be32(const uint8_t *p)
+static inline u32 get_be32(const u8 *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
+	return (u32)p[0] << 24 | (u32)p[1] << 16 |
+	       (u32)p[2] << 8 | p[3];
 }
 
-static inline uint64_t get_be64(const uint8_t *p)
+static inline u64 get_be64(const u8 *p)
 {
-	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
+	return (u64)get_be32(p) << 32 | get_be32(p + 4);
 }
 
-static inline void put_be16(uint8_t *p, uint16_t v)
+static inline void put_be16(u8 *p, u16 v)
 {
 	p[0] = v >> 8;
 	p[1] = v;
 }
 
-static inline void put_be32(uint8_t *p, uint32_t v)
+static inline void put_be32(u8 *p, u32 v)
 {
 	p[0] = v >> 24;
 	p[1] = v >> 16;
@@ -382,20 +381,20 @@ static inline void put_be32(uint8_t *p, uint32_t v)
 	p[3] = v;
 }
 
-static inline void put_be64(uint8_t *p, uint64_t v)
+static inline void put_be64(u8 *p, u64 v)
 {
 	put_be32(p, v >> 32);
-	put_be32(p + 4, (uint32_t)v);
+	put_be32(p + 4, (u32)v);
 }
 
-uint64_t emu_now_ns(void);
+u64 emu_now_ns(void);
 
 /* acxemu_dev.c */
 bool req_dma_begin(struct acxemu *emu, struct emu_req *req);
 void req_dma_end(struct acxemu *emu, struct emu_req *req);
-int req_dma_read(struct acxemu *emu, struct emu_req *req, uint64_t addr,
+int req_dma_read(struct acxemu *emu, struct emu_req *req, u64 addr,
 		 void *buf, size_t len);
-int req_dma_write(struct acxemu *emu, struct emu_req *req, uint64_t addr,
+int req_dma_write(struct acxemu *emu, struct emu_req *req, u64 addr,
 		  const void *buf, size_t len);
 void emu_irq_update(struct acxemu *emu);
 /* Cancel @req (emu->lock held): frees it unless a worker holds it. */
@@ -414,33 +413,33 @@ enum exec_result {
 
 enum exec_result req_execute_frame(struct acxemu *emu, struct emu_worker *w,
 				   struct emu_req *req, unsigned int *delay_ms);
-void reply_hdr(struct emu_req *req, uint8_t status);
+void reply_hdr(struct emu_req *req, u8 status);
 
 /* acxemu_scsi.c */
 struct scsi_result {
-	uint8_t rstatus;		/* reply status */
-	uint8_t sstatus;		/* SAM status */
-	uint8_t key, asc, ascq;
+	u8 rstatus;			/* reply status */
+	u8 sstatus;			/* SAM status */
+	u8 key, asc, ascq;
 	bool info_valid;
-	uint32_t info;
-	uint32_t xfer;			/* bytes transferred */
+	u32 info;
+	u32 xfer;			/* bytes transferred */
 	bool overrun;
-	uint32_t over;			/* bytes beyond data length */
+	u32 over;			/* bytes beyond data length */
 };
 
 void scsi_execute(struct acxemu *emu, struct emu_worker *w, struct emu_req *req,
-		  struct emu_vol *vol, uint32_t dir, uint32_t data_len,
+		  struct emu_vol *vol, u32 dir, u32 data_len,
 		  struct scsi_result *res);
-int sg_copy_to_host(struct acxemu *emu, struct emu_req *req, uint32_t off,
-		    const void *buf, uint32_t len);
-int sg_copy_from_host(struct acxemu *emu, struct emu_req *req, uint32_t off,
-		      void *buf, uint32_t len);
+int sg_copy_to_host(struct acxemu *emu, struct emu_req *req, u32 off,
+		    const void *buf, u32 len);
+int sg_copy_from_host(struct acxemu *emu, struct emu_req *req, u32 off,
+		      void *buf, u32 len);
 /* LBA range of a block command (for fault matching); false if none. */
-bool scsi_cdb_lba(const uint8_t *cdb, uint64_t *lba, uint32_t *nblocks);
+bool scsi_cdb_lba(const u8 *cdb, u64 *lba, u32 *nblocks);
 
 /* acxemu_fault.c (emu->lock held) */
 const struct emu_fault *fault_match_locked(struct acxemu *emu,
 					   const struct emu_req *req,
-					   const uint8_t *cdb);
+					   const u8 *cdb);
 
 #endif /* ACXEMU_PRIV_H */

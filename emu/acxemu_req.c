@@ -13,7 +13,7 @@
 
 #include "acxemu_priv.h"
 
-void reply_hdr(struct emu_req *req, uint8_t status)
+void reply_hdr(struct emu_req *req, u8 status)
 {
 	struct acxxx_reply_hdr *h = (struct acxxx_reply_hdr *)req->reply;
 
@@ -29,10 +29,10 @@ void reply_hdr(struct emu_req *req, uint8_t status)
 
 /* ---- scatter/gather copy ------------------------------------------------- */
 
-static int sg_copy(struct acxemu *emu, struct emu_req *req, uint32_t off,
-		   void *buf, uint32_t len, bool to_host)
+static int sg_copy(struct acxemu *emu, struct emu_req *req, u32 off,
+		   void *buf, u32 len, bool to_host)
 {
-	uint8_t *p = buf;
+	u8 *p = buf;
 	unsigned int i;
 	int rc = 0;
 
@@ -42,7 +42,7 @@ static int sg_copy(struct acxemu *emu, struct emu_req *req, uint32_t off,
 		return -ECANCELED;
 	for (i = 0; i < req->nsg && len; i++) {
 		const struct emu_sge *e = &req->sg[i];
-		uint32_t n;
+		u32 n;
 
 		if (off >= e->len) {
 			off -= e->len;
@@ -69,21 +69,21 @@ static int sg_copy(struct acxemu *emu, struct emu_req *req, uint32_t off,
 	return rc;
 }
 
-int sg_copy_to_host(struct acxemu *emu, struct emu_req *req, uint32_t off,
-		    const void *buf, uint32_t len)
+int sg_copy_to_host(struct acxemu *emu, struct emu_req *req, u32 off,
+		    const void *buf, u32 len)
 {
 	return sg_copy(emu, req, off, (void *)buf, len, true);
 }
 
-int sg_copy_from_host(struct acxemu *emu, struct emu_req *req, uint32_t off,
-		      void *buf, uint32_t len)
+int sg_copy_from_host(struct acxemu *emu, struct emu_req *req, u32 off,
+		      void *buf, u32 len)
 {
 	return sg_copy(emu, req, off, buf, len, false);
 }
 
 /* ---- buffer descriptor lists (5.5, 5.6, 16.6, 16.15) --------------------- */
 
-static bool rw_opcode(uint8_t op)
+static bool rw_opcode(u8 op)
 {
 	switch (op) {
 	case 0x08: case 0x0A: case 0x28: case 0x2A:
@@ -94,11 +94,11 @@ static bool rw_opcode(uint8_t op)
 }
 
 /* One 12-byte basic element; false if malformed. */
-static bool parse_basic(const uint8_t *p, uint32_t dir, struct emu_sge *e)
+static bool parse_basic(const u8 *p, u32 dir, struct emu_sge *e)
 {
-	uint32_t fl = get_le32(p);
-	uint8_t flags = fl >> ACXXX_SGE_FLAGS_SHIFT;
-	uint64_t addr;
+	u32 fl = get_le32(p);
+	u8 flags = fl >> ACXXX_SGE_FLAGS_SHIFT;
+	u64 addr;
 
 	if (flags & ~(ACXXX_SGE_FLAG_WRITE | ACXXX_SGE_FLAG_ADDR64))
 		return false;
@@ -106,24 +106,24 @@ static bool parse_basic(const uint8_t *p, uint32_t dir, struct emu_sge *e)
 		return false;
 	addr = get_le32(p + 4);
 	if (flags & ACXXX_SGE_FLAG_ADDR64)
-		addr |= (uint64_t)get_le32(p + 8) << 32;
+		addr |= (u64)get_le32(p + 8) << 32;
 	e->addr = addr;
 	e->len = fl & ACXXX_SGE_LEN_MASK;
 	return true;
 }
 
 /* One 16-byte read/write element; @last says whether it ends the list. */
-static bool parse_rw(struct acxemu *emu, const uint8_t *p, bool last,
+static bool parse_rw(struct acxemu *emu, const u8 *p, bool last,
 		     struct emu_sge *e)
 {
-	uint32_t ext = get_le32(p + 12);
-	uint32_t want = 0;
+	u32 ext = get_le32(p + 12);
+	u32 want = 0;
 
 	if (emu->family == ACXEMU_FAMILY_3108 && last)
 		want = ACXXX_SGE_RW_LAST;
 	if (ext != want)
 		return false;
-	e->addr = get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
+	e->addr = get_le32(p) | (u64)get_le32(p + 4) << 32;
 	e->len = get_le32(p + 8);
 	return true;
 }
@@ -133,19 +133,19 @@ static bool parse_rw(struct acxemu *emu, const uint8_t *p, bool last,
  * @exact, all @max elements must be used (list mode: the count is known).
  */
 static int walk_elements(struct acxemu *emu, struct emu_req *req,
-			 const uint8_t *base, unsigned int max, unsigned int esize,
-			 bool exact, uint32_t dir, uint32_t data_len)
+			 const u8 *base, unsigned int max, unsigned int esize,
+			 bool exact, u32 dir, u32 data_len)
 {
-	uint64_t sum = 0;
+	u64 sum = 0;
 	unsigned int i;
 
 	for (i = 0; i < max && sum < data_len; i++) {
-		const uint8_t *p = base + i * esize;
+		const u8 *p = base + i * esize;
 		struct emu_sge *e = &req->sg[i];
 		bool ok;
 
 		if (esize == 16) {
-			uint64_t len = get_le32(p + 8);
+			u64 len = get_le32(p + 8);
 
 			ok = parse_rw(emu, p, sum + len == data_len, e);
 		} else {
@@ -161,27 +161,27 @@ static int walk_elements(struct acxemu *emu, struct emu_req *req,
 	return 0;
 }
 
-static int parse_bdl(struct acxemu *emu, struct emu_req *req, uint32_t dir,
-		     uint32_t data_len, bool rw16)
+static int parse_bdl(struct acxemu *emu, struct emu_req *req, u32 dir,
+		     u32 data_len, bool rw16)
 {
-	const uint8_t *f = req->frame;
+	const u8 *f = req->frame;
 	unsigned int esize = rw16 ? 16 : 12;
-	uint8_t list[ACXXX_MAX_LIST_BYTES];
+	u8 list[ACXXX_MAX_LIST_BYTES];
 	unsigned int i;
 
 	req->nsg = 0;
 	if (!data_len)
 		return 0;
 	if (f[ACXXX_SCSI_LIST_FLAG_BYTE] & ACXXX_SGE_FLAG_LIST) {
-		uint32_t fl = get_le32(f + ACXXX_SCSI_BDL_OFFSET);
-		uint8_t flags = fl >> ACXXX_SGE_FLAGS_SHIFT;
-		uint32_t count = fl & ACXXX_SGE_LEN_MASK;
-		uint64_t addr = get_le32(f + ACXXX_SCSI_BDL_OFFSET + 4);
+		u32 fl = get_le32(f + ACXXX_SCSI_BDL_OFFSET);
+		u8 flags = fl >> ACXXX_SGE_FLAGS_SHIFT;
+		u32 count = fl & ACXXX_SGE_LEN_MASK;
+		u64 addr = get_le32(f + ACXXX_SCSI_BDL_OFFSET + 4);
 
 		if ((flags & ~ACXXX_SGE_FLAG_ADDR64) != ACXXX_SGE_FLAG_LIST)
 			return -EINVAL;
 		if (flags & ACXXX_SGE_FLAG_ADDR64)
-			addr |= (uint64_t)get_le32(f + ACXXX_SCSI_BDL_OFFSET + 8) << 32;
+			addr |= (u64)get_le32(f + ACXXX_SCSI_BDL_OFFSET + 8) << 32;
 		if (!count || count > ACXXX_MAX_LIST_ELEMS ||
 		    count * esize > ACXXX_MAX_LIST_BYTES)
 			return -EINVAL;
@@ -203,7 +203,7 @@ static int parse_bdl(struct acxemu *emu, struct emu_req *req, uint32_t dir,
 
 /* ---- SCSI I/O (5.3) ------------------------------------------------------ */
 
-static unsigned int cdb_group_len(uint8_t op)
+static unsigned int cdb_group_len(u8 op)
 {
 	switch (op >> 5) {
 	case 0:
@@ -219,7 +219,7 @@ static unsigned int cdb_group_len(uint8_t op)
 	return 1;	/* reserved / vendor groups: any length */
 }
 
-static bool attr_ok(uint32_t attr)
+static bool attr_ok(u32 attr)
 {
 	switch (attr) {
 	case ACXXX_CTL_ATTR_SIMPLE:
@@ -233,7 +233,7 @@ static bool attr_ok(uint32_t attr)
 	return false;
 }
 
-static void build_fixed_sense(uint8_t *s, const struct scsi_result *res)
+static void build_fixed_sense(u8 *s, const struct scsi_result *res)
 {
 	memset(s, 0, 18);
 	s[0] = 0x70 | (res->info_valid ? 0x80 : 0);
@@ -245,11 +245,11 @@ static void build_fixed_sense(uint8_t *s, const struct scsi_result *res)
 }
 
 static void scsi_complete(struct acxemu *emu, struct emu_req *req,
-			  uint32_t data_len, const struct scsi_result *res)
+			  u32 data_len, const struct scsi_result *res)
 {
 	struct acxxx_scsi_reply *r = (struct acxxx_scsi_reply *)req->reply;
 	struct acxxx_sense_block *sb = (struct acxxx_sense_block *)req->sense;
-	uint32_t wlen = req->sense_wlen;
+	u32 wlen = req->sense_wlen;
 
 	(void)emu;
 	if (res->rstatus == ACXXX_RS_SUCCESS && res->sstatus == 0 &&
@@ -270,7 +270,7 @@ static void scsi_complete(struct acxemu *emu, struct emu_req *req,
 		sb->residual = cpu_to_le32(data_len - res->xfer);
 	}
 	if (res->sstatus == 2) {
-		uint32_t n = 18;
+		u32 n = 18;
 
 		if (wlen < offsetof(struct acxxx_sense_block, data) + n)
 			n = wlen > offsetof(struct acxxx_sense_block, data) ?
@@ -295,21 +295,21 @@ static void scsi_complete(struct acxemu *emu, struct emu_req *req,
 static void scsi_io(struct acxemu *emu, struct emu_worker *w, struct emu_req *req)
 {
 	const struct acxxx_scsi_req *sr = (const struct acxxx_scsi_req *)req->frame;
-	uint32_t control = le32_to_cpu(sr->control);
-	uint32_t dir = control & ACXXX_CTL_DIR_MASK;
-	uint32_t data_len = le32_to_cpu(sr->data_len);
-	uint8_t op = sr->cdb[0];
+	u32 control = le32_to_cpu(sr->control);
+	u32 dir = control & ACXXX_CTL_DIR_MASK;
+	u32 data_len = le32_to_cpu(sr->data_len);
+	u8 op = sr->cdb[0];
 	struct scsi_result res;
 	struct emu_vol *vol;
 	bool rw16;
 
-	req->sense_addr = (uint64_t)req->hi << 32 | le32_to_cpu(sr->sense_lo);
+	req->sense_addr = (u64)req->hi << 32 | le32_to_cpu(sr->sense_lo);
 	req->sense_wlen = sr->sense_len < ACXXX_SENSE_BLOCK_SIZE ?
 			  sr->sense_len : ACXXX_SENSE_BLOCK_SIZE;
 
-	if (dir == 3 || (control & ~(uint32_t)(ACXXX_CTL_DIR_MASK |
-					       ACXXX_CTL_SENSE64 |
-					       ACXXX_CTL_ATTR_MASK)) ||
+	if (dir == 3 || (control & ~(u32)(ACXXX_CTL_DIR_MASK |
+					  ACXXX_CTL_SENSE64 |
+					  ACXXX_CTL_ATTR_MASK)) ||
 	    !attr_ok(control & ACXXX_CTL_ATTR_MASK) ||
 	    !sr->cdb_len || sr->cdb_len > ACXXX_MAX_CDB ||
 	    sr->cdb_len < cdb_group_len(op) ||
@@ -352,7 +352,7 @@ static void scsi_fault_sense(struct acxemu *emu, struct emu_req *req,
 	res.key = f->sense_key;
 	res.asc = f->asc;
 	res.ascq = f->ascq;
-	req->sense_addr = (uint64_t)req->hi << 32 | le32_to_cpu(sr->sense_lo);
+	req->sense_addr = (u64)req->hi << 32 | le32_to_cpu(sr->sense_lo);
 	req->sense_wlen = sr->sense_len < ACXXX_SENSE_BLOCK_SIZE ?
 			  sr->sense_len : ACXXX_SENSE_BLOCK_SIZE;
 	scsi_complete(emu, req, le32_to_cpu(sr->data_len), &res);
@@ -360,12 +360,12 @@ static void scsi_fault_sense(struct acxemu *emu, struct emu_req *req,
 
 /* ---- management (5.8, 7.1-7.4, 16.17) ------------------------------------ */
 
-static void id_copy(uint8_t *dst, const char *src)
+static void id_copy(u8 *dst, const char *src)
 {
 	memcpy(dst, src, strnlen(src, ACXXX_ID_STR_LEN));
 }
 
-static void build_page0(struct acxemu *emu, uint8_t *buf)
+static void build_page0(struct acxemu *emu, u8 *buf)
 {
 	struct acxxx_page0 *p = (struct acxxx_page0 *)buf;
 	unsigned int i;
@@ -383,7 +383,7 @@ static void build_page0(struct acxemu *emu, uint8_t *buf)
 	pthread_mutex_unlock(&emu->lock);
 }
 
-static void mgmt_reply(struct emu_req *req, uint8_t status)
+static void mgmt_reply(struct emu_req *req, u8 status)
 {
 	struct acxxx_mgmt_reply *r = (struct acxxx_mgmt_reply *)req->reply;
 
@@ -395,12 +395,12 @@ static void mgmt_reply(struct emu_req *req, uint8_t status)
 static void mgmt(struct acxemu *emu, struct emu_req *req)
 {
 	const struct acxxx_mgmt_req *mr = (const struct acxxx_mgmt_req *)req->frame;
-	uint32_t dir = req->fn_byte;
-	uint32_t data_len = le32_to_cpu(mr->data_len);
-	uint8_t buf[ACXXX_MGMT_BUF_SIZE];
-	uint32_t n = 0;
-	uint8_t st = ACXXX_RS_SUCCESS;
-	const uint8_t *cdb = mr->cdb;
+	u32 dir = req->fn_byte;
+	u32 data_len = le32_to_cpu(mr->data_len);
+	u8 buf[ACXXX_MGMT_BUF_SIZE];
+	u32 n = 0;
+	u8 st = ACXXX_RS_SUCCESS;
+	const u8 *cdb = mr->cdb;
 	bool busy;
 
 	pthread_mutex_lock(&emu->lock);
@@ -425,7 +425,7 @@ static void mgmt(struct acxemu *emu, struct emu_req *req)
 		return;
 	}
 	if (data_len) {
-		const uint8_t *e = req->frame + offsetof(struct acxxx_mgmt_req, sge);
+		const u8 *e = req->frame + offsetof(struct acxxx_mgmt_req, sge);
 
 		if (!parse_basic(e, dir, &req->sg[0]) ||
 		    req->sg[0].len != data_len ||
@@ -567,10 +567,10 @@ static void task_mgmt(struct acxemu *emu, struct emu_req *req)
 {
 	const struct acxxx_tmf_req *tr = (const struct acxxx_tmf_req *)req->frame;
 	struct acxxx_tmf_reply *r = (struct acxxx_tmf_reply *)req->reply;
-	uint8_t type = req->fn_byte;
-	uint32_t task = le32_to_cpu(tr->task_msg_id);
+	u8 type = req->fn_byte;
+	u32 task = le32_to_cpu(tr->task_msg_id);
 	struct list_node *n, *next;
-	uint32_t count = 0;
+	u32 count = 0;
 
 	if (emu->tmf_unsupported) {
 		reject(emu, ACXEMU_REJ_BAD_FUNCTION);

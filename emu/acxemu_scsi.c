@@ -26,8 +26,8 @@
 #define DATA_OUT		2
 #define DATA_NONE		0
 
-static void sense(struct scsi_result *res, uint8_t key, uint8_t asc,
-		  uint8_t ascq)
+static void sense(struct scsi_result *res, u8 key, u8 asc,
+		  u8 ascq)
 {
 	res->sstatus = SAM_CHECK;
 	res->key = key;
@@ -51,7 +51,7 @@ static void hw_error(struct scsi_result *res)
 }
 
 /* Expected data direction of a command, or -1 for an unknown opcode. */
-static int cmd_dir(const uint8_t *cdb)
+static int cmd_dir(const u8 *cdb)
 {
 	switch (cdb[0]) {
 	case 0x00: case 0x1B: case 0x35: case 0x91:	/* TUR, SSU, SYNC */
@@ -70,10 +70,10 @@ static int cmd_dir(const uint8_t *cdb)
 
 /* Send @avail bytes of @buf, at most @alloc and the data length. */
 static void data_in(struct acxemu *emu, struct emu_req *req,
-		    struct scsi_result *res, uint32_t data_len,
-		    const uint8_t *buf, uint32_t avail, uint32_t alloc)
+		    struct scsi_result *res, u32 data_len,
+		    const u8 *buf, u32 avail, u32 alloc)
 {
-	uint32_t n = avail;
+	u32 n = avail;
 
 	if (n > alloc)
 		n = alloc;
@@ -88,7 +88,7 @@ static void data_in(struct acxemu *emu, struct emu_req *req,
 	stat_add(&emu->st_bytes_read, n);
 }
 
-static void pad_copy(uint8_t *dst, const char *src, size_t len)
+static void pad_copy(u8 *dst, const char *src, size_t len)
 {
 	size_t n = strlen(src);
 
@@ -97,12 +97,12 @@ static void pad_copy(uint8_t *dst, const char *src, size_t len)
 }
 
 static void inquiry(struct acxemu *emu, struct emu_req *req,
-		    struct emu_vol *vol, const uint8_t *cdb, uint32_t data_len,
+		    struct emu_vol *vol, const u8 *cdb, u32 data_len,
 		    struct scsi_result *res)
 {
-	uint32_t alloc = get_be16(cdb + 3);
-	uint8_t b[256];
-	uint32_t n;
+	u32 alloc = get_be16(cdb + 3);
+	u8 b[256];
+	u32 n;
 
 	memset(b, 0, sizeof(b));
 	if (cdb[1] & 0x02) {			/* CMDDT: obsolete */
@@ -140,7 +140,7 @@ static void inquiry(struct acxemu *emu, struct emu_req *req,
 		memcpy(b + 4, vol->serial, n);
 		break;
 	case 0x83: {
-		uint8_t *d = b + 4;
+		u8 *d = b + 4;
 		size_t sl = strlen(vol->serial);
 
 		/* NAA designator, logical unit association */
@@ -176,7 +176,7 @@ static void inquiry(struct acxemu *emu, struct emu_req *req,
 	data_in(emu, req, res, data_len, b, n + 4, alloc);
 }
 
-static void mode_page_caching(uint8_t *p, bool changeable)
+static void mode_page_caching(u8 *p, bool changeable)
 {
 	memset(p, 0, 20);
 	p[0] = 0x08;
@@ -185,7 +185,7 @@ static void mode_page_caching(uint8_t *p, bool changeable)
 		p[2] = 0x04;			/* WCE */
 }
 
-static void mode_page_control(uint8_t *p, bool changeable)
+static void mode_page_control(u8 *p, bool changeable)
 {
 	memset(p, 0, 12);
 	p[0] = 0x0A;
@@ -195,16 +195,16 @@ static void mode_page_control(uint8_t *p, bool changeable)
 }
 
 static void mode_sense(struct acxemu *emu, struct emu_req *req,
-		       struct emu_vol *vol, const uint8_t *cdb,
-		       uint32_t data_len, struct scsi_result *res)
+		       struct emu_vol *vol, const u8 *cdb,
+		       u32 data_len, struct scsi_result *res)
 {
 	bool ten = cdb[0] == 0x5A;
 	bool dbd = cdb[1] & 0x08;
 	bool llbaa = ten && (cdb[1] & 0x10);
-	uint8_t pc = cdb[2] >> 6, page = cdb[2] & 0x3F, sub = cdb[3];
-	uint32_t alloc = ten ? get_be16(cdb + 7) : cdb[4];
-	uint8_t b[128];
-	uint32_t hl = ten ? 8 : 4, bdl = 0, len;
+	u8 pc = cdb[2] >> 6, page = cdb[2] & 0x3F, sub = cdb[3];
+	u32 alloc = ten ? get_be16(cdb + 7) : cdb[4];
+	u8 b[128];
+	u32 hl = ten ? 8 : 4, bdl = 0, len;
 
 	if (pc == 3) {
 		sense(res, KEY_ILLEGAL, 0x39, 0x00);	/* saving unsupported */
@@ -217,7 +217,7 @@ static void mode_sense(struct acxemu *emu, struct emu_req *req,
 	}
 	memset(b, 0, sizeof(b));
 	if (!dbd) {
-		uint8_t *d = b + hl;
+		u8 *d = b + hl;
 
 		if (llbaa) {
 			bdl = 16;
@@ -226,7 +226,7 @@ static void mode_sense(struct acxemu *emu, struct emu_req *req,
 		} else {
 			bdl = 8;
 			put_be32(d, vol->nblocks > 0xFFFFFFFFull ? 0xFFFFFFFFu :
-				 (uint32_t)vol->nblocks);
+				 (u32)vol->nblocks);
 			put_be32(d + 4, EMU_BLOCK);	/* density 0 */
 		}
 	}
@@ -252,11 +252,11 @@ static void mode_sense(struct acxemu *emu, struct emu_req *req,
 	data_in(emu, req, res, data_len, b, len, alloc);
 }
 
-bool scsi_cdb_lba(const uint8_t *cdb, uint64_t *lba, uint32_t *nblocks)
+bool scsi_cdb_lba(const u8 *cdb, u64 *lba, u32 *nblocks)
 {
 	switch (cdb[0]) {
 	case 0x08: case 0x0A:
-		*lba = (uint32_t)(cdb[1] & 0x1F) << 16 | get_be16(cdb + 2);
+		*lba = (u32)(cdb[1] & 0x1F) << 16 | get_be16(cdb + 2);
 		*nblocks = cdb[4] ? cdb[4] : 256;
 		return true;
 	case 0x28: case 0x2A: case 0x2F: case 0x35:
@@ -275,31 +275,31 @@ bool scsi_cdb_lba(const uint8_t *cdb, uint64_t *lba, uint32_t *nblocks)
 	return false;
 }
 
-static bool range_bad(struct emu_vol *vol, uint64_t lba, uint64_t n)
+static bool range_bad(struct emu_vol *vol, u64 lba, u64 n)
 {
 	return lba > vol->nblocks || n > vol->nblocks - lba;
 }
 
 static void medium_error(struct acxemu *emu, struct scsi_result *res,
-			 uint64_t lba)
+			 u64 lba)
 {
 	sense(res, KEY_MEDIUM, 0x11, 0x00);
 	res->info_valid = lba <= 0xFFFFFFFFull;
-	res->info = (uint32_t)lba;
+	res->info = (u32)lba;
 	stat_inc(&emu->st_medium_errors);
 }
 
 static void read_write(struct acxemu *emu, struct emu_worker *w,
 		       struct emu_req *req, struct emu_vol *vol,
-		       const uint8_t *cdb, uint32_t data_len,
+		       const u8 *cdb, u32 data_len,
 		       struct scsi_result *res)
 {
 	bool write = cdb[0] == 0x0A || cdb[0] == 0x2A || cdb[0] == 0xAA ||
 		     cdb[0] == 0x8A;
 	bool fua = cdb[0] != 0x08 && cdb[0] != 0x0A && (cdb[1] & 0x08);
-	uint64_t lba, bytes, wb = 0;
-	uint32_t n, good;
-	int64_t bad;
+	u64 lba, bytes, wb = 0;
+	u32 n, good;
+	s64 bad;
 
 	scsi_cdb_lba(cdb, &lba, &n);
 	if (cdb[0] != 0x08 && cdb[0] != 0x0A && (cdb[1] & 0xE0)) {
@@ -320,7 +320,7 @@ static void read_write(struct acxemu *emu, struct emu_worker *w,
 		sense(res, KEY_NOT_READY, 0x04, 0x02);
 		return;
 	}
-	bytes = (uint64_t)n * EMU_BLOCK;
+	bytes = (u64)n * EMU_BLOCK;
 	if (bytes > data_len) {
 		res->rstatus = ACXXX_RS_OVERRUN;
 		res->overrun = true;
@@ -328,7 +328,7 @@ static void read_write(struct acxemu *emu, struct emu_worker *w,
 		return;
 	}
 	bad = vol_medium_error(vol, lba, n, write);
-	good = bad >= 0 ? (uint32_t)(bad - (int64_t)lba) : n;
+	good = bad >= 0 ? (u32)(bad - (s64)lba) : n;
 	if (!write) {
 		if (good && vol_read(vol, lba, good, w->bounce)) {
 			hw_error(res);
@@ -340,7 +340,7 @@ static void read_write(struct acxemu *emu, struct emu_worker *w,
 			res->rstatus = ACXXX_RS_INVALID_BDL;
 			return;
 		}
-		stat_add(&emu->st_bytes_read, (uint64_t)good * EMU_BLOCK);
+		stat_add(&emu->st_bytes_read, (u64)good * EMU_BLOCK);
 	} else {
 		/* take every byte from the host before touching the cache */
 		if (sg_copy_from_host(emu, req, 0, w->bounce, bytes)) {
@@ -353,21 +353,21 @@ static void read_write(struct acxemu *emu, struct emu_worker *w,
 			return;
 		}
 		stat_add(&emu->st_cache_writebacks, wb);
-		stat_add(&emu->st_bytes_written, (uint64_t)good * EMU_BLOCK);
+		stat_add(&emu->st_bytes_written, (u64)good * EMU_BLOCK);
 	}
 	res->xfer = good * EMU_BLOCK;
 	if (bad >= 0)
-		medium_error(emu, res, (uint64_t)bad);
+		medium_error(emu, res, (u64)bad);
 }
 
 static void verify(struct acxemu *emu, struct emu_worker *w,
-		   struct emu_req *req, struct emu_vol *vol, const uint8_t *cdb,
-		   uint32_t data_len, struct scsi_result *res)
+		   struct emu_req *req, struct emu_vol *vol, const u8 *cdb,
+		   u32 data_len, struct scsi_result *res)
 {
-	uint8_t bytchk = (cdb[1] >> 1) & 3;
-	uint64_t lba, done;
-	uint32_t n;
-	int64_t bad;
+	u8 bytchk = (cdb[1] >> 1) & 3;
+	u64 lba, done;
+	u32 n;
+	s64 bad;
 
 	scsi_cdb_lba(cdb, &lba, &n);
 	if ((cdb[1] & 0xE0) || bytchk > 1) {
@@ -396,7 +396,7 @@ static void verify(struct acxemu *emu, struct emu_worker *w,
 	}
 	bad = vol_medium_error(vol, lba, n, false);
 	if (bad >= 0) {
-		medium_error(emu, res, (uint64_t)bad);
+		medium_error(emu, res, (u64)bad);
 		return;
 	}
 	if (!bytchk)
@@ -413,21 +413,21 @@ static void verify(struct acxemu *emu, struct emu_worker *w,
 		hw_error(res);
 		return;
 	}
-	for (done = 0; done < (uint64_t)n * EMU_BLOCK; done++) {
+	for (done = 0; done < (u64)n * EMU_BLOCK; done++) {
 		if (w->bounce[done] != w->bounce[EMU_MAX_XFER / 2 + done]) {
 			sense(res, KEY_MISCOMPARE, 0x1D, 0x00);
 			res->info_valid = true;
-			res->info = (uint32_t)done;
+			res->info = (u32)done;
 			return;
 		}
 	}
 }
 
-static void sync_cache(struct emu_vol *vol, const uint8_t *cdb,
+static void sync_cache(struct emu_vol *vol, const u8 *cdb,
 		       struct scsi_result *res)
 {
-	uint64_t lba;
-	uint32_t n;
+	u64 lba;
+	u32 n;
 
 	scsi_cdb_lba(cdb, &lba, &n);
 	if (range_bad(vol, lba, n)) {
@@ -439,10 +439,10 @@ static void sync_cache(struct emu_vol *vol, const uint8_t *cdb,
 }
 
 static void read_capacity(struct acxemu *emu, struct emu_req *req,
-			  struct emu_vol *vol, const uint8_t *cdb,
-			  uint32_t data_len, struct scsi_result *res)
+			  struct emu_vol *vol, const u8 *cdb,
+			  u32 data_len, struct scsi_result *res)
 {
-	uint8_t b[32];
+	u8 b[32];
 
 	memset(b, 0, sizeof(b));
 	if (cdb[0] == 0x25) {
@@ -451,7 +451,7 @@ static void read_capacity(struct acxemu *emu, struct emu_req *req,
 			return;
 		}
 		put_be32(b, vol->nblocks - 1 > 0xFFFFFFFFull ? 0xFFFFFFFFu :
-			 (uint32_t)(vol->nblocks - 1));
+			 (u32)(vol->nblocks - 1));
 		put_be32(b + 4, EMU_BLOCK);
 		data_in(emu, req, res, data_len, b, 8, 8);
 		return;
@@ -466,11 +466,11 @@ static void read_capacity(struct acxemu *emu, struct emu_req *req,
 }
 
 static void report_luns(struct acxemu *emu, struct emu_req *req,
-			const uint8_t *cdb, uint32_t data_len,
+			const u8 *cdb, u32 data_len,
 			struct scsi_result *res)
 {
-	uint32_t alloc = get_be32(cdb + 6);
-	uint8_t b[16];
+	u32 alloc = get_be32(cdb + 6);
+	u8 b[16];
 
 	if (alloc < 16 || cdb[2] > 0x02) {
 		bad_field(res);
@@ -483,7 +483,7 @@ static void report_luns(struct acxemu *emu, struct emu_req *req,
 	data_in(emu, req, res, data_len, b, cdb[2] != 0x01 ? 16 : 8, alloc);
 }
 
-static void start_stop(struct emu_vol *vol, const uint8_t *cdb,
+static void start_stop(struct emu_vol *vol, const u8 *cdb,
 		       struct scsi_result *res)
 {
 	if ((cdb[4] & 0xF0) || (cdb[4] & 0x02)) {
@@ -500,12 +500,12 @@ static void start_stop(struct emu_vol *vol, const uint8_t *cdb,
 }
 
 void scsi_execute(struct acxemu *emu, struct emu_worker *w, struct emu_req *req,
-		  struct emu_vol *vol, uint32_t dir, uint32_t data_len,
+		  struct emu_vol *vol, u32 dir, u32 data_len,
 		  struct scsi_result *res)
 {
-	const uint8_t *cdb = req->frame + offsetof(struct acxxx_scsi_req, cdb);
+	const u8 *cdb = req->frame + offsetof(struct acxxx_scsi_req, cdb);
 	int want = cmd_dir(cdb);
-	uint8_t b[18];
+	u8 b[18];
 
 	stat_inc(&emu->st_scsi_ops[cdb[0]]);
 	if (want < 0) {

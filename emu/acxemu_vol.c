@@ -18,9 +18,9 @@
 
 #include "acxemu_priv.h"
 
-static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+static u64 fnv1a(u64 h, const void *p, size_t n)
 {
-	const uint8_t *b = p;
+	const u8 *b = p;
 
 	while (n--) {
 		h ^= *b++;
@@ -71,12 +71,12 @@ void naa_to_hex(const struct emu_vol *vol, char *out, size_t len)
 }
 
 int vol_open(struct emu_vol **out, const struct acxemu_volume_config *cfg,
-	     const char *ctrl_serial, uint64_t max_dirty, char *errbuf,
+	     const char *ctrl_serial, u64 max_dirty, char *errbuf,
 	     size_t errlen)
 {
 	struct emu_vol *vol;
-	uint64_t size = cfg->size;
-	uint64_t h;
+	u64 size = cfg->size;
+	u64 h;
 	unsigned int i;
 	int rc;
 
@@ -143,14 +143,14 @@ int vol_open(struct emu_vol **out, const struct acxemu_volume_config *cfg,
 			goto fail;
 		}
 		if (!size)
-			size = (uint64_t)cur & ~(uint64_t)(EMU_BLOCK - 1);
+			size = (u64)cur & ~(u64)(EMU_BLOCK - 1);
 		if (!size) {
 			snprintf(errbuf, errlen, "lun %u: %s is empty and no "
 				 "size given", cfg->lun, cfg->path);
 			rc = -EINVAL;
 			goto fail;
 		}
-		if ((uint64_t)cur < size && ftruncate(vol->fd, size)) {
+		if ((u64)cur < size && ftruncate(vol->fd, size)) {
 			rc = -errno;
 			snprintf(errbuf, errlen, "lun %u: extend %s: %s",
 				 cfg->lun, cfg->path, strerror(errno));
@@ -180,9 +180,9 @@ fail:
 
 /* ---- backing medium ------------------------------------------------------- */
 
-static int medium_read(struct emu_vol *vol, uint64_t off, void *buf, size_t len)
+static int medium_read(struct emu_vol *vol, u64 off, void *buf, size_t len)
 {
-	uint8_t *p = buf;
+	u8 *p = buf;
 
 	if (vol->fd < 0) {
 		memcpy(buf, vol->mem + off, len);
@@ -206,10 +206,10 @@ static int medium_read(struct emu_vol *vol, uint64_t off, void *buf, size_t len)
 	return 0;
 }
 
-static int medium_write(struct emu_vol *vol, uint64_t off, const void *buf,
+static int medium_write(struct emu_vol *vol, u64 off, const void *buf,
 			size_t len)
 {
-	const uint8_t *p = buf;
+	const u8 *p = buf;
 
 	if (vol->fd < 0) {
 		memcpy(vol->mem + off, buf, len);
@@ -229,7 +229,7 @@ static int medium_write(struct emu_vol *vol, uint64_t off, const void *buf,
 	return 0;
 }
 
-int vol_read_medium(struct emu_vol *vol, uint64_t off, void *buf, size_t len)
+int vol_read_medium(struct emu_vol *vol, u64 off, void *buf, size_t len)
 {
 	int rc;
 
@@ -243,12 +243,12 @@ int vol_read_medium(struct emu_vol *vol, uint64_t off, void *buf, size_t len)
 
 /* ---- cache ------------------------------------------------------------------ */
 
-static struct cline **bucket(struct emu_vol *vol, uint64_t idx)
+static struct cline **bucket(struct emu_vol *vol, u64 idx)
 {
 	return &vol->buckets[(idx * 0x9E3779B97F4A7C15ull >> 40) % CACHE_BUCKETS];
 }
 
-static struct cline *cline_find(struct emu_vol *vol, uint64_t idx)
+static struct cline *cline_find(struct emu_vol *vol, u64 idx)
 {
 	struct cline *c;
 
@@ -271,9 +271,9 @@ static void cline_free(struct emu_vol *vol, struct cline *c)
 }
 
 /* Write back the dirty blocks of @c selected by @mask; clears them. */
-static int cline_writeback(struct emu_vol *vol, struct cline *c, uint64_t mask)
+static int cline_writeback(struct emu_vol *vol, struct cline *c, u64 mask)
 {
-	uint64_t todo = c->dirty & mask;
+	u64 todo = c->dirty & mask;
 	unsigned int b = 0;
 
 	while (b < CLINE_BLOCKS) {
@@ -296,10 +296,10 @@ static int cline_writeback(struct emu_vol *vol, struct cline *c, uint64_t mask)
 	return 0;
 }
 
-static uint64_t range_mask(uint64_t line, uint64_t lba, uint64_t end)
+static u64 range_mask(u64 line, u64 lba, u64 end)
 {
-	uint64_t first = line * CLINE_BLOCKS, last = first + CLINE_BLOCKS;
-	uint64_t s, e;
+	u64 first = line * CLINE_BLOCKS, last = first + CLINE_BLOCKS;
+	u64 s, e;
 
 	if (end <= first || lba >= last)
 		return 0;
@@ -310,16 +310,16 @@ static uint64_t range_mask(uint64_t line, uint64_t lba, uint64_t end)
 	return ((1ull << (e - s)) - 1) << s;
 }
 
-int vol_read(struct emu_vol *vol, uint64_t lba, uint32_t nblocks, uint8_t *buf)
+int vol_read(struct emu_vol *vol, u64 lba, u32 nblocks, u8 *buf)
 {
-	uint64_t end = lba + nblocks, line;
+	u64 end = lba + nblocks, line;
 	int rc;
 
 	pthread_mutex_lock(&vol->lock);
 	rc = medium_read(vol, lba * EMU_BLOCK, buf, (size_t)nblocks * EMU_BLOCK);
 	for (line = lba / CLINE_BLOCKS; !rc && line * CLINE_BLOCKS < end; line++) {
 		struct cline *c = cline_find(vol, line);
-		uint64_t m, b;
+		u64 m, b;
 
 		if (!c)
 			continue;
@@ -333,10 +333,10 @@ int vol_read(struct emu_vol *vol, uint64_t lba, uint32_t nblocks, uint8_t *buf)
 	return rc;
 }
 
-int vol_write(struct emu_vol *vol, uint64_t lba, uint32_t nblocks,
-	      const uint8_t *buf, bool fua, uint64_t *writebacks)
+int vol_write(struct emu_vol *vol, u64 lba, u32 nblocks,
+	      const u8 *buf, bool fua, u64 *writebacks)
 {
-	uint64_t end = lba + nblocks, line;
+	u64 end = lba + nblocks, line;
 	int rc = 0;
 
 	pthread_mutex_lock(&vol->lock);
@@ -358,7 +358,7 @@ int vol_write(struct emu_vol *vol, uint64_t lba, uint32_t nblocks,
 	}
 	for (line = lba / CLINE_BLOCKS; line * CLINE_BLOCKS < end; line++) {
 		struct cline *c = cline_find(vol, line);
-		uint64_t m = range_mask(line, lba, end), b;
+		u64 m = range_mask(line, lba, end), b;
 
 		if (!c) {
 			c = malloc(sizeof(*c));
@@ -395,16 +395,16 @@ out:
 	return rc;
 }
 
-int vol_flush(struct emu_vol *vol, uint64_t lba, uint64_t nblocks)
+int vol_flush(struct emu_vol *vol, u64 lba, u64 nblocks)
 {
-	uint64_t end = lba + nblocks;
+	u64 end = lba + nblocks;
 	struct list_node *n, *next;
 	int rc = 0;
 
 	pthread_mutex_lock(&vol->lock);
 	for (n = vol->dirty_fifo.next; n != &vol->dirty_fifo; n = next) {
 		struct cline *c = container_of(n, struct cline, dnode);
-		uint64_t m;
+		u64 m;
 
 		next = n->next;
 		m = range_mask(c->idx, lba, end);
@@ -426,36 +426,35 @@ void vol_discard_cache(struct emu_vol *vol)
 	pthread_mutex_unlock(&vol->lock);
 }
 
-uint64_t vol_dirty_bytes(struct emu_vol *vol)
+u64 vol_dirty_bytes(struct emu_vol *vol)
 {
 	struct list_node *n;
-	uint64_t bytes = 0;
+	u64 bytes = 0;
 
 	pthread_mutex_lock(&vol->lock);
 	for (n = vol->dirty_fifo.next; n != &vol->dirty_fifo; n = n->next)
-		bytes += (uint64_t)__builtin_popcountll(
+		bytes += (u64)__builtin_popcountll(
 			container_of(n, struct cline, dnode)->dirty) * EMU_BLOCK;
 	pthread_mutex_unlock(&vol->lock);
 	return bytes;
 }
 
-int64_t vol_medium_error(struct emu_vol *vol, uint64_t lba, uint64_t n,
-			 bool write)
+s64 vol_medium_error(struct emu_vol *vol, u64 lba, u64 n, bool write)
 {
-	int64_t first = -1;
+	s64 first = -1;
 	unsigned int i;
 
 	pthread_mutex_lock(&vol->lock);
 	for (i = 0; i < vol->nmedium; i++) {
 		const struct medium_err *m = &vol->medium[i];
-		uint64_t s;
+		u64 s;
 
 		if (!(write ? m->on_write : m->on_read))
 			continue;
 		if (m->last < lba || m->first >= lba + n)
 			continue;
 		s = m->first > lba ? m->first : lba;
-		if (first < 0 || (int64_t)s < first)
+		if (first < 0 || (s64)s < first)
 			first = s;
 	}
 	pthread_mutex_unlock(&vol->lock);

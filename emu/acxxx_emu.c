@@ -30,7 +30,7 @@
 
 /* ---- headless front-end ------------------------------------------------- */
 
-static int headless_read(void *ctx, uint64_t addr, void *buf, size_t len)
+static int headless_read(void *ctx, u64 addr, void *buf, size_t len)
 {
 	(void)ctx;
 	(void)addr;
@@ -39,7 +39,7 @@ static int headless_read(void *ctx, uint64_t addr, void *buf, size_t len)
 	return -EFAULT;		/* no host memory is mapped */
 }
 
-static int headless_write(void *ctx, uint64_t addr, const void *buf, size_t len)
+static int headless_write(void *ctx, u64 addr, const void *buf, size_t len)
 {
 	(void)ctx;
 	(void)addr;
@@ -443,7 +443,7 @@ int main(int argc, char **argv)
 					"'%s'\n", optarg);
 				return 2;
 			}
-			cfg.device_id = (uint16_t)id;
+			cfg.device_id = (u16)id;
 			break;
 		}
 		case OPT_VOLUME:
@@ -486,7 +486,7 @@ int main(int argc, char **argv)
 		case OPT_CACHE:
 			if (!num_arg(optarg, 65536, &v) || !v)
 				goto bad_num;
-			cfg.cache_max_dirty = (uint64_t)v << 20;
+			cfg.cache_max_dirty = (u64)v << 20;
 			break;
 		case OPT_NO_TMF:
 			cfg.tmf_unsupported = true;

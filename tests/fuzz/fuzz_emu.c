@@ -27,7 +27,7 @@
 
 static unsigned char arena[ARENA];
 
-static int dma_read(void *ctx, uint64_t addr, void *buf, size_t len)
+static int dma_read(void *ctx, u64 addr, void *buf, size_t len)
 {
 	(void)ctx;
 	if (addr < BASE || len > ARENA || addr - BASE > ARENA - len)
@@ -36,7 +36,7 @@ static int dma_read(void *ctx, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
-static int dma_write(void *ctx, uint64_t addr, const void *buf, size_t len)
+static int dma_write(void *ctx, u64 addr, const void *buf, size_t len)
 {
 	(void)ctx;
 	if (addr < BASE || len > ARENA || addr - BASE > ARENA - len)
@@ -47,7 +47,7 @@ static int dma_write(void *ctx, uint64_t addr, const void *buf, size_t len)
 
 static const struct acxemu_dma_ops ops = { dma_read, dma_write };
 
-static void put32(unsigned char *p, uint32_t v)
+static void put32(unsigned char *p, u32 v)
 {
 	memcpy(p, &v, 4);	/* little-endian hosts only, like the model */
 }
@@ -56,7 +56,7 @@ static void put32(unsigned char *p, uint32_t v)
 static void template(unsigned int kind, unsigned int i, bool rw_elems)
 {
 	unsigned char *f = arena + FRAME_AT(i);
-	uint64_t data = BASE + DATA_AT;
+	u64 data = BASE + DATA_AT;
 	unsigned int n;
 
 	memset(f, 0, 0x1000);
@@ -72,35 +72,35 @@ static void template(unsigned int kind, unsigned int i, bool rw_elems)
 		f[0x10] = kind % 6 ? 0x8A : 0x28;
 		f[0x10 + (kind % 6 ? 13 : 8)] = 8;
 		put32(f + 0x20, 4096);
-		put32(f + 0x24, (uint32_t)(BASE + FRAME_AT(i) + 0x900));
+		put32(f + 0x24, (u32)(BASE + FRAME_AT(i) + 0x900));
 		if (kind % 6 == 0) {
 			if (rw_elems) {
-				put32(f + 0x30, (uint32_t)data);
-				put32(f + 0x34, (uint32_t)(data >> 32));
+				put32(f + 0x30, (u32)data);
+				put32(f + 0x34, (u32)(data >> 32));
 				put32(f + 0x38, 4096);
 				put32(f + 0x3C, 0x40000000);
 			} else {
 				put32(f + 0x28, 0x10000000 | 4096);
-				put32(f + 0x2C, (uint32_t)data);
-				put32(f + 0x30, (uint32_t)(data >> 32));
+				put32(f + 0x2C, (u32)data);
+				put32(f + 0x30, (u32)(data >> 32));
 			}
 			break;
 		}
 		put32(f + 0x28, 0x50000000 | 4);
-		put32(f + 0x2C, (uint32_t)(BASE + FRAME_AT(i) + 0x40));
-		put32(f + 0x30, (uint32_t)((BASE + FRAME_AT(i)) >> 32));
+		put32(f + 0x2C, (u32)(BASE + FRAME_AT(i) + 0x40));
+		put32(f + 0x30, (u32)((BASE + FRAME_AT(i)) >> 32));
 		for (n = 0; n < 4; n++) {
 			unsigned char *e = f + 0x40 + n * (rw_elems ? 16 : 12);
 
 			if (rw_elems) {
-				put32(e, (uint32_t)(data + n * 1024));
-				put32(e + 4, (uint32_t)((data + n * 1024) >> 32));
+				put32(e, (u32)(data + n * 1024));
+				put32(e + 4, (u32)((data + n * 1024) >> 32));
 				put32(e + 8, 1024);
 				put32(e + 12, n == 3 ? 0x40000000 : 0);
 			} else {
 				put32(e, 0x30000000 | 1024);
-				put32(e + 4, (uint32_t)(data + n * 1024));
-				put32(e + 8, (uint32_t)((data + n * 1024) >> 32));
+				put32(e + 4, (u32)(data + n * 1024));
+				put32(e + 8, (u32)((data + n * 1024) >> 32));
 			}
 		}
 		break;
@@ -114,10 +114,10 @@ static void template(unsigned int kind, unsigned int i, bool rw_elems)
 		f[0x12] = 0x83;
 		f[0x14] = 255;
 		put32(f + 0x20, 255);
-		put32(f + 0x24, (uint32_t)(BASE + FRAME_AT(i) + 0x900));
+		put32(f + 0x24, (u32)(BASE + FRAME_AT(i) + 0x900));
 		put32(f + 0x28, 0x10000000 | 255);
-		put32(f + 0x2C, (uint32_t)data);
-		put32(f + 0x30, (uint32_t)(data >> 32));
+		put32(f + 0x2C, (u32)data);
+		put32(f + 0x30, (u32)(data >> 32));
 		break;
 	case 3:		/* management: get page 0 */
 		f[2] = 2;
@@ -126,8 +126,8 @@ static void template(unsigned int kind, unsigned int i, bool rw_elems)
 		f[9] = 1;
 		put32(f + 0x28, 0x200);
 		put32(f + 0x30, 0x10000200);
-		put32(f + 0x34, (uint32_t)(BASE + MGMT_AT));
-		put32(f + 0x38, (uint32_t)((BASE + MGMT_AT) >> 32));
+		put32(f + 0x34, (u32)(BASE + MGMT_AT));
+		put32(f + 0x38, (u32)((BASE + MGMT_AT) >> 32));
 		break;
 	case 4:		/* event switch on */
 		f[2] = 1;
@@ -143,7 +143,7 @@ static void template(unsigned int kind, unsigned int i, bool rw_elems)
 
 static void drain(struct acxemu *emu, int family)
 {
-	uint32_t d;
+	u32 d;
 	int n = 0;
 
 	while ((d = acxemu_reg_read(emu, ACXXX_REG_REPLY_PORT, 4)) != ACXXX_EMPTY &&
@@ -158,9 +158,9 @@ static void drain(struct acxemu *emu, int family)
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
-	static const uint16_t ids[] = { 0x6201, 0x6232, 0x6262 };
+	static const u16 ids[] = { 0x6201, 0x6232, 0x6262 };
 	struct acxemu_volume_config vol = { .lun = 0, .size = 1 << 20 };
 	struct acxemu_config cfg = { 0 };
 	struct acxemu *emu;
@@ -185,20 +185,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* Handshake and 64 free reply frames. */
 	if (family == ACXEMU_FAMILY_341) {
-		acxemu_reg_write(emu, ACXXX_REG_HOST_MSG0, (uint32_t)(BASE >> 32), 4);
+		acxemu_reg_write(emu, ACXXX_REG_HOST_MSG0, (u32)(BASE >> 32), 4);
 		acxemu_reg_write(emu, ACXXX_REG_OUT_INT_STATUS, 1, 4);
 		acxemu_reg_write(emu, ACXXX_REG_OUT_INT_MASK, 0x17, 4);
 	} else {
 		acxemu_reg_write(emu, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_RESET, 4);
 		acxemu_reg_write(emu, ACXXX_REG_IN_DOORBELL,
-				 ACXXX_IDB_HIADDR | (uint32_t)(BASE >> 32), 4);
+				 ACXXX_IDB_HIADDR | (u32)(BASE >> 32), 4);
 		acxemu_reg_read(emu, ACXXX_REG_OUT_DOORBELL, 4);
 		acxemu_reg_write(emu, ACXXX_REG_OUT_DOORBELL_CLR, 1, 4);
 		acxemu_reg_write(emu, ACXXX_REG_OUT_INT_MASK, 0x01, 4);
 	}
 	for (i = 0; i < 64; i++) {
 		acxemu_reg_write(emu, ACXXX_REG_REPLY_PORT,
-				 (uint32_t)(BASE + REPLY_AT(i)), 4);
+				 (u32)(BASE + REPLY_AT(i)), 4);
 		if (family == ACXEMU_FAMILY_2208)
 			acxemu_reg_write(emu, ACXXX_REG_IN_DOORBELL,
 					 ACXXX_IDB_FREE_REPLY, 4);
@@ -211,7 +211,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		data += 2;
 		size -= 2;
 		for (i = 0; i < n && size >= 3; i++) {
-			uint16_t off = (uint16_t)(data[0] | data[1] << 8) % 0x1000;
+			u16 off = (u16)(data[0] | data[1] << 8) % 0x1000;
 
 			arena[FRAME_AT(slot) + off] = data[2];
 			data += 3;
@@ -219,7 +219,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		/* Posting, sometimes with a skewed address or a stray register. */
 		if (n & 0x80 && size >= 4) {
-			uint32_t v;
+			u32 v;
 
 			memcpy(&v, data, 4);
 			acxemu_reg_write(emu, data[0] & 0xFC, v, 4);
@@ -228,7 +228,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		acxemu_reg_read(emu, ACXXX_REG_REQUEST_PORT, 4);
 		acxemu_reg_write(emu, ACXXX_REG_REQUEST_PORT,
-				 (uint32_t)(BASE + FRAME_AT(slot)) + (n & 0x40 ? n & 3 : 0),
+				 (u32)(BASE + FRAME_AT(slot)) + (n & 0x40 ? n & 3 : 0),
 				 4);
 		acxemu_process(emu);
 		drain(emu, family);

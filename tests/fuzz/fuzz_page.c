@@ -8,7 +8,6 @@
  *
  * Input: byte 0 selects the target; the rest is its data.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,7 +129,7 @@ static void fuzz_init(const u8 *data, size_t size)
 	      "result");
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	if (!size)
 		return 0;

@@ -10,7 +10,6 @@
  * the core's promises: slots and frames in range, lengths bounded, state
  * transitions consistent.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +68,7 @@ static void setup(unsigned char sel)
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct acxxx_doorbell db;
 	struct acxxx_cpl cpl;

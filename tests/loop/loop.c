@@ -50,8 +50,8 @@
 /* Bus memory                                                          */
 
 struct region {
-	uint64_t base;
-	uint8_t *mem;
+	u64 base;
+	u8 *mem;
 	size_t size;
 };
 
@@ -63,7 +63,7 @@ struct region {
 
 static struct region regions[3];
 
-static uint8_t *bus_ptr(uint64_t addr, size_t len)
+static u8 *bus_ptr(u64 addr, size_t len)
 {
 	unsigned int i;
 
@@ -77,9 +77,9 @@ static uint8_t *bus_ptr(uint64_t addr, size_t len)
 	return NULL;
 }
 
-static int bus_read(void *ctx, uint64_t addr, void *buf, size_t len)
+static int bus_read(void *ctx, u64 addr, void *buf, size_t len)
 {
-	uint8_t *p = bus_ptr(addr, len);
+	u8 *p = bus_ptr(addr, len);
 
 	(void)ctx;
 	if (!p)
@@ -88,9 +88,9 @@ static int bus_read(void *ctx, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
-static int bus_write(void *ctx, uint64_t addr, const void *buf, size_t len)
+static int bus_write(void *ctx, u64 addr, const void *buf, size_t len)
 {
-	uint8_t *p = bus_ptr(addr, len);
+	u8 *p = bus_ptr(addr, len);
 
 	(void)ctx;
 	if (!p)
@@ -104,9 +104,9 @@ static const struct acxemu_dma_ops bus_ops = { bus_read, bus_write };
 /* ------------------------------------------------------------------ */
 /* Random numbers (xorshift64*, seeded: runs are reproducible)        */
 
-static uint64_t rng_state;
+static u64 rng_state;
 
-static uint64_t rnd(void)
+static u64 rnd(void)
 {
 	rng_state ^= rng_state >> 12;
 	rng_state ^= rng_state << 25;
@@ -114,20 +114,20 @@ static uint64_t rnd(void)
 	return rng_state * 0x2545F4914F6CDD1DULL;
 }
 
-static uint32_t rnd_below(uint32_t n)
+static u32 rnd_below(u32 n)
 {
-	return n ? (uint32_t)(rnd() % n) : 0;
+	return n ? (u32)(rnd() % n) : 0;
 }
 
-static void rnd_fill(uint8_t *p, size_t n)
+static void rnd_fill(u8 *p, size_t n)
 {
-	uint64_t v = 0;
+	u64 v = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (!(i & 7))
 			v = rnd();
-		p[i] = (uint8_t)v;
+		p[i] = (u8)v;
 		v >>= 8;
 	}
 }
@@ -140,59 +140,59 @@ enum io_kind { IO_READ, IO_WRITE, IO_SYNC, IO_ABSENT };
 struct io {
 	bool busy;
 	enum io_kind kind;
-	uint8_t lun;
-	uint64_t lba;
-	uint32_t blocks;
-	uint32_t nseg;
+	u8 lun;
+	u64 lba;
+	u32 blocks;
+	u32 nseg;
 	struct acxxx_sge sgl[ACXXX_MAX_SGE];
-	uint8_t *data;			/* write payload or expected read */
-	uint64_t posted_ms;
-	uint64_t sync_mark;		/* writes_done of the volume at issue */
+	u8 *data;			/* write payload or expected read */
+	u64 posted_ms;
+	u64 sync_mark;			/* writes_done of the volume at issue */
 };
 
 struct vol {
 	bool present;		/* in the host's LUN map */
 	bool usable;		/* the test issues I/O to it */
-	uint8_t *shadow;	/* what the volume must read back */
-	uint8_t *durable;	/* what its medium must hold after a flush */
-	uint8_t *busy_map;	/* per block: in flight (no overlap) */
-	uint8_t *dirty;		/* per block: written since the last flush */
-	uint64_t writes_done;	/* acknowledged writes, repairs included */
+	u8 *shadow;		/* what the volume must read back */
+	u8 *durable;		/* what its medium must hold after a flush */
+	u8 *busy_map;		/* per block: in flight (no overlap) */
+	u8 *dirty;		/* per block: written since the last flush */
+	u64 writes_done;	/* acknowledged writes, repairs included */
 };
 
 struct counters {
-	uint64_t verified;	/* reads compared equal, writes acknowledged */
-	uint64_t reads, writes, syncs;
-	uint64_t bytes;
-	uint64_t errors;
-	uint64_t busy_retries;
-	uint64_t medium_errors;
-	uint64_t aborts;
-	uint64_t reinits;
-	uint64_t repairs;
-	uint64_t absent_ok;
-	uint64_t events;
-	uint64_t max_sge_seen;
-	uint64_t list_mode;
-	uint64_t high_addr;
+	u64 verified;		/* reads compared equal, writes acknowledged */
+	u64 reads, writes, syncs;
+	u64 bytes;
+	u64 errors;
+	u64 busy_retries;
+	u64 medium_errors;
+	u64 aborts;
+	u64 reinits;
+	u64 repairs;
+	u64 absent_ok;
+	u64 events;
+	u64 max_sge_seen;
+	u64 list_mode;
+	u64 high_addr;
 };
 
 struct host {
 	enum acxxx_dialect dialect;
-	uint16_t device_id;
+	u16 device_id;
 	struct acxemu *emu;
 	struct acxxx_ctl ctl;
 	struct acxxx_layout lay;
 	struct io io[ACXXX_MAX_SLOTS];
 	unsigned int inflight;
 	struct vol vol[ACXXX_MAX_LUNS];
-	uint16_t lun_map[ACXXX_MAX_LUNS];
+	u16 lun_map[ACXXX_MAX_LUNS];
 	struct counters n;
 	/* internal request results, per slot */
 	bool ireq_done[ACXXX_FIRST_IO_SLOT];
 	struct acxxx_cpl ireq_cpl[ACXXX_FIRST_IO_SLOT];
 	bool rescan;
-	uint16_t pending[ACXXX_MAX_SLOTS];	/* 2208 FIFO was full */
+	u16 pending[ACXXX_MAX_SLOTS];		/* 2208 FIFO was full */
 	unsigned int npending;
 	pthread_mutex_t irq_lock;
 	pthread_cond_t irq_cond;
@@ -215,20 +215,20 @@ static void fail(struct host *h, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static uint64_t now_ms(void)
+static u64 now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (u64)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static uint32_t rd(struct host *h, uint32_t reg)
+static u32 rd(struct host *h, u32 reg)
 {
 	return acxemu_reg_read(h->emu, reg, 4);
 }
 
-static void wr(struct host *h, uint32_t reg, uint32_t val)
+static void wr(struct host *h, u32 reg, u32 val)
 {
 	acxemu_reg_write(h->emu, reg, val, 4);
 }
@@ -263,7 +263,7 @@ static void wait_irq(struct host *h, unsigned int ms)
 static void give_frames(struct host *h)
 {
 	unsigned int i = 0;
-	uint32_t val;
+	u32 val;
 
 	while (i < h->npending) {
 		if (h->dialect == ACXXX_DIALECT_2208 &&
@@ -278,12 +278,12 @@ static void give_frames(struct host *h)
 		i++;
 	}
 	h->npending -= i;
-	memmove(h->pending, h->pending + i, h->npending * sizeof(uint16_t));
+	memmove(h->pending, h->pending + i, h->npending * sizeof(u16));
 }
 
 static void post_all_frames(struct host *h)
 {
-	uint16_t f;
+	u16 f;
 
 	h->npending = 0;
 	for (f = 1; f <= h->lay.nr_frames; f++)
@@ -292,7 +292,7 @@ static void post_all_frames(struct host *h)
 }
 
 /* 0, or -EBUSY when the 2208/3108 inbound queue has no room. */
-static int post(struct host *h, uint16_t slot)
+static int post(struct host *h, u16 slot)
 {
 	if (h->dialect != ACXXX_DIALECT_341 &&
 	    rd(h, ACXXX_REG_REQUEST_PORT) == ACXXX_EMPTY)
@@ -313,9 +313,9 @@ static int handshake(struct host *h, bool reinit)
 	};
 	struct acxxx_init_io io;
 	struct acxxx_init in;
-	uint32_t reg = ACXXX_INIT_NO_READ, val = 0;
+	u32 reg = ACXXX_INIT_NO_READ, val = 0;
 	unsigned int i;
-	uint64_t t;
+	u64 t;
 	int ret;
 
 	acxxx_init_begin(&in, h->dialect, h->ctl.hi, reinit, &p, now_ms());
@@ -334,8 +334,8 @@ static int handshake(struct host *h, bool reinit)
 	}
 }
 
-static void complete_io(struct host *h, uint16_t slot,
-			const struct acxxx_cpl *cpl, const uint8_t *sense);
+static void complete_io(struct host *h, u16 slot,
+			const struct acxxx_cpl *cpl, const u8 *sense);
 
 static void on_event(struct host *h, const struct acxxx_cpl *cpl)
 {
@@ -348,9 +348,9 @@ static void on_event(struct host *h, const struct acxxx_cpl *cpl)
 static unsigned int drain(struct host *h)
 {
 	struct acxxx_cpl cpl;
-	uint8_t sense[96];
+	u8 sense[96];
 	unsigned int n = 0;
-	uint32_t desc;
+	u32 desc;
 	int ret;
 
 	for (;;) {
@@ -383,9 +383,9 @@ static unsigned int drain(struct host *h)
 }
 
 /* Post an internal request already encoded and wait for its reply. */
-static int ireq_run(struct host *h, uint16_t slot, struct acxxx_cpl *cpl)
+static int ireq_run(struct host *h, u16 slot, struct acxxx_cpl *cpl)
 {
-	uint64_t deadline = now_ms() + 10000;
+	u64 deadline = now_ms() + 10000;
 
 	h->ireq_done[slot] = false;
 	while (post(h, slot) == -EBUSY) {
@@ -514,9 +514,9 @@ static int bring_up(struct host *h, bool reinit)
 /* ------------------------------------------------------------------ */
 /* I/O                                                                 */
 
-static uint32_t pick_blocks(void)
+static u32 pick_blocks(void)
 {
-	uint32_t r = rnd_below(100);
+	u32 r = rnd_below(100);
 
 	if (r < 50)
 		return 1 + rnd_below(16);
@@ -525,9 +525,9 @@ static uint32_t pick_blocks(void)
 	return 257 + rnd_below(MAX_BLOCKS - 256);
 }
 
-static bool range_free(struct vol *v, uint64_t lba, uint32_t blocks)
+static bool range_free(struct vol *v, u64 lba, u32 blocks)
 {
-	uint32_t i;
+	u32 i;
 
 	for (i = 0; i < blocks; i++)
 		if (v->busy_map[lba + i])
@@ -535,24 +535,24 @@ static bool range_free(struct vol *v, uint64_t lba, uint32_t blocks)
 	return true;
 }
 
-static void range_mark(struct vol *v, uint64_t lba, uint32_t blocks, uint8_t val)
+static void range_mark(struct vol *v, u64 lba, u32 blocks, u8 val)
 {
 	memset(v->busy_map + lba, val, blocks);
 }
 
 /* Split the command's data into random segments in its buffer chunk. */
-static void build_sgl(struct host *h, struct io *io, uint16_t slot)
+static void build_sgl(struct host *h, struct io *io, u16 slot)
 {
-	uint32_t len = io->blocks * BLK, left = len, i, remain, max, avg;
-	uint32_t want = 1 + rnd_below(ACXXX_MAX_SGE);
+	u32 len = io->blocks * BLK, left = len, i, remain, max, avg;
+	u32 want = 1 + rnd_below(ACXXX_MAX_SGE);
 	bool high = rnd_below(4) != 0;
 	struct region *r = &regions[high ? 1 : 2];
-	uint64_t base = r->base + (uint64_t)(slot - ACXXX_FIRST_IO_SLOT) * CHUNK;
-	uint64_t off = rnd_below(4096);
+	u64 base = r->base + (u64)(slot - ACXXX_FIRST_IO_SLOT) * CHUNK;
+	u64 off = rnd_below(4096);
 
 	/* Often exactly at the placement limits of 5.6. */
 	if (rnd_below(4) == 0) {
-		static const uint32_t edges[] = { 1, 29, 30, 39, 40, 128 };
+		static const u32 edges[] = { 1, 29, 30, 39, 40, 128 };
 
 		want = edges[rnd_below(6)];
 	}
@@ -577,12 +577,12 @@ static void build_sgl(struct host *h, struct io *io, uint16_t slot)
 		h->n.high_addr++;
 }
 
-static void copy_sgl(const struct io *io, uint8_t *buf, bool to_bus)
+static void copy_sgl(const struct io *io, u8 *buf, bool to_bus)
 {
-	uint32_t i, done = 0;
+	u32 i, done = 0;
 
 	for (i = 0; i < io->nseg; i++) {
-		uint8_t *p = bus_ptr(io->sgl[i].addr, io->sgl[i].len);
+		u8 *p = bus_ptr(io->sgl[i].addr, io->sgl[i].len);
 
 		if (to_bus)
 			memcpy(p, buf + done, io->sgl[i].len);
@@ -592,18 +592,18 @@ static void copy_sgl(const struct io *io, uint8_t *buf, bool to_bus)
 	}
 }
 
-static void put_be32(uint8_t *p, uint32_t v)
+static void put_be32(u8 *p, u32 v)
 {
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
+	p[0] = (u8)(v >> 24);
+	p[1] = (u8)(v >> 16);
+	p[2] = (u8)(v >> 8);
+	p[3] = (u8)v;
 }
 
-static void make_cdb(const struct io *io, uint8_t *cdb, uint8_t *len)
+static void make_cdb(const struct io *io, u8 *cdb, u8 *len)
 {
 	bool wr = io->kind == IO_WRITE;
-	uint32_t form = rnd_below(4);
+	u32 form = rnd_below(4);
 
 	memset(cdb, 0, 16);
 	if (io->kind == IO_SYNC) {
@@ -613,34 +613,34 @@ static void make_cdb(const struct io *io, uint8_t *cdb, uint8_t *len)
 	}
 	if (form == 0 && io->lba < (1u << 21) && io->blocks <= 256) {
 		cdb[0] = wr ? 0x0A : 0x08;
-		cdb[1] = (uint8_t)(io->lba >> 16) & 0x1F;
-		cdb[2] = (uint8_t)(io->lba >> 8);
-		cdb[3] = (uint8_t)io->lba;
-		cdb[4] = (uint8_t)(io->blocks == 256 ? 0 : io->blocks);
+		cdb[1] = (u8)(io->lba >> 16) & 0x1F;
+		cdb[2] = (u8)(io->lba >> 8);
+		cdb[3] = (u8)io->lba;
+		cdb[4] = (u8)(io->blocks == 256 ? 0 : io->blocks);
 		*len = 6;
 	} else if (form == 1) {
 		cdb[0] = wr ? 0x2A : 0x28;
-		put_be32(cdb + 2, (uint32_t)io->lba);
-		cdb[7] = (uint8_t)(io->blocks >> 8);
-		cdb[8] = (uint8_t)io->blocks;
+		put_be32(cdb + 2, (u32)io->lba);
+		cdb[7] = (u8)(io->blocks >> 8);
+		cdb[8] = (u8)io->blocks;
 		*len = 10;
 	} else if (form == 2) {
 		cdb[0] = wr ? 0xAA : 0xA8;
-		put_be32(cdb + 2, (uint32_t)io->lba);
+		put_be32(cdb + 2, (u32)io->lba);
 		put_be32(cdb + 6, io->blocks);
 		*len = 12;
 	} else {
 		cdb[0] = wr ? 0x8A : 0x88;
-		put_be32(cdb + 2, (uint32_t)(io->lba >> 32));
-		put_be32(cdb + 6, (uint32_t)io->lba);
+		put_be32(cdb + 2, (u32)(io->lba >> 32));
+		put_be32(cdb + 6, (u32)io->lba);
 		put_be32(cdb + 10, io->blocks);
 		*len = 16;
 	}
 }
 
-static uint16_t free_slot(struct host *h)
+static u16 free_slot(struct host *h)
 {
-	uint16_t s;
+	u16 s;
 
 	for (s = ACXXX_FIRST_IO_SLOT; s < ACXXX_FIRST_IO_SLOT + QD; s++)
 		if (!h->io[s].busy)
@@ -649,11 +649,11 @@ static uint16_t free_slot(struct host *h)
 }
 
 /* Encode and post; false if the adapter was busy (the caller retries). */
-static bool start_io(struct host *h, uint16_t slot)
+static bool start_io(struct host *h, u16 slot)
 {
 	struct io *io = &h->io[slot];
 	struct acxxx_scsi_cmd cmd = { 0 };
-	uint8_t cdb[16];
+	u8 cdb[16];
 	int ret;
 
 	cmd.lun = io->lun;
@@ -671,7 +671,7 @@ static bool start_io(struct host *h, uint16_t slot)
 		if (io->kind == IO_WRITE)
 			copy_sgl(io, io->data, true);
 		else
-			for (uint32_t i = 0; i < io->nseg; i++)
+			for (u32 i = 0; i < io->nseg; i++)
 				memset(bus_ptr(io->sgl[i].addr, io->sgl[i].len),
 				       0xEE, io->sgl[i].len);
 	}
@@ -691,11 +691,11 @@ static bool start_io(struct host *h, uint16_t slot)
 
 static void submit_one(struct host *h, unsigned int *budget)
 {
-	uint16_t slot = free_slot(h);
+	u16 slot = free_slot(h);
 	struct io *io;
 	struct vol *v;
 	unsigned int lun, tries;
-	uint32_t r;
+	u32 r;
 
 	if (!slot)
 		return;
@@ -722,7 +722,7 @@ static void submit_one(struct host *h, unsigned int *budget)
 		v = &h->vol[lun];
 		if (!v->usable)
 			continue;
-		io->lun = (uint8_t)lun;
+		io->lun = (u8)lun;
 		io->blocks = pick_blocks();
 		io->lba = rnd_below(VOL_BLOCKS - io->blocks + 1);
 		if (range_free(v, io->lba, io->blocks))
@@ -775,15 +775,15 @@ static void release_io(struct host *h, struct io *io)
  * A write whose outcome is unknown (dropped, aborted or lost to a
  * re-init): write the range again with known data so the shadow holds.
  */
-static void repair(struct host *h, uint8_t lun, uint64_t lba, uint32_t blocks)
+static void repair(struct host *h, u8 lun, u64 lba, u32 blocks)
 {
 	struct acxxx_scsi_cmd cmd = { 0 };
 	struct vol *v = &h->vol[lun];
-	uint16_t slot = ACXXX_SLOT_INTERNAL;
+	u16 slot = ACXXX_SLOT_INTERNAL;
 	struct acxxx_sge seg;
 	struct acxxx_cpl cpl;
-	uint8_t cdb[16] = { 0x8A };
-	uint8_t *buf;
+	u8 cdb[16] = { 0x8A };
+	u8 *buf;
 
 	if (!v->usable)
 		return;
@@ -793,8 +793,8 @@ static void repair(struct host *h, uint8_t lun, uint64_t lba, uint32_t blocks)
 	memset(v->dirty + lba, 1, blocks);
 	v->writes_done++;
 	memcpy(buf, v->shadow + lba * BLK, blocks * BLK);
-	put_be32(cdb + 2, (uint32_t)(lba >> 32));
-	put_be32(cdb + 6, (uint32_t)lba);
+	put_be32(cdb + 2, (u32)(lba >> 32));
+	put_be32(cdb + 6, (u32)lba);
 	put_be32(cdb + 10, blocks);
 	seg.addr = regions[2].base + regions[2].size - MAX_BLOCKS * BLK;
 	seg.len = blocks * BLK;
@@ -811,18 +811,18 @@ static void repair(struct host *h, uint8_t lun, uint64_t lba, uint32_t blocks)
 	h->n.repairs++;
 }
 
-static uint64_t sense_info(const uint8_t *s)
+static u64 sense_info(const u8 *s)
 {
-	return (uint64_t)s[3] << 24 | (uint64_t)s[4] << 16 | s[5] << 8 | s[6];
+	return (u64)s[3] << 24 | (u64)s[4] << 16 | s[5] << 8 | s[6];
 }
 
-static void complete_io(struct host *h, uint16_t slot,
-			const struct acxxx_cpl *cpl, const uint8_t *sense)
+static void complete_io(struct host *h, u16 slot,
+			const struct acxxx_cpl *cpl, const u8 *sense)
 {
 	struct io *io = &h->io[slot];
 	struct vol *v;
-	uint8_t *got;
-	uint32_t len;
+	u8 *got;
+	u32 len;
 
 	if (slot >= ACXXX_MAX_SLOTS || !io->busy) {
 		fail(h, "completion for idle slot %u", slot);
@@ -893,7 +893,7 @@ static void complete_io(struct host *h, uint16_t slot,
 			exit(2);
 		copy_sgl(io, got, false);
 		if (memcmp(got, io->data, len)) {
-			uint32_t i = 0;
+			u32 i = 0;
 
 			while (got[i] == io->data[i])
 				i++;
@@ -926,7 +926,7 @@ static void complete_io(struct host *h, uint16_t slot,
 }
 
 /* Abort a command the firmware dropped (task management, 16.16). */
-static void abort_io(struct host *h, uint16_t slot)
+static void abort_io(struct host *h, u16 slot)
 {
 	struct io *io = &h->io[slot];
 	struct acxxx_cpl cpl;
@@ -953,8 +953,8 @@ static void abort_io(struct host *h, uint16_t slot)
 
 static void check_timeouts(struct host *h)
 {
-	uint64_t t = now_ms();
-	uint16_t s;
+	u64 t = now_ms();
+	u16 s;
 
 	for (s = ACXXX_FIRST_IO_SLOT; s < ACXXX_FIRST_IO_SLOT + QD; s++)
 		if (h->io[s].busy && t - h->io[s].posted_ms > DROP_TIMEOUT_MS)
@@ -964,7 +964,7 @@ static void check_timeouts(struct host *h)
 /* Host reset with commands outstanding: the firmware drops them (16.11). */
 static void reinit(struct host *h)
 {
-	uint16_t s;
+	u16 s;
 
 	if (bring_up(h, true))
 		return;
@@ -993,7 +993,7 @@ static void do_reinit(struct host *h)
 
 static void wait_all(struct host *h)
 {
-	uint64_t start = now_ms();
+	u64 start = now_ms();
 
 	while (h->inflight) {
 		wait_irq(h, 10);
@@ -1009,14 +1009,14 @@ static void wait_all(struct host *h)
 static void sync_all(struct host *h)
 {
 	struct acxxx_scsi_cmd cmd = { 0 };
-	uint8_t cdb[10] = { 0x35 };
+	u8 cdb[10] = { 0x35 };
 	struct acxxx_cpl cpl;
 	unsigned int lun;
 
 	for (lun = 0; lun < ACXXX_MAX_LUNS; lun++) {
 		if (!h->vol[lun].usable)
 			continue;
-		cmd.lun = (uint8_t)lun;
+		cmd.lun = (u8)lun;
 		cmd.cdb = cdb;
 		cmd.cdb_len = 10;
 		if (acxxx_encode_scsi(&h->ctl, ACXXX_SLOT_INTERNAL, &cmd) ||
@@ -1031,7 +1031,7 @@ static void sync_all(struct host *h)
 
 static void check_media(struct host *h, bool durable_only)
 {
-	uint8_t *buf = malloc((size_t)VOL_BLOCKS * BLK);
+	u8 *buf = malloc((size_t)VOL_BLOCKS * BLK);
 	unsigned int lun;
 
 	if (!buf)
@@ -1061,9 +1061,9 @@ static void check_media(struct host *h, bool durable_only)
  */
 static void check_media_after_loss(struct host *h)
 {
-	uint8_t *buf = malloc((size_t)VOL_BLOCKS * BLK);
+	u8 *buf = malloc((size_t)VOL_BLOCKS * BLK);
 	unsigned int lun;
-	uint32_t b, kept = 0;
+	u32 b, kept = 0;
 
 	if (!buf)
 		exit(2);
@@ -1098,9 +1098,9 @@ static void check_media_after_loss(struct host *h)
 static void hotplug(struct host *h, bool add)
 {
 	struct acxemu_volume_config vc = {
-		.lun = HOTPLUG_LUN, .size = (uint64_t)VOL_BLOCKS * BLK,
+		.lun = HOTPLUG_LUN, .size = (u64)VOL_BLOCKS * BLK,
 	};
-	uint64_t deadline = now_ms() + 5000;
+	u64 deadline = now_ms() + 5000;
 	char err[128];
 
 	if (add) {
@@ -1160,14 +1160,14 @@ static void set_faults(struct host *h, unsigned int phase)
 	acxemu_medium_error_add(h->emu, 1, 5000, 5099, true, false);
 }
 
-static int run(enum acxxx_dialect d, uint16_t device_id, unsigned int target,
-	       uint64_t seed)
+static int run(enum acxxx_dialect d, u16 device_id, unsigned int target,
+	       u64 seed)
 {
 	struct acxemu_volume_config vols[NR_LUNS];
 	struct acxemu_config cfg = { 0 };
 	struct host *h = calloc(1, sizeof(*h));
 	unsigned int budget = ~0u, i, phase = 0, step;
-	uint64_t t0 = now_ms();
+	u64 t0 = now_ms();
 	struct acxemu_stats st;
 	char err[256];
 	void *ctl_mem;
@@ -1203,7 +1203,7 @@ static int run(enum acxxx_dialect d, uint16_t device_id, unsigned int target,
 	for (i = 0; i < NR_LUNS; i++) {
 		memset(&vols[i], 0, sizeof(vols[i]));
 		vols[i].lun = i;
-		vols[i].size = (uint64_t)VOL_BLOCKS * BLK;
+		vols[i].size = (u64)VOL_BLOCKS * BLK;
 		vol_init(&h->vol[i]);
 		h->vol[i].present = true;
 		h->vol[i].usable = true;
@@ -1211,7 +1211,7 @@ static int run(enum acxxx_dialect d, uint16_t device_id, unsigned int target,
 	cfg.device_id = device_id;
 	cfg.workers = 4;
 	cfg.jitter_us = 200;
-	cfg.seed = (uint32_t)seed;
+	cfg.seed = (u32)seed;
 	cfg.dma = &bus_ops;
 	cfg.irq_cb = irq_cb;
 	cfg.irq_ctx = h;
@@ -1238,7 +1238,7 @@ static int run(enum acxxx_dialect d, uint16_t device_id, unsigned int target,
 		if (h->rescan)
 			rescan(h);
 		check_timeouts(h);
-		if (h->n.verified >= (phase + 1) * (uint64_t)step && phase < 9) {
+		if (h->n.verified >= (phase + 1) * (u64)step && phase < 9) {
 			phase++;
 			switch (phase) {
 			case 1:
@@ -1320,7 +1320,7 @@ out:
 static const struct {
 	const char *name;
 	enum acxxx_dialect dialect;
-	uint16_t device_id;
+	u16 device_id;
 } dialects[] = {
 	{ "341", ACXXX_DIALECT_341, 0x6201 },
 	{ "2208", ACXXX_DIALECT_2208, 0x6232 },
@@ -1331,7 +1331,7 @@ int main(int argc, char **argv)
 {
 	unsigned int ios = 100000, i, passed = 0, failed = 0;
 	const char *only = "all";
-	uint64_t seed = 0x5EED5EEDULL;
+	u64 seed = 0x5EED5EEDULL;
 	int a;
 
 	for (a = 1; a < argc; a++) {

@@ -13,7 +13,7 @@
 
 #include "host.h"
 
-static bool rw_opcode(uint8_t op)
+static bool rw_opcode(u8 op)
 {
 	switch (op) {
 	case 0x08: case 0x0A: case 0x28: case 0x2A:
@@ -23,11 +23,11 @@ static bool rw_opcode(uint8_t op)
 	return false;
 }
 
-static uint8_t *map(struct host *h, uint64_t addr, size_t len)
+static u8 *map(struct host *h, u64 addr, size_t len)
 {
 	static const struct {
-		uint64_t base;
-		uint32_t size;
+		u64 base;
+		u32 size;
 		int which;
 	} r[] = {
 		{ CTRL_BASE, CTRL_SIZE, 0 },
@@ -37,7 +37,7 @@ static uint8_t *map(struct host *h, uint64_t addr, size_t len)
 	unsigned int i;
 
 	for (i = 0; i < 3; i++) {
-		uint8_t *mem = r[i].which == 0 ? h->ctrl :
+		u8 *mem = r[i].which == 0 ? h->ctrl :
 			       r[i].which == 1 ? h->data_hi : h->data_lo;
 
 		if (addr >= r[i].base && len <= r[i].size &&
@@ -55,10 +55,10 @@ static bool dma_fails(struct host *h)
 	       __atomic_fetch_sub(&h->dma_budget, 1, __ATOMIC_RELAXED) <= 0;
 }
 
-static int dma_read(void *ctx, uint64_t addr, void *buf, size_t len)
+static int dma_read(void *ctx, u64 addr, void *buf, size_t len)
 {
 	struct host *h = ctx;
-	uint8_t *p;
+	u8 *p;
 
 	__atomic_add_fetch(&h->dma_reads, 1, __ATOMIC_RELAXED);
 	p = map(h, addr, len);
@@ -68,10 +68,10 @@ static int dma_read(void *ctx, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
-static int dma_write(void *ctx, uint64_t addr, const void *buf, size_t len)
+static int dma_write(void *ctx, u64 addr, const void *buf, size_t len)
 {
 	struct host *h = ctx;
-	uint8_t *p;
+	u8 *p;
 
 	__atomic_add_fetch(&h->dma_writes, 1, __ATOMIC_RELAXED);
 	p = map(h, addr, len);
@@ -97,7 +97,7 @@ static void irq_cb(void *ctx, bool level)
 	pthread_mutex_unlock(&h->lock);
 }
 
-void host_init(struct host *h, uint16_t dev, const struct host_opts *o)
+void host_init(struct host *h, u16 dev, const struct host_opts *o)
 {
 	static const struct host_opts none;
 	struct acxemu_volume_config vols[2];
@@ -165,61 +165,61 @@ void host_fini(struct host *h)
 	pthread_cond_destroy(&h->cond);
 }
 
-uint64_t ctrl_bus(uint32_t off)
+u64 ctrl_bus(u32 off)
 {
 	return CTRL_BASE + off;
 }
 
-uint64_t slot_req(unsigned int slot)
+u64 slot_req(unsigned int slot)
 {
 	return CTRL_BASE + slot * SLOT_STRIDE;
 }
 
-uint64_t slot_sense(unsigned int slot)
+u64 slot_sense(unsigned int slot)
 {
 	return slot_req(slot) + SLOT_SENSE;
 }
 
-uint64_t slot_reply(unsigned int slot)
+u64 slot_reply(unsigned int slot)
 {
 	return slot_req(slot) + SLOT_REPLY;
 }
 
-uint8_t *ctrl_ptr(struct host *h, uint64_t bus)
+u8 *ctrl_ptr(struct host *h, u64 bus)
 {
 	return h->ctrl + (bus - CTRL_BASE);
 }
 
-uint8_t *data_ptr(struct host *h, uint64_t bus)
+u8 *data_ptr(struct host *h, u64 bus)
 {
-	uint8_t *p = map(h, bus, 1);
+	u8 *p = map(h, bus, 1);
 
 	ck_assert_ptr_nonnull(p);
 	return p;
 }
 
-uint8_t *slot_frame(struct host *h, unsigned int slot)
+u8 *slot_frame(struct host *h, unsigned int slot)
 {
 	return ctrl_ptr(h, slot_req(slot));
 }
 
-uint32_t rd(struct host *h, uint32_t off)
+u32 rd(struct host *h, u32 off)
 {
 	return acxemu_reg_read(h->emu, off, 4);
 }
 
-void wr(struct host *h, uint32_t off, uint32_t v)
+void wr(struct host *h, u32 off, u32 v)
 {
 	acxemu_reg_write(h->emu, off, v, 4);
 }
 
 void host_handshake(struct host *h)
 {
-	uint32_t v;
+	u32 v;
 
 	if (h->family == ACXEMU_FAMILY_341) {
 		wr(h, ACXXX_REG_OUT_INT_STATUS, ACXXX_ISTS_READY);
-		wr(h, ACXXX_REG_HOST_MSG0, (uint32_t)(CTRL_BASE >> 32));
+		wr(h, ACXXX_REG_HOST_MSG0, (u32)(CTRL_BASE >> 32));
 		v = rd(h, ACXXX_REG_OUT_INT_STATUS);
 		ck_assert_uint_eq(v & ACXXX_ISTS_READY, ACXXX_ISTS_READY);
 		wr(h, ACXXX_REG_OUT_INT_STATUS, ACXXX_ISTS_READY);
@@ -231,18 +231,18 @@ void host_handshake(struct host *h)
 	wr(h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_RESET);
 	wr(h, ACXXX_REG_SCRATCH2, ACXXX_SCRATCH2_NORMAL);
 	wr(h, ACXXX_REG_OUT_DOORBELL_CLR, ACXXX_ODB_RESUME);
-	wr(h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_HIADDR | (uint32_t)(CTRL_BASE >> 32));
+	wr(h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_HIADDR | (u32)(CTRL_BASE >> 32));
 	v = rd(h, ACXXX_REG_OUT_DOORBELL);
 	ck_assert_uint_eq(v, ACXXX_ODB_READY);
 	wr(h, ACXXX_REG_OUT_DOORBELL_CLR, v);
 	wr(h, ACXXX_REG_OUT_INT_MASK, ACXXX_IMASK_ON_2208);
 }
 
-static void return_frame_lo(struct host *h, uint32_t lo)
+static void return_frame_lo(struct host *h, u32 lo)
 {
 	if (h->family == ACXEMU_FAMILY_2208) {
-		uint16_t ci = acxemu_reg_read(h->emu, ACXXX_REG_OUT_FREE_CI, 2);
-		uint16_t pi = acxemu_reg_read(h->emu, ACXXX_REG_OUT_FREE_PI, 2);
+		u16 ci = acxemu_reg_read(h->emu, ACXXX_REG_OUT_FREE_CI, 2);
+		u16 pi = acxemu_reg_read(h->emu, ACXXX_REG_OUT_FREE_PI, 2);
 
 		ck_assert_uint_ne((pi + 1) & 0xF, ci & 0xF);
 	}
@@ -257,7 +257,7 @@ void host_post_frames(struct host *h, unsigned int first, unsigned int last)
 
 	for (i = first; i <= last; i++) {
 		memset(ctrl_ptr(h, slot_reply(i)), 0, ACXXX_REPLY_FRAME_ALLOC);
-		return_frame_lo(h, (uint32_t)slot_reply(i));
+		return_frame_lo(h, (u32)slot_reply(i));
 	}
 }
 
@@ -268,16 +268,16 @@ void host_start(struct host *h)
 }
 
 void host_build_scsi(struct host *h, unsigned int slot, unsigned int lun,
-		     const uint8_t *cdb, unsigned int cdb_len, uint32_t dir,
+		     const u8 *cdb, unsigned int cdb_len, u32 dir,
 		     const struct seg *sg, unsigned int nsg, bool force_list,
-		     uint64_t list_bus)
+		     u64 list_bus)
 {
-	uint8_t *f = slot_frame(h, slot);
+	u8 *f = slot_frame(h, slot);
 	struct acxxx_scsi_req *r = (struct acxxx_scsi_req *)f;
 	bool rw16 = h->family != ACXEMU_FAMILY_341 && rw_opcode(cdb[0]);
 	unsigned int max = rw16 ? ACXXX_DIRECT_MAX_RW : ACXXX_DIRECT_MAX_BASIC;
-	uint32_t total = 0;
-	uint8_t *el;
+	u32 total = 0;
+	u8 *el;
 	unsigned int i;
 
 	memset(f, 0, 0x900);
@@ -291,7 +291,7 @@ void host_build_scsi(struct host *h, unsigned int slot, unsigned int lun,
 	for (i = 0; i < nsg; i++)
 		total += sg[i].len;
 	r->data_len = cpu_to_le32(total);
-	r->sense_lo = cpu_to_le32((uint32_t)slot_sense(slot));
+	r->sense_lo = cpu_to_le32((u32)slot_sense(slot));
 	memset(ctrl_ptr(h, slot_sense(slot)), 0, ACXXX_SENSE_BLOCK_ALLOC);
 	if (!nsg)
 		return;
@@ -304,16 +304,16 @@ void host_build_scsi(struct host *h, unsigned int slot, unsigned int lun,
 		if (!list_bus)
 			list_bus = slot_req(slot) + ACXXX_LIST_OFFSET;
 		c->flags_len = cpu_to_le32(ACXXX_SGE_CHAIN | nsg);
-		c->addr_lo = cpu_to_le32((uint32_t)list_bus);
-		c->addr_hi = cpu_to_le32((uint32_t)(list_bus >> 32));
+		c->addr_lo = cpu_to_le32((u32)list_bus);
+		c->addr_hi = cpu_to_le32((u32)(list_bus >> 32));
 		el = ctrl_ptr(h, list_bus);
 	}
 	for (i = 0; i < nsg; i++) {
 		if (rw16) {
 			struct acxxx_sge_rw *e = (struct acxxx_sge_rw *)(el + 16 * i);
 
-			e->addr_lo = cpu_to_le32((uint32_t)sg[i].addr);
-			e->addr_hi = cpu_to_le32((uint32_t)(sg[i].addr >> 32));
+			e->addr_lo = cpu_to_le32((u32)sg[i].addr);
+			e->addr_hi = cpu_to_le32((u32)(sg[i].addr >> 32));
 			e->len = cpu_to_le32(sg[i].len);
 			e->ext = cpu_to_le32(h->family == ACXEMU_FAMILY_3108 &&
 					     i == nsg - 1 ? ACXXX_SGE_RW_LAST : 0);
@@ -324,8 +324,8 @@ void host_build_scsi(struct host *h, unsigned int slot, unsigned int lun,
 			e->flags_len = cpu_to_le32((dir == ACXXX_CTL_DIR_WRITE ?
 						    ACXXX_SGE_WRITE : ACXXX_SGE_READ) |
 						   sg[i].len);
-			e->addr_lo = cpu_to_le32((uint32_t)sg[i].addr);
-			e->addr_hi = cpu_to_le32((uint32_t)(sg[i].addr >> 32));
+			e->addr_lo = cpu_to_le32((u32)sg[i].addr);
+			e->addr_hi = cpu_to_le32((u32)(sg[i].addr >> 32));
 		}
 	}
 }
@@ -334,7 +334,7 @@ void host_post(struct host *h, unsigned int slot)
 {
 	if (h->family != ACXEMU_FAMILY_341)
 		ck_assert_uint_ne(rd(h, ACXXX_REG_REQUEST_PORT), ACXXX_EMPTY);
-	wr(h, ACXXX_REG_REQUEST_PORT, (uint32_t)slot_req(slot));
+	wr(h, ACXXX_REG_REQUEST_PORT, (u32)slot_req(slot));
 }
 
 void host_run(struct host *h)
@@ -360,10 +360,10 @@ void host_wait_irq(struct host *h)
 
 bool host_reap(struct host *h, struct done *d)
 {
-	uint32_t v = rd(h, ACXXX_REG_REPLY_PORT);
+	u32 v = rd(h, ACXXX_REG_REPLY_PORT);
 	const struct acxxx_scsi_reply *r;
 	const struct acxxx_sense_block *sb;
-	uint64_t frame;
+	u64 frame;
 	unsigned int slot;
 
 	memset(d, 0, sizeof(*d));
@@ -401,15 +401,15 @@ bool host_reap(struct host *h, struct done *d)
 
 void host_return_frame(struct host *h, const struct done *d)
 {
-	uint32_t lo = d->desc << 1;
+	u32 lo = d->desc << 1;
 
 	memset(ctrl_ptr(h, (CTRL_BASE & ~0xFFFFFFFFull) | lo), 0,
 	       ACXXX_REPLY_FRAME_ALLOC);
 	return_frame_lo(h, lo);
 }
 
-void host_cmd(struct host *h, unsigned int lun, const uint8_t *cdb,
-	      unsigned int cdb_len, uint32_t dir, uint64_t buf_bus, uint32_t len,
+void host_cmd(struct host *h, unsigned int lun, const u8 *cdb,
+	      unsigned int cdb_len, u32 dir, u64 buf_bus, u32 len,
 	      struct done *d)
 {
 	struct seg s = { buf_bus, len };
@@ -424,11 +424,10 @@ void host_cmd(struct host *h, unsigned int lun, const uint8_t *cdb,
 	ck_assert_uint_eq(rd(h, ACXXX_REG_REPLY_PORT), ACXXX_EMPTY);
 }
 
-uint8_t host_get_page(struct host *h, unsigned int slot, uint8_t page,
-		      struct done *d)
+u8 host_get_page(struct host *h, unsigned int slot, u8 page, struct done *d)
 {
 	struct acxxx_mgmt_req *m = (struct acxxx_mgmt_req *)slot_frame(h, slot);
-	uint64_t buf = ctrl_bus(MGMT_BUF_OFF);
+	u64 buf = ctrl_bus(MGMT_BUF_OFF);
 
 	memset(m, 0, 0x200);
 	memset(ctrl_ptr(h, buf), 0xEE, ACXXX_MGMT_BUF_SIZE);
@@ -440,8 +439,8 @@ uint8_t host_get_page(struct host *h, unsigned int slot, uint8_t page,
 	m->cdb[2] = page;
 	m->data_len = cpu_to_le32(ACXXX_PAGE_SIZE);
 	m->sge.flags_len = cpu_to_le32(ACXXX_SGE_READ | ACXXX_PAGE_SIZE);
-	m->sge.addr_lo = cpu_to_le32((uint32_t)buf);
-	m->sge.addr_hi = cpu_to_le32((uint32_t)(buf >> 32));
+	m->sge.addr_lo = cpu_to_le32((u32)buf);
+	m->sge.addr_hi = cpu_to_le32((u32)(buf >> 32));
 	host_post(h, slot);
 	host_run(h);
 	ck_assert(host_reap(h, d));
@@ -466,10 +465,10 @@ void host_event_switch(struct host *h, unsigned int slot, bool on, struct done *
 	host_return_frame(h, d);
 }
 
-void expect_sense(const struct done *d, uint8_t key, uint8_t asc, uint8_t ascq,
-		  bool info_valid, uint32_t info)
+void expect_sense(const struct done *d, u8 key, u8 asc, u8 ascq,
+		  bool info_valid, u32 info)
 {
-	uint8_t want[18] = { 0 };
+	u8 want[18] = { 0 };
 
 	want[0] = 0x70 | (info_valid ? 0x80 : 0);
 	want[2] = key;
@@ -492,7 +491,7 @@ void expect_sense(const struct done *d, uint8_t key, uint8_t asc, uint8_t ascq,
 	ck_assert_mem_eq(d->sense, want, 18);
 }
 
-uint64_t stat_rej(struct host *h, enum acxemu_reject r)
+u64 stat_rej(struct host *h, enum acxemu_reject r)
 {
 	struct acxemu_stats st;
 

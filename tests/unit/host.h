@@ -14,7 +14,6 @@
 
 #include <pthread.h>
 #include <stdbool.h>
-#include <stdint.h>
 
 #include "../../core/acxxx_proto.h"
 #include "../../emu/acxemu.h"
@@ -35,11 +34,11 @@
 
 struct host {
 	struct acxemu *emu;
-	uint16_t dev;
+	u16 dev;
 	int family;
-	uint8_t *ctrl;
-	uint8_t *data_hi;
-	uint8_t *data_lo;
+	u8 *ctrl;
+	u8 *data_hi;
+	u8 *data_lo;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool irq;
@@ -52,26 +51,26 @@ struct host {
 };
 
 struct seg {
-	uint64_t addr;
-	uint32_t len;
+	u64 addr;
+	u32 len;
 };
 
 /* Result of one request as the host sees it. */
 struct done {
 	bool fast;
-	uint32_t desc;
-	uint32_t msg_id;
-	uint8_t status;			/* reply status */
-	uint8_t function;
-	uint8_t scsi_status;
-	uint8_t scsi_state;
-	uint32_t xfer;			/* reply 0x0C */
-	uint32_t sense_count;		/* reply 0x10 */
-	uint8_t sflags;			/* sense block 0x02 */
-	uint32_t residual;
-	uint32_t sense_len;
-	uint8_t sense[48];
-	uint8_t frame[ACXXX_REPLY_FRAME_SIZE];
+	u32 desc;
+	u32 msg_id;
+	u8 status;			/* reply status */
+	u8 function;
+	u8 scsi_status;
+	u8 scsi_state;
+	u32 xfer;			/* reply 0x0C */
+	u32 sense_count;		/* reply 0x10 */
+	u8 sflags;			/* sense block 0x02 */
+	u32 residual;
+	u32 sense_len;
+	u8 sense[48];
+	u8 frame[ACXXX_REPLY_FRAME_SIZE];
 };
 
 struct host_opts {
@@ -80,22 +79,22 @@ struct host_opts {
 	bool tmf_unsupported;
 	unsigned int latency_us;
 	unsigned int ready_delay_ms;
-	uint64_t cache_max_dirty;
+	u64 cache_max_dirty;
 	bool file_volume;		/* LUN 0 backed by a file in tmpdir */
 	bool no_volumes;
 };
 
-void host_init(struct host *h, uint16_t dev, const struct host_opts *o);
+void host_init(struct host *h, u16 dev, const struct host_opts *o);
 void host_fini(struct host *h);
 
-uint64_t ctrl_bus(uint32_t off);
-uint64_t slot_req(unsigned int slot);
-uint64_t slot_sense(unsigned int slot);
-uint64_t slot_reply(unsigned int slot);
-uint8_t *ctrl_ptr(struct host *h, uint64_t bus);
+u64 ctrl_bus(u32 off);
+u64 slot_req(unsigned int slot);
+u64 slot_sense(unsigned int slot);
+u64 slot_reply(unsigned int slot);
+u8 *ctrl_ptr(struct host *h, u64 bus);
 
-uint32_t rd(struct host *h, uint32_t off);
-void wr(struct host *h, uint32_t off, uint32_t v);
+u32 rd(struct host *h, u32 off);
+void wr(struct host *h, u32 off, u32 v);
 
 /* Handshake as the host does it (4.2 / 4.3); asserts readiness. */
 void host_handshake(struct host *h);
@@ -106,10 +105,10 @@ void host_start(struct host *h);
 
 /* Build a SCSI I/O frame in @slot the way a correct host does (5.3-5.6). */
 void host_build_scsi(struct host *h, unsigned int slot, unsigned int lun,
-		     const uint8_t *cdb, unsigned int cdb_len, uint32_t dir,
+		     const u8 *cdb, unsigned int cdb_len, u32 dir,
 		     const struct seg *sg, unsigned int nsg, bool force_list,
-		     uint64_t list_bus);
-uint8_t *slot_frame(struct host *h, unsigned int slot);
+		     u64 list_bus);
+u8 *slot_frame(struct host *h, unsigned int slot);
 /* Post slot's frame (2208/3108: room check first). */
 void host_post(struct host *h, unsigned int slot);
 /* Let the model work: process (sync) or wait until idle (threads). */
@@ -125,20 +124,19 @@ void host_return_frame(struct host *h, const struct done *d);
  * One SCSI command in slot 1 on @lun with one data segment at @buf_bus of
  * @len bytes (len 0 = none): build, post, run, reap, return the frame.
  */
-void host_cmd(struct host *h, unsigned int lun, const uint8_t *cdb,
-	      unsigned int cdb_len, uint32_t dir, uint64_t buf_bus, uint32_t len,
+void host_cmd(struct host *h, unsigned int lun, const u8 *cdb,
+	      unsigned int cdb_len, u32 dir, u64 buf_bus, u32 len,
 	      struct done *d);
-uint8_t *data_ptr(struct host *h, uint64_t bus);
+u8 *data_ptr(struct host *h, u64 bus);
 
 /* Management get-page into the management buffer; returns reply status. */
-uint8_t host_get_page(struct host *h, unsigned int slot, uint8_t page,
-		      struct done *d);
+u8 host_get_page(struct host *h, unsigned int slot, u8 page, struct done *d);
 /* Event switch request in @slot. */
 void host_event_switch(struct host *h, unsigned int slot, bool on, struct done *d);
 
 /* Expected fixed sense: 0x70 (| 0x80 with info), key, asc, ascq, info. */
-void expect_sense(const struct done *d, uint8_t key, uint8_t asc, uint8_t ascq,
-		  bool info_valid, uint32_t info);
-uint64_t stat_rej(struct host *h, enum acxemu_reject r);
+void expect_sense(const struct done *d, u8 key, u8 asc, u8 ascq,
+		  bool info_valid, u32 info);
+u64 stat_rej(struct host *h, enum acxemu_reject r);
 
 #endif /* ACXEMU_TEST_HOST_H */

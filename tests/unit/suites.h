@@ -5,10 +5,11 @@
 
 #include <check.h>
 #include <errno.h>
-#include <stdint.h>
+
+#include "../../core/acxxx_types.h"
 
 /* One device per register dialect: 341, 2208, 3108 (loop tests index it). */
-extern const uint16_t fam_dev[3];
+extern const u16 fam_dev[3];
 
 Suite *suite_regs(void);
 Suite *suite_scsi(void);

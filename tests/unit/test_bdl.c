@@ -13,7 +13,7 @@
 #define WRT	ACXXX_CTL_DIR_WRITE
 #define BUF	DATA_HI_BASE
 
-static void be32(uint8_t *p, uint32_t v)
+static void be32(u8 *p, u32 v)
 {
 	p[0] = v >> 24;
 	p[1] = v >> 16;
@@ -21,7 +21,7 @@ static void be32(uint8_t *p, uint32_t v)
 	p[3] = v;
 }
 
-static void cdb10(uint8_t *c, uint8_t op, uint32_t lba, uint16_t n)
+static void cdb10(u8 *c, u8 op, u32 lba, u16 n)
 {
 	memset(c, 0, 16);
 	c[0] = op;
@@ -50,23 +50,23 @@ static void segs(struct seg *s, unsigned int n)
 	}
 }
 
-static void fill(struct host *h, unsigned int n, uint8_t salt)
+static void fill(struct host *h, unsigned int n, u8 salt)
 {
 	unsigned int i, k;
 
 	for (i = 0; i < n; i++)
 		for (k = 0; k < 512; k++)
-			data_ptr(h, BUF + i * 1024u)[k] = (uint8_t)(i * 31 + k + salt);
+			data_ptr(h, BUF + i * 1024u)[k] = (u8)(i * 31 + k + salt);
 }
 
-static bool check_fill(struct host *h, unsigned int n, uint8_t salt)
+static bool check_fill(struct host *h, unsigned int n, u8 salt)
 {
 	unsigned int i, k;
 
 	for (i = 0; i < n; i++)
 		for (k = 0; k < 512; k++)
 			if (data_ptr(h, BUF + i * 1024u)[k] !=
-			    (uint8_t)(i * 31 + k + salt))
+			    (u8)(i * 31 + k + salt))
 				return false;
 	return true;
 }
@@ -76,10 +76,10 @@ static bool check_fill(struct host *h, unsigned int n, uint8_t salt)
  * BYTCHK (basic shape), then read them back scattered.
  */
 static void roundtrip(struct host *h, unsigned int n, bool force_list,
-		      uint64_t list_bus)
+		      u64 list_bus)
 {
 	static struct seg s[512];
-	uint8_t cdb[16];
+	u8 cdb[16];
 	struct done d;
 
 	segs(s, n);
@@ -119,7 +119,7 @@ END_TEST
 START_TEST(t_list_at_limits)
 {
 	struct host h;
-	uint64_t list = ctrl_bus(SCRATCH_OFF);
+	u64 list = ctrl_bus(SCRATCH_OFF);
 
 	host_init(&h, fam_dev[_i], NULL);
 	host_start(&h);
@@ -139,7 +139,7 @@ END_TEST
 /* Post @slot and expect reply status 0x03 and one more bad_bdl reject. */
 static void expect_bdl(struct host *h, unsigned int slot)
 {
-	uint64_t before = stat_rej(h, ACXEMU_REJ_BAD_BDL);
+	u64 before = stat_rej(h, ACXEMU_REJ_BAD_BDL);
 	struct done d;
 
 	run1(h, slot, &d);
@@ -152,7 +152,7 @@ static void expect_bdl(struct host *h, unsigned int slot)
 START_TEST(t_past_limits)
 {
 	static struct seg s[512];
-	uint8_t cdb[16];
+	u8 cdb[16];
 	struct acxxx_scsi_req *r;
 	struct acxxx_sge_basic *c;
 	struct host h;
@@ -216,7 +216,7 @@ END_TEST
 START_TEST(t_basic_element_errors)
 {
 	struct seg s[4] = { { BUF, 512 }, { BUF + 1024, 512 } };
-	uint8_t cdb[16];
+	u8 cdb[16];
 	struct acxxx_sge_basic *e;
 	struct acxxx_scsi_req *r;
 	struct host h;
@@ -260,7 +260,7 @@ END_TEST
 START_TEST(t_basic_32bit_element)
 {
 	struct seg s = { DATA_LO_BASE, 512 };
-	uint8_t cdb[16];
+	u8 cdb[16];
 	struct acxxx_sge_basic *e;
 	struct done d;
 	struct host h;
@@ -283,7 +283,7 @@ END_TEST
 START_TEST(t_rw_element_errors)
 {
 	struct seg s[3] = { { BUF, 512 }, { BUF + 1024, 512 }, { BUF + 2048, 512 } };
-	uint8_t cdb[16], *f;
+	u8 cdb[16], *f;
 	struct acxxx_sge_rw *e;
 	struct acxxx_scsi_req *r;
 	struct done d;
@@ -340,7 +340,7 @@ END_TEST
 START_TEST(t_element_shape_by_opcode)
 {
 	struct seg s = { BUF, 512 };
-	uint8_t cdb[16];
+	u8 cdb[16];
 	struct done d;
 	struct host h;
 

@@ -13,7 +13,7 @@
 
 #define BUF	DATA_HI_BASE
 
-static void be32(uint8_t *p, uint32_t v)
+static void be32(u8 *p, u32 v)
 {
 	p[0] = v >> 24;
 	p[1] = v >> 16;
@@ -21,10 +21,10 @@ static void be32(uint8_t *p, uint32_t v)
 	p[3] = v;
 }
 
-static void write10(struct host *h, unsigned int lun, uint32_t lba, uint16_t n,
-		    uint8_t fill, bool fua)
+static void write10(struct host *h, unsigned int lun, u32 lba, u16 n,
+		    u8 fill, bool fua)
 {
-	uint8_t cdb[10] = { 0x2A };
+	u8 cdb[10] = { 0x2A };
 	struct done d;
 
 	be32(cdb + 2, lba);
@@ -36,10 +36,10 @@ static void write10(struct host *h, unsigned int lun, uint32_t lba, uint16_t n,
 	ck_assert(d.fast);
 }
 
-static bool read10_is(struct host *h, unsigned int lun, uint32_t lba,
-		      uint16_t n, uint8_t fill)
+static bool read10_is(struct host *h, unsigned int lun, u32 lba,
+		      u16 n, u8 fill)
 {
-	uint8_t cdb[10] = { 0x28 }, *b = data_ptr(h, BUF);
+	u8 cdb[10] = { 0x28 }, *b = data_ptr(h, BUF);
 	struct done d;
 	unsigned int i;
 
@@ -56,10 +56,10 @@ static bool read10_is(struct host *h, unsigned int lun, uint32_t lba,
 }
 
 /* What the backing medium holds, read past the cache. */
-static bool medium_is(struct host *h, unsigned int lun, uint32_t lba,
-		      uint16_t n, uint8_t fill)
+static bool medium_is(struct host *h, unsigned int lun, u32 lba,
+		      u16 n, u8 fill)
 {
-	static uint8_t buf[1 << 20];
+	static u8 buf[1 << 20];
 	unsigned int i;
 
 	ck_assert_int_eq(acxemu_volume_read_medium(h->emu, lun, lba * 512ull,
@@ -71,10 +71,10 @@ static bool medium_is(struct host *h, unsigned int lun, uint32_t lba,
 }
 
 /* The backing file itself, read with stdio. */
-static bool file_is(struct host *h, uint32_t lba, uint16_t n, uint8_t fill)
+static bool file_is(struct host *h, u32 lba, u16 n, u8 fill)
 {
 	char path[128];
-	uint8_t buf[4096];
+	u8 buf[4096];
 	unsigned int i;
 	FILE *f;
 	bool ok;
@@ -92,7 +92,7 @@ static bool file_is(struct host *h, uint32_t lba, uint16_t n, uint8_t fill)
 	return ok;
 }
 
-static uint64_t dirty(struct host *h, unsigned int lun)
+static u64 dirty(struct host *h, unsigned int lun)
 {
 	struct acxemu_volume_info vi;
 
@@ -100,9 +100,9 @@ static uint64_t dirty(struct host *h, unsigned int lun)
 	return vi.dirty_bytes;
 }
 
-static void sync10(struct host *h, unsigned int lun, uint32_t lba, uint16_t n)
+static void sync10(struct host *h, unsigned int lun, u32 lba, u16 n)
 {
-	uint8_t cdb[10] = { 0x35 };
+	u8 cdb[10] = { 0x35 };
 	struct done d;
 
 	be32(cdb + 2, lba);
@@ -115,7 +115,7 @@ static void sync10(struct host *h, unsigned int lun, uint32_t lba, uint16_t n)
 START_TEST(t_sync_cache_reaches_file)
 {
 	struct host_opts o = { .file_volume = true };
-	uint8_t c16[16] = { 0x91 };
+	u8 c16[16] = { 0x91 };
 	struct acxemu_volume_info vi;
 	struct done d;
 	struct host h;
@@ -175,7 +175,7 @@ END_TEST
 START_TEST(t_power_loss_discards)
 {
 	struct host_opts o = { .file_volume = true };
-	uint8_t tur[6] = { 0 };
+	u8 tur[6] = { 0 };
 	unsigned int reads, writes;
 	struct host h;
 
@@ -199,7 +199,7 @@ START_TEST(t_power_loss_discards)
 	reads = h.dma_reads;
 	writes = h.dma_writes;
 	host_build_scsi(&h, 1, 0, tur, 6, 0, NULL, 0, false, 0);
-	wr(&h, ACXXX_REG_REQUEST_PORT, (uint32_t)slot_req(1));
+	wr(&h, ACXXX_REG_REQUEST_PORT, (u32)slot_req(1));
 	host_run(&h);
 	ck_assert_uint_eq(h.dma_reads, reads);
 	ck_assert_uint_eq(h.dma_writes, writes);
@@ -256,7 +256,7 @@ END_TEST
 START_TEST(t_stop_and_remove_flush)
 {
 	struct host_opts o = { .file_volume = true };
-	uint8_t ssu[6] = { 0x1B };
+	u8 ssu[6] = { 0x1B };
 	struct done d;
 	struct host h;
 

@@ -84,7 +84,7 @@ END_TEST
 
 START_TEST(t_ctl_faults)
 {
-	uint8_t cdb[10] = { 0x28, 0, 0, 0, 0, 15, 0, 0, 1, 0 };
+	u8 cdb[10] = { 0x28, 0, 0, 0, 0, 15, 0, 0, 1, 0 };
 	struct done d;
 	struct host h;
 
@@ -134,7 +134,7 @@ END_TEST
 
 START_TEST(t_ctl_state)
 {
-	uint8_t cdb[10] = { 0x28, 0, 0, 0, 0, 1, 0, 0, 1, 0 };
+	u8 cdb[10] = { 0x28, 0, 0, 0, 0, 1, 0, 0, 1, 0 };
 	struct done d;
 	struct host h;
 
@@ -183,7 +183,7 @@ END_TEST
 
 START_TEST(t_parse_size)
 {
-	uint64_t v;
+	u64 v;
 
 	ck_assert_int_eq(acxemu_parse_size("64M", &v), 0);
 	ck_assert_uint_eq(v, 64ull << 20);

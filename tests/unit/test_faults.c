@@ -11,7 +11,7 @@
 
 #define BUF	DATA_HI_BASE
 
-static void be32(uint8_t *p, uint32_t v)
+static void be32(u8 *p, u32 v)
 {
 	p[0] = v >> 24;
 	p[1] = v >> 16;
@@ -19,9 +19,9 @@ static void be32(uint8_t *p, uint32_t v)
 	p[3] = v;
 }
 
-static void read10(struct host *h, uint32_t lba, struct done *d)
+static void read10(struct host *h, u32 lba, struct done *d)
 {
-	uint8_t cdb[10] = { 0x28 };
+	u8 cdb[10] = { 0x28 };
 
 	be32(cdb + 2, lba);
 	cdb[8] = 1;
@@ -30,7 +30,7 @@ static void read10(struct host *h, uint32_t lba, struct done *d)
 
 static void post_read(struct host *h, unsigned int slot, unsigned int lun)
 {
-	uint8_t cdb[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
+	u8 cdb[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
 	struct seg s = { BUF, 512 };
 
 	host_build_scsi(h, slot, lun, cdb, 10, ACXXX_CTL_DIR_READ, &s, 1, false, 0);
@@ -49,7 +49,7 @@ static struct acxemu_fault rule(enum acxemu_fault_action a)
 	return f;
 }
 
-static uint64_t fired(struct host *h)
+static u64 fired(struct host *h)
 {
 	struct acxemu_stats st;
 
@@ -60,7 +60,7 @@ static uint64_t fired(struct host *h)
 START_TEST(t_fail_status_and_count)
 {
 	struct acxemu_fault f = rule(ACXEMU_FAULT_FAIL_STATUS);
-	uint8_t tur[6] = { 0 };
+	u8 tur[6] = { 0 };
 	struct done d;
 	struct host h;
 
@@ -175,7 +175,7 @@ START_TEST(t_match_by_function)
 	ck_assert_int_gt(acxemu_fault_add(h.emu, &f), 0);
 	{
 		struct acxxx_mgmt_req *m = (struct acxxx_mgmt_req *)slot_frame(&h, 4);
-		uint64_t buf = ctrl_bus(MGMT_BUF_OFF);
+		u64 buf = ctrl_bus(MGMT_BUF_OFF);
 
 		memset(m, 0, 0x200);
 		m->hdr.fn_byte = ACXXX_CTL_DIR_READ;
@@ -184,8 +184,8 @@ START_TEST(t_match_by_function)
 		m->cdb[0] = ACXXX_MGMT_OP_GET_PAGE;
 		m->data_len = cpu_to_le32(0x200);
 		m->sge.flags_len = cpu_to_le32(ACXXX_SGE_READ | 0x200);
-		m->sge.addr_lo = cpu_to_le32((uint32_t)buf);
-		m->sge.addr_hi = cpu_to_le32((uint32_t)(buf >> 32));
+		m->sge.addr_lo = cpu_to_le32((u32)buf);
+		m->sge.addr_hi = cpu_to_le32((u32)(buf >> 32));
 		host_post(&h, 4);
 		host_run(&h);
 		ck_assert(!host_reap(&h, &d));
@@ -243,7 +243,7 @@ START_TEST(t_delay_held_until_terminated)
 	struct host_opts o = { .workers = 2 };
 	struct acxemu_fault f = rule(ACXEMU_FAULT_DELAY);
 	struct acxxx_tmf_req *t;
-	uint8_t tur[6] = { 0 };
+	u8 tur[6] = { 0 };
 	struct acxemu_stats st;
 	struct done d;
 	struct host h;
@@ -364,7 +364,7 @@ END_TEST
 
 START_TEST(t_hang_recoverable)
 {
-	uint8_t inq[6] = { 0x12, 0, 0, 0, 96, 0 };
+	u8 inq[6] = { 0x12, 0, 0, 0, 96, 0 };
 	struct acxemu_stats st;
 	struct done d;
 	struct host h;
@@ -399,8 +399,8 @@ START_TEST(t_dma_fails_anywhere)
 {
 	static const struct seg s[3] = { { BUF, 512 }, { BUF + 4096, 1024 },
 					 { BUF + 8192, 512 } };
-	uint8_t cdb[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 4, 0 };
-	uint8_t bad[6] = { 0xC0 };
+	u8 cdb[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 4, 0 };
+	u8 bad[6] = { 0xC0 };
 	struct acxemu_stats st;
 	unsigned int n, replies;
 	struct done d;
@@ -453,7 +453,7 @@ END_TEST
 
 START_TEST(t_unwritable_reply_frame)
 {
-	uint8_t bad[6] = { 0xC0 };
+	u8 bad[6] = { 0xC0 };
 	struct acxemu_stats st;
 	struct done d;
 	struct host h;
@@ -468,7 +468,7 @@ START_TEST(t_unwritable_reply_frame)
 	host_cmd(&h, 0, bad, 6, 0, 0, 0, &d);
 	expect_sense(&d, 0x05, 0x20, 0x00, false, 0);
 	ck_assert_uint_eq(d.desc, ACXXX_RDESC_ADDR_FLAG |
-			  (uint32_t)slot_reply(3) >> 1);
+			  (u32)slot_reply(3) >> 1);
 	acxemu_get_stats(h.emu, &st);
 	ck_assert_uint_eq(st.rejects[ACXEMU_REJ_REPLY_FRAME_DMA], 1);
 	ck_assert_uint_eq(st.free_frames, 1);	/* frame 3, returned */

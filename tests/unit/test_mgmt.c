@@ -12,7 +12,7 @@
 #define MBUF	ctrl_bus(MGMT_BUF_OFF)
 
 static struct acxxx_mgmt_req *mgmt_frame(struct host *h, unsigned int slot,
-					 uint8_t dir, uint8_t op, uint32_t len)
+					 u8 dir, u8 op, u32 len)
 {
 	struct acxxx_mgmt_req *m = (struct acxxx_mgmt_req *)slot_frame(h, slot);
 
@@ -26,8 +26,8 @@ static struct acxxx_mgmt_req *mgmt_frame(struct host *h, unsigned int slot,
 		m->sge.flags_len = cpu_to_le32((dir == ACXXX_CTL_DIR_WRITE ?
 						ACXXX_SGE_WRITE : ACXXX_SGE_READ) |
 					       len);
-		m->sge.addr_lo = cpu_to_le32((uint32_t)MBUF);
-		m->sge.addr_hi = cpu_to_le32((uint32_t)(MBUF >> 32));
+		m->sge.addr_lo = cpu_to_le32((u32)MBUF);
+		m->sge.addr_hi = cpu_to_le32((u32)(MBUF >> 32));
 	}
 	return m;
 }
@@ -41,14 +41,14 @@ static void run1(struct host *h, unsigned int slot, struct done *d)
 	host_return_frame(h, d);
 }
 
-static uint16_t le16at(const uint8_t *p)
+static u16 le16at(const u8 *p)
 {
 	return p[0] | p[1] << 8;
 }
 
 START_TEST(t_page0)
 {
-	uint8_t *b, z[16] = { 0 };
+	u8 *b, z[16] = { 0 };
 	struct done d;
 	struct host h;
 	unsigned int i;
@@ -168,7 +168,7 @@ END_TEST
 START_TEST(t_signature_echo_rtc)
 {
 	struct acxxx_mgmt_req *m;
-	uint8_t pat[0x200], *b;
+	u8 pat[0x200], *b;
 	struct done d;
 	struct host h;
 	unsigned int i;
@@ -177,7 +177,7 @@ START_TEST(t_signature_echo_rtc)
 	host_start(&h);
 	b = ctrl_ptr(&h, MBUF);
 	for (i = 0; i < sizeof(pat); i++)
-		pat[i] = (uint8_t)(i * 13 + 1);
+		pat[i] = (u8)(i * 13 + 1);
 	mgmt_frame(&h, 2, ACXXX_CTL_DIR_WRITE, ACXXX_MGMT_OP_WRITE_SIG, 0x200);
 	memcpy(b, pat, 0x200);
 	run1(&h, 2, &d);
@@ -224,7 +224,7 @@ END_TEST
 START_TEST(t_events)
 {
 	struct acxemu_volume_config v = { .lun = 9, .size = 1 << 20 };
-	uint8_t *b;
+	u8 *b;
 	struct done d;
 	struct host h;
 
@@ -278,7 +278,7 @@ END_TEST
 START_TEST(t_event_waits_for_frame)
 {
 	struct acxemu_volume_config v = { .lun = 12, .size = 1 << 20 };
-	uint8_t inq[6] = { 0x12, 0, 0, 0, 96, 0 };
+	u8 inq[6] = { 0x12, 0, 0, 0, 96, 0 };
 	struct seg s = { DATA_HI_BASE, 96 };
 	struct acxemu_stats st;
 	struct done d;
@@ -308,8 +308,8 @@ START_TEST(t_event_waits_for_frame)
 }
 END_TEST
 
-static void tmf_frame(struct host *h, unsigned int slot, uint8_t type,
-		      uint8_t lun, uint32_t task)
+static void tmf_frame(struct host *h, unsigned int slot, u8 type,
+		      u8 lun, u32 task)
 {
 	struct acxxx_tmf_req *t = (struct acxxx_tmf_req *)slot_frame(h, slot);
 
@@ -324,7 +324,7 @@ static void tmf_frame(struct host *h, unsigned int slot, uint8_t type,
 static void post_dropped_reads(struct host *h, unsigned int first,
 			       unsigned int n, unsigned int lun)
 {
-	uint8_t cdb[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
+	u8 cdb[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
 	struct seg s = { DATA_HI_BASE, 512 };
 	unsigned int i;
 
@@ -336,7 +336,7 @@ static void post_dropped_reads(struct host *h, unsigned int first,
 	host_run(h);
 }
 
-static uint32_t tmf_count(const struct done *d)
+static u32 tmf_count(const struct done *d)
 {
 	const struct acxxx_tmf_reply *r = (const struct acxxx_tmf_reply *)d->frame;
 
@@ -407,7 +407,7 @@ END_TEST
 
 START_TEST(t_tmf_terminates_waiting)
 {
-	uint8_t inq[6] = { 0x12, 0, 0, 0, 96, 0 };
+	u8 inq[6] = { 0x12, 0, 0, 0, 96, 0 };
 	struct seg s = { DATA_HI_BASE, 96 };
 	struct done d;
 	struct host h;

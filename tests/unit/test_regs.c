@@ -9,9 +9,9 @@
 #include "host.h"
 #include "suites.h"
 
-const uint16_t fam_dev[3] = { 0x6201, 0x6232, 0x6262 };
+const u16 fam_dev[3] = { 0x6201, 0x6232, 0x6262 };
 
-static void put_le32_host(uint8_t *p, uint32_t v)
+static void put_le32_host(u8 *p, u32 v)
 {
 	p[0] = v;
 	p[1] = v >> 8;
@@ -37,8 +37,8 @@ START_TEST(t_handshake)
 		ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_INT_STATUS) & 1, 0);
 	else
 		ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_DOORBELL), 0);
-	wr(&h, ACXXX_REG_REQUEST_PORT, (uint32_t)slot_req(1));
-	wr(&h, ACXXX_REG_REPLY_PORT, (uint32_t)slot_reply(1));
+	wr(&h, ACXXX_REG_REQUEST_PORT, (u32)slot_req(1));
+	wr(&h, ACXXX_REG_REPLY_PORT, (u32)slot_reply(1));
 	ck_assert_uint_eq(stat_rej(&h, ACXEMU_REJ_POST_NOT_READY), 2);
 	ck_assert_uint_eq(acxemu_process(h.emu), 0);
 	ck_assert_uint_eq(h.dma_reads + h.dma_writes, 0);
@@ -60,7 +60,7 @@ START_TEST(t_handshake)
 		wr(&h, ACXXX_REG_SCRATCH1, 0x1234);
 		ck_assert_uint_eq(stats(&h).scratch1, 0x1234);
 		ck_assert_uint_eq(rd(&h, ACXXX_REG_RAID_TYPE),
-				  (uint32_t)fam_dev[_i] << 16 | 0x14D6);
+				  (u32)fam_dev[_i] << 16 | 0x14D6);
 	}
 	host_fini(&h);
 }
@@ -75,14 +75,14 @@ START_TEST(t_ready_hold)
 	if (h.family == ACXEMU_FAMILY_341) {
 		wr(&h, ACXXX_REG_HOST_MSG0, 1);
 		ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_INT_STATUS) & 1, 0);
-		wr(&h, ACXXX_REG_REQUEST_PORT, (uint32_t)slot_req(1));
+		wr(&h, ACXXX_REG_REQUEST_PORT, (u32)slot_req(1));
 		acxemu_ready_hold(h.emu, false);
 		ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_INT_STATUS) & 1, 1);
 	} else {
 		wr(&h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_RESET);
 		wr(&h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_HIADDR | 1);
 		ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_DOORBELL), 0);
-		wr(&h, ACXXX_REG_REQUEST_PORT, (uint32_t)slot_req(1));
+		wr(&h, ACXXX_REG_REQUEST_PORT, (u32)slot_req(1));
 		acxemu_ready_hold(h.emu, false);
 		ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_DOORBELL), 1);
 	}
@@ -108,7 +108,7 @@ START_TEST(t_ready_delay)
 		/* the firmware itself runs: SCRATCH1 says so */
 		ck_assert_uint_eq(rd(&h, ACXXX_REG_SCRATCH1), 1);
 	}
-	wr(&h, ACXXX_REG_REQUEST_PORT, (uint32_t)slot_req(1));
+	wr(&h, ACXXX_REG_REQUEST_PORT, (u32)slot_req(1));
 	ck_assert_uint_eq(stat_rej(&h, ACXEMU_REJ_POST_NOT_READY), 1);
 	host_fini(&h);
 }
@@ -121,9 +121,9 @@ END_TEST
  */
 START_TEST(t_random_frames)
 {
-	static const uint32_t regs[] = { 0x10, 0x20, 0x30, 0x34, 0x40, 0x44,
+	static const u32 regs[] = { 0x10, 0x20, 0x30, 0x34, 0x40, 0x44,
 					 0x60, 0x68, 0x9C, 0xA0, 0xB4, 0xB8 };
-	uint8_t tur[6] = { 0 };
+	u8 tur[6] = { 0 };
 	unsigned int seed = 12345 + _i, i, k, replies = 0, posts = 0;
 	struct acxemu_stats st;
 	struct done d;
@@ -133,27 +133,27 @@ START_TEST(t_random_frames)
 	host_start(&h);
 	for (i = 0; i < 3000; i++) {
 		unsigned int slot = 1 + rand_r(&seed) % 40;
-		uint8_t *f = slot_frame(&h, slot);
+		u8 *f = slot_frame(&h, slot);
 
 		for (k = 0; k < 512; k++)
-			f[k] = (uint8_t)rand_r(&seed);
+			f[k] = (u8)rand_r(&seed);
 		f[3] = rand_r(&seed) % 5 ? rand_r(&seed) % 4 : f[3];
 		if (rand_r(&seed) % 4) {
 			/* plausible identifiers and sense addresses */
 			f[4] = slot << 2;
 			f[5] = slot >> 6;
 			f[6] = f[7] = 0;
-			put_le32_host(f + 0x24, (uint32_t)slot_sense(slot));
+			put_le32_host(f + 0x24, (u32)slot_sense(slot));
 		}
 		if (rand_r(&seed) % 3 == 0) {
 			/* point elements at mapped memory */
 			for (k = 0x28; k + 12 <= 512; k += 12) {
-				put_le32_host(f + k + 4, (uint32_t)DATA_HI_BASE +
+				put_le32_host(f + k + 4, (u32)DATA_HI_BASE +
 					      rand_r(&seed) % 4096);
 				put_le32_host(f + k + 8, 2);
 			}
 		}
-		wr(&h, ACXXX_REG_REQUEST_PORT, (uint32_t)slot_req(slot));
+		wr(&h, ACXXX_REG_REQUEST_PORT, (u32)slot_req(slot));
 		posts++;
 		if (rand_r(&seed) % 8 == 0)
 			acxemu_reg_read(h.emu, regs[rand_r(&seed) % 12], 4);
@@ -201,7 +201,7 @@ END_TEST
 START_TEST(t_request_port_peek)
 {
 	struct host_opts o = { .intake_depth = 2 };
-	uint8_t tur[6] = { 0 };
+	u8 tur[6] = { 0 };
 	struct done d;
 	struct host h;
 
@@ -210,10 +210,10 @@ START_TEST(t_request_port_peek)
 	host_build_scsi(&h, 1, 0, tur, 6, 0, NULL, 0, false, 0);
 	host_build_scsi(&h, 2, 0, tur, 6, 0, NULL, 0, false, 0);
 	host_build_scsi(&h, 3, 0, tur, 6, 0, NULL, 0, false, 0);
-	wr(&h, ACXXX_REG_REQUEST_PORT, (uint32_t)slot_req(1));
+	wr(&h, ACXXX_REG_REQUEST_PORT, (u32)slot_req(1));
 	if (h.family != ACXEMU_FAMILY_341)
 		ck_assert_uint_eq(rd(&h, ACXXX_REG_REQUEST_PORT), 0);
-	wr(&h, ACXXX_REG_REQUEST_PORT, (uint32_t)slot_req(2));
+	wr(&h, ACXXX_REG_REQUEST_PORT, (u32)slot_req(2));
 	if (h.family != ACXEMU_FAMILY_341) {
 		/* full: a pure peek, reading twice changes nothing */
 		ck_assert_uint_eq(rd(&h, ACXXX_REG_REQUEST_PORT), ACXXX_EMPTY);
@@ -221,7 +221,7 @@ START_TEST(t_request_port_peek)
 	} else {
 		ck_assert_uint_eq(rd(&h, ACXXX_REG_REQUEST_PORT), 0);
 	}
-	wr(&h, ACXXX_REG_REQUEST_PORT, (uint32_t)slot_req(3));
+	wr(&h, ACXXX_REG_REQUEST_PORT, (u32)slot_req(3));
 	ck_assert_uint_eq(stat_rej(&h, ACXEMU_REJ_INTAKE_FULL), 1);
 	host_run(&h);
 	ck_assert_uint_eq(rd(&h, ACXXX_REG_REQUEST_PORT), 0);
@@ -244,20 +244,20 @@ START_TEST(t_free_fifo_2208)
 	ck_assert_uint_eq(acxemu_reg_read(h.emu, ACXXX_REG_OUT_FREE_PI, 2), 0);
 	/* without the kick the firmware does not take the entries */
 	for (i = 1; i <= 15; i++)
-		wr(&h, ACXXX_REG_REPLY_PORT, (uint32_t)slot_reply(i));
+		wr(&h, ACXXX_REG_REPLY_PORT, (u32)slot_reply(i));
 	ck_assert_uint_eq(acxemu_reg_read(h.emu, ACXXX_REG_OUT_FREE_PI, 2), 15);
 	ck_assert_uint_eq(acxemu_reg_read(h.emu, ACXXX_REG_OUT_FREE_CI, 2), 0);
 	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_FREE_CI), 15u << 16);
 	ck_assert_uint_eq(stats(&h).free_frames, 0);
 	/* full FIFO: the write is a protocol error and is ignored */
-	wr(&h, ACXXX_REG_REPLY_PORT, (uint32_t)slot_reply(16));
+	wr(&h, ACXXX_REG_REPLY_PORT, (u32)slot_reply(16));
 	ck_assert_uint_eq(stat_rej(&h, ACXEMU_REJ_FREE_FIFO_FULL), 1);
 	ck_assert_uint_eq(acxemu_reg_read(h.emu, ACXXX_REG_OUT_FREE_PI, 2), 15);
 	wr(&h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_FREE_REPLY);
 	ck_assert_uint_eq(acxemu_reg_read(h.emu, ACXXX_REG_OUT_FREE_CI, 2), 15);
 	ck_assert_uint_eq(stats(&h).free_frames, 15);
 	/* indices wrap modulo 16 */
-	wr(&h, ACXXX_REG_REPLY_PORT, (uint32_t)slot_reply(16));
+	wr(&h, ACXXX_REG_REPLY_PORT, (u32)slot_reply(16));
 	wr(&h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_FREE_REPLY);
 	ck_assert_uint_eq(acxemu_reg_read(h.emu, ACXXX_REG_OUT_FREE_PI, 2), 0);
 	ck_assert_uint_eq(acxemu_reg_read(h.emu, ACXXX_REG_OUT_FREE_CI, 2), 0);
@@ -272,7 +272,7 @@ START_TEST(t_no_fifo_3108_341)
 
 	host_init(&h, _i ? 0x6262 : 0x6101, NULL);
 	host_handshake(&h);
-	wr(&h, ACXXX_REG_REPLY_PORT, (uint32_t)slot_reply(1));
+	wr(&h, ACXXX_REG_REPLY_PORT, (u32)slot_reply(1));
 	ck_assert_uint_eq(stats(&h).free_frames, 1);
 	/* 0x68 is a 2208-only register; the kick is a 2208-only doorbell */
 	ck_assert_uint_eq(acxemu_reg_read(h.emu, ACXXX_REG_OUT_FREE_CI, 2), 0);
@@ -293,7 +293,7 @@ START_TEST(t_free_frame_validation)
 	host_handshake(&h);
 	host_post_frames(&h, 1, 2);
 	host_post_frames(&h, 2, 2);		/* duplicate */
-	wr(&h, ACXXX_REG_REPLY_PORT, (uint32_t)slot_reply(3) | 1);
+	wr(&h, ACXXX_REG_REPLY_PORT, (u32)slot_reply(3) | 1);
 	if (h.family == ACXEMU_FAMILY_2208)
 		wr(&h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_FREE_REPLY);
 	ck_assert_uint_eq(stat_rej(&h, ACXEMU_REJ_FREE_FRAME_BAD), 2);
@@ -304,7 +304,7 @@ END_TEST
 
 START_TEST(t_irq_condition)
 {
-	uint8_t tur[6] = { 0 };
+	u8 tur[6] = { 0 };
 	struct done d;
 	struct host h;
 
@@ -351,7 +351,7 @@ END_TEST
 
 START_TEST(t_status_and_index_regs)
 {
-	uint8_t tur[6] = { 0 };
+	u8 tur[6] = { 0 };
 	struct done d;
 	struct host h;
 
@@ -395,7 +395,7 @@ END_TEST
 
 START_TEST(t_reinit_drops)
 {
-	uint8_t tur[6] = { 0 };
+	u8 tur[6] = { 0 };
 	struct acxemu_stats st;
 	struct done d;
 	struct host h;
@@ -431,7 +431,7 @@ END_TEST
 
 START_TEST(t_reinit_drops_waiting_completion)
 {
-	uint8_t inq[6] = { 0x12, 0, 0, 0, 96, 0 };
+	u8 inq[6] = { 0x12, 0, 0, 0, 96, 0 };
 	struct seg s = { DATA_HI_BASE, 96 };
 	struct done d;
 	struct host h;
@@ -477,7 +477,7 @@ END_TEST
 
 START_TEST(t_access_rules)
 {
-	uint8_t tur[6] = { 0 };
+	u8 tur[6] = { 0 };
 	struct done d;
 	struct host h;
 
@@ -538,14 +538,14 @@ END_TEST
 
 START_TEST(t_low_bits_ignored)
 {
-	uint8_t tur[6] = { 0 };
+	u8 tur[6] = { 0 };
 	struct done d;
 	struct host h;
 
 	host_init(&h, fam_dev[_i], NULL);
 	host_start(&h);
 	host_build_scsi(&h, 1, 0, tur, 6, 0, NULL, 0, false, 0);
-	wr(&h, ACXXX_REG_REQUEST_PORT, (uint32_t)slot_req(1) | 3);
+	wr(&h, ACXXX_REG_REQUEST_PORT, (u32)slot_req(1) | 3);
 	host_run(&h);
 	ck_assert(host_reap(&h, &d) && d.fast && d.msg_id == 4);
 	host_fini(&h);

@@ -14,7 +14,7 @@
 #define BUF	DATA_HI_BASE
 #define NBLK	32768u			/* LUN 0: 16 MiB */
 
-static void be32(uint8_t *p, uint32_t v)
+static void be32(u8 *p, u32 v)
 {
 	p[0] = v >> 24;
 	p[1] = v >> 16;
@@ -22,20 +22,20 @@ static void be32(uint8_t *p, uint32_t v)
 	p[3] = v;
 }
 
-static void be64(uint8_t *p, uint64_t v)
+static void be64(u8 *p, u64 v)
 {
 	be32(p, v >> 32);
-	be32(p + 4, (uint32_t)v);
+	be32(p + 4, (u32)v);
 }
 
-static uint32_t getbe32(const uint8_t *p)
+static u32 getbe32(const u8 *p)
 {
-	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+	return (u32)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
 }
 
 /* READ/WRITE CDB of @len bytes (6, 10, 12, 16). */
-static unsigned int rw_cdb(uint8_t *c, bool write, unsigned int len,
-			   uint64_t lba, uint32_t n, bool fua)
+static unsigned int rw_cdb(u8 *c, bool write, unsigned int len,
+			   u64 lba, u32 n, bool fua)
 {
 	memset(c, 0, 16);
 	switch (len) {
@@ -83,7 +83,7 @@ static void good_fast(const struct done *d)
 
 START_TEST(t_tur_and_absent_lun)
 {
-	uint8_t tur[6] = { 0 };
+	u8 tur[6] = { 0 };
 	struct done d;
 	struct host h;
 
@@ -105,8 +105,8 @@ START_TEST(t_inquiry_standard)
 {
 	static const char *prod[3] = { "ACS-341 VOLUME  ", "ACS-2208 VOLUME ",
 				       "ACS-3108 VOLUME " };
-	uint8_t cdb[6] = { 0x12, 0, 0, 0, 36, 0 };
-	uint8_t *b;
+	u8 cdb[6] = { 0x12, 0, 0, 0, 36, 0 };
+	u8 *b;
 	struct done d;
 	struct host h;
 
@@ -155,9 +155,9 @@ START_TEST(t_inquiry_standard)
 }
 END_TEST
 
-static void vpd(struct host *h, unsigned int lun, uint8_t page, struct done *d)
+static void vpd(struct host *h, unsigned int lun, u8 page, struct done *d)
 {
-	uint8_t cdb[6] = { 0x12, 0x01, page, 0, 255, 0 };
+	u8 cdb[6] = { 0x12, 0x01, page, 0, 255, 0 };
 
 	memset(data_ptr(h, BUF), 0xEE, 256);
 	host_cmd(h, lun, cdb, 6, RD, BUF, 255, d);
@@ -165,8 +165,8 @@ static void vpd(struct host *h, unsigned int lun, uint8_t page, struct done *d)
 
 START_TEST(t_inquiry_vpd)
 {
-	static const uint8_t pages[] = { 0x00, 0x80, 0x83, 0xB0, 0xB1 };
-	uint8_t naa0[8], *b;
+	static const u8 pages[] = { 0x00, 0x80, 0x83, 0xB0, 0xB1 };
+	u8 naa0[8], *b;
 	struct done d;
 	struct host h, h2;
 
@@ -224,7 +224,7 @@ END_TEST
 
 START_TEST(t_unknown_opcode)
 {
-	uint8_t cdb[16] = { 0xC0 };
+	u8 cdb[16] = { 0xC0 };
 	struct done d;
 	struct host h;
 
@@ -241,7 +241,7 @@ END_TEST
 
 START_TEST(t_read_capacity)
 {
-	uint8_t c10[10] = { 0x25 }, c16[16] = { 0x9E, 0x10 }, *b;
+	u8 c10[10] = { 0x25 }, c16[16] = { 0x9E, 0x10 }, *b;
 	struct done d;
 	struct host h;
 
@@ -270,7 +270,7 @@ END_TEST
 START_TEST(t_read_write_all_sizes)
 {
 	static const unsigned int lens[4] = { 6, 10, 12, 16 };
-	uint8_t cdb[16], *b;
+	u8 cdb[16], *b;
 	struct done d;
 	struct host h;
 	unsigned int i, k;
@@ -278,11 +278,11 @@ START_TEST(t_read_write_all_sizes)
 	start(&h, _i);
 	b = data_ptr(&h, BUF);
 	for (i = 0; i < 4; i++) {
-		uint64_t lba = 100 + i * 50;
+		u64 lba = 100 + i * 50;
 		unsigned int n = 8 + i;
 
 		for (k = 0; k < n * 512; k++)
-			b[k] = (uint8_t)(k * 7 + i + 1);
+			b[k] = (u8)(k * 7 + i + 1);
 		rw_cdb(cdb, true, lens[i], lba, n, i >= 2);
 		host_cmd(&h, 0, cdb, lens[i], WRT, BUF, n * 512, &d);
 		good_fast(&d);
@@ -291,7 +291,7 @@ START_TEST(t_read_write_all_sizes)
 		host_cmd(&h, 0, cdb, lens[i], RD, BUF, n * 512, &d);
 		good_fast(&d);
 		for (k = 0; k < n * 512; k++)
-			ck_assert_uint_eq(b[k], (uint8_t)(k * 7 + i + 1));
+			ck_assert_uint_eq(b[k], (u8)(k * 7 + i + 1));
 	}
 	/* READ(6) with length 0 means 256 blocks */
 	rw_cdb(cdb, false, 6, 0, 256, false);
@@ -307,7 +307,7 @@ END_TEST
 
 START_TEST(t_lba_checks)
 {
-	uint8_t cdb[16];
+	u8 cdb[16];
 	struct done d;
 	struct host h;
 
@@ -337,7 +337,7 @@ END_TEST
 
 START_TEST(t_over_and_underrun)
 {
-	uint8_t cdb[16];
+	u8 cdb[16];
 	struct done d;
 	struct host h;
 
@@ -368,7 +368,7 @@ END_TEST
 
 START_TEST(t_direction_mismatch)
 {
-	uint8_t cdb[16], inq[6] = { 0x12, 0, 0, 0, 36, 0 };
+	u8 cdb[16], inq[6] = { 0x12, 0, 0, 0, 36, 0 };
 	struct done d;
 	struct host h;
 
@@ -388,7 +388,7 @@ END_TEST
 
 START_TEST(t_verify)
 {
-	uint8_t cdb[16] = { 0 }, w[16], *b;
+	u8 cdb[16] = { 0 }, w[16], *b;
 	struct done d;
 	struct host h;
 
@@ -427,7 +427,7 @@ END_TEST
 
 START_TEST(t_sync_cache)
 {
-	uint8_t c10[10] = { 0x35 }, c16[16] = { 0x91 };
+	u8 c10[10] = { 0x35 }, c16[16] = { 0x91 };
 	struct done d;
 	struct host h;
 
@@ -447,7 +447,7 @@ END_TEST
 
 START_TEST(t_mode_sense)
 {
-	uint8_t c6[6] = { 0x1A, 0, 0x08, 0, 255, 0 }, c10[10] = { 0x5A }, *b;
+	u8 c6[6] = { 0x1A, 0, 0x08, 0, 255, 0 }, c10[10] = { 0x5A }, *b;
 	struct done d;
 	struct host h;
 
@@ -499,7 +499,7 @@ END_TEST
 
 START_TEST(t_start_stop)
 {
-	uint8_t ssu[6] = { 0x1B }, tur[6] = { 0 }, cdb[16];
+	u8 ssu[6] = { 0x1B }, tur[6] = { 0 }, cdb[16];
 	struct done d;
 	struct host h;
 
@@ -525,8 +525,8 @@ END_TEST
 
 START_TEST(t_report_luns_request_sense)
 {
-	uint8_t rl[12] = { 0xA0 }, rs[6] = { 0x03, 0, 0, 0, 18, 0 }, *b;
-	uint8_t want[18] = { 0x70, 0, 0, 0, 0, 0, 0, 10 };
+	u8 rl[12] = { 0xA0 }, rs[6] = { 0x03, 0, 0, 0, 18, 0 }, *b;
+	u8 want[18] = { 0x70, 0, 0, 0, 0, 0, 0, 10 };
 	struct done d;
 	struct host h;
 
@@ -556,7 +556,7 @@ END_TEST
 
 START_TEST(t_medium_errors)
 {
-	uint8_t cdb[16], *b;
+	u8 cdb[16], *b;
 	struct acxemu_stats st;
 	struct done d;
 	struct host h;
@@ -601,11 +601,11 @@ END_TEST
 
 START_TEST(t_request_fields)
 {
-	uint8_t cdb[16], tur[6] = { 0 };
+	u8 cdb[16], tur[6] = { 0 };
 	struct acxxx_scsi_req *r;
 	struct done d;
 	struct host h;
-	static const uint32_t bad_control[] = { 0x2F, 0x30 | 2, 0x18 | 2,
+	static const u32 bad_control[] = { 0x2F, 0x30 | 2, 0x18 | 2,
 						0x100 | 0x2E };
 	unsigned int i;
 
@@ -648,7 +648,7 @@ START_TEST(t_request_fields)
 	host_return_frame(&h, &d);
 	/* every task attribute the spec defines is accepted */
 	for (i = 0; i < 6; i++) {
-		static const uint32_t attr[] = { 0, 0x08, 0x10, 0x20, 0x28, 0x38 };
+		static const u32 attr[] = { 0, 0x08, 0x10, 0x20, 0x28, 0x38 };
 
 		host_build_scsi(&h, 1, 0, tur, 6, 0, NULL, 0, false, 0);
 		r->control = cpu_to_le32(attr[i]);
@@ -662,11 +662,11 @@ END_TEST
 
 START_TEST(t_msg_id_and_function)
 {
-	uint8_t tur[6] = { 0 };
+	u8 tur[6] = { 0 };
 	struct acxxx_req_hdr *hdr;
 	struct done d, e;
 	struct host h;
-	static const uint8_t bad_fn[] = { 0x04, 0x05, 0x09, 0x0A, 0x0C, 0x7F };
+	static const u8 bad_fn[] = { 0x04, 0x05, 0x09, 0x0A, 0x0C, 0x7F };
 	unsigned int i;
 
 	start(&h, _i);
@@ -723,7 +723,7 @@ END_TEST
 
 START_TEST(t_sense_block_problems)
 {
-	uint8_t cdb[16] = { 0xC0 };
+	u8 cdb[16] = { 0xC0 };
 	struct acxxx_scsi_req *r;
 	struct done d;
 	struct host h;
@@ -757,7 +757,7 @@ END_TEST
 
 START_TEST(t_data_unmapped)
 {
-	uint8_t cdb[16], *b;
+	u8 cdb[16], *b;
 	struct done d;
 	struct host h;
 
@@ -795,7 +795,7 @@ END_TEST
 
 START_TEST(t_buffers_below_4g)
 {
-	uint8_t cdb[16];
+	u8 cdb[16];
 	struct done d;
 	struct host h;
 

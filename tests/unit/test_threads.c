@@ -14,7 +14,7 @@
 
 #define NREQ	96
 
-static void be32(uint8_t *p, uint32_t v)
+static void be32(u8 *p, u32 v)
 {
 	p[0] = v >> 24;
 	p[1] = v >> 16;
@@ -22,15 +22,15 @@ static void be32(uint8_t *p, uint32_t v)
 	p[3] = v;
 }
 
-static uint64_t buf_of(unsigned int slot)
+static u64 buf_of(unsigned int slot)
 {
 	return DATA_HI_BASE + slot * 8192ull;
 }
 
 static void post_rw(struct host *h, unsigned int slot, bool write,
-		    unsigned int lun, uint32_t lba)
+		    unsigned int lun, u32 lba)
 {
-	uint8_t cdb[10] = { write ? 0x2A : 0x28 };
+	u8 cdb[10] = { write ? 0x2A : 0x28 };
 	struct seg s[2] = { { buf_of(slot), 2048 }, { buf_of(slot) + 4096, 2048 } };
 
 	be32(cdb + 2, lba);
@@ -63,7 +63,7 @@ START_TEST(t_out_of_order_io)
 	struct host_opts o = { .workers = 4 };
 	static unsigned int seen[512];
 	unsigned int i, k;
-	uint8_t *b;
+	u8 *b;
 	struct host h;
 
 	memset(seen, 0, sizeof(seen));
@@ -73,8 +73,8 @@ START_TEST(t_out_of_order_io)
 	for (i = 1; i <= NREQ; i++) {
 		b = data_ptr(&h, buf_of(i));
 		for (k = 0; k < 2048; k++) {
-			b[k] = (uint8_t)(i + k);
-			b[4096 + k] = (uint8_t)(i * 3 + k);
+			b[k] = (u8)(i + k);
+			b[4096 + k] = (u8)(i * 3 + k);
 		}
 		post_rw(&h, i, true, i & 1 ? 5 : 0, i * 8);
 	}
@@ -91,8 +91,8 @@ START_TEST(t_out_of_order_io)
 		ck_assert_uint_eq(seen[i], 1);
 		b = data_ptr(&h, buf_of(i));
 		for (k = 0; k < 2048; k++) {
-			ck_assert_uint_eq(b[k], (uint8_t)(i + k));
-			ck_assert_uint_eq(b[4096 + k], (uint8_t)(i * 3 + k));
+			ck_assert_uint_eq(b[k], (u8)(i + k));
+			ck_assert_uint_eq(b[4096 + k], (u8)(i * 3 + k));
 		}
 	}
 	ck_assert_int_eq(acxemu_wait_idle(h.emu, 20000), 0);
@@ -174,7 +174,7 @@ START_TEST(t_power_loss_under_load)
 	reads = h.dma_reads;
 	writes = h.dma_writes;
 	for (i = 1; i <= 8; i++)
-		wr(&h, ACXXX_REG_REQUEST_PORT, (uint32_t)slot_req(i));
+		wr(&h, ACXXX_REG_REQUEST_PORT, (u32)slot_req(i));
 	ck_assert_int_eq(acxemu_wait_idle(h.emu, 20000), 0);
 	ck_assert_uint_eq(h.dma_reads, reads);
 	ck_assert_uint_eq(h.dma_writes, writes);
