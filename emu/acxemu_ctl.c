@@ -37,7 +37,7 @@ static void outf(struct out *o, const char *fmt, ...)
 			  o->len - o->pos - 1;
 }
 
-static int err(struct out *o, const char *fmt, ...)
+static int errf(struct out *o, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -179,7 +179,7 @@ static int cmd_volume(struct acxemu *emu, int argc, char **argv, struct out *o)
 	int rc;
 
 	if (argc < 2)
-		return err(o, "usage: volume add|remove|list ...");
+		return errf(o, "usage: volume add|remove|list ...");
 	if (!strcmp(argv[1], "add")) {
 		spec[0] = 0;
 		for (i = 2; i < (unsigned int)argc; i++) {
@@ -187,15 +187,15 @@ static int cmd_volume(struct acxemu *emu, int argc, char **argv, struct out *o)
 					 pos ? "," : "", argv[i]);
 
 			if (n < 0 || (size_t)n >= sizeof(spec) - pos)
-				return err(o, "volume description too long");
+				return errf(o, "volume description too long");
 			pos += n;
 		}
 		if (acxemu_parse_volume(spec, buf, sizeof(buf), &cfg, e, sizeof(e)))
-			return err(o, "%s", e);
+			return errf(o, "%s", e);
 		e[0] = 0;
 		rc = acxemu_volume_add(emu, &cfg, e, sizeof(e));
 		if (rc)
-			return err(o, "%s", e[0] ? e : strerror(-rc));
+			return errf(o, "%s", e[0] ? e : strerror(-rc));
 		outf(o, "ok lun=%u", cfg.lun);
 		return 0;
 	}
@@ -205,11 +205,11 @@ static int cmd_volume(struct acxemu *emu, int argc, char **argv, struct out *o)
 		if (a && !strncmp(a, "lun=", 4))
 			a += 4;
 		if (!parse_uint(a, ACXXX_MAX_LUNS - 1, &lun))
-			return err(o, "usage: volume remove lun=N");
+			return errf(o, "usage: volume remove lun=N");
 		rc = acxemu_volume_remove(emu, lun);
 		if (rc)
-			return err(o, "lun %u: %s", lun, rc == -ENOENT ?
-				   "not present" : strerror(-rc));
+			return errf(o, "lun %u: %s", lun, rc == -ENOENT ?
+				    "not present" : strerror(-rc));
 		outf(o, "ok lun=%u", lun);
 		return 0;
 	}
@@ -222,14 +222,14 @@ static int cmd_volume(struct acxemu *emu, int argc, char **argv, struct out *o)
 
 			if (!(map & (1ull << lun)) || acxemu_volume_info(emu, lun, &vi))
 				continue;
-			outf(o, " lun=%u,size=%llu,backing=%s,serial=%s,naa=%s,"
-			     "dirty=%llu", vi.lun, (unsigned long long)vi.size,
+			outf(o, " lun=%u,size=%llu,backing=%s,serial=%s,naa=%s,dirty=%llu",
+			     vi.lun, (unsigned long long)vi.size,
 			     vi.mem ? "mem" : vi.path, vi.serial, vi.naa,
 			     (unsigned long long)vi.dirty_bytes);
 		}
 		return 0;
 	}
-	return err(o, "usage: volume add|remove|list ...");
+	return errf(o, "usage: volume add|remove|list ...");
 }
 
 static const char *const action_names[] = {
@@ -309,7 +309,7 @@ static int fault_add(struct acxemu *emu, int argc, char **argv, struct out *o)
 		bool ok = true;
 
 		if (!val)
-			return err(o, "fault: expected key=value, got '%s'", k);
+			return errf(o, "fault: expected key=value, got '%s'", k);
 		*val++ = 0;
 		if (!strcmp(k, "action")) {
 			for (v = 0; v < 4; v++)
@@ -348,17 +348,17 @@ static int fault_add(struct acxemu *emu, int argc, char **argv, struct out *o)
 		} else if (!strcmp(k, "ms")) {
 			ok = parse_uint(val, 3600000, &f.delay_ms);
 		} else {
-			return err(o, "fault: unknown key '%s'", k);
+			return errf(o, "fault: unknown key '%s'", k);
 		}
 		if (!ok)
-			return err(o, "fault: bad value for %s: '%s'", k, val);
+			return errf(o, "fault: bad value for %s: '%s'", k, val);
 	}
 	if (!have_action)
-		return err(o, "fault: action=fail|sense|delay|drop required");
+		return errf(o, "fault: action=fail|sense|delay|drop required");
 	id = acxemu_fault_add(emu, &f);
 	if (id < 0)
-		return err(o, "fault: %s", id == -ENOSPC ? "too many rules" :
-			   "invalid rule");
+		return errf(o, "fault: %s", id == -ENOSPC ? "too many rules" :
+			    "invalid rule");
 	outf(o, "ok id=%d", id);
 	return 0;
 }
@@ -370,14 +370,14 @@ static int cmd_fault(struct acxemu *emu, int argc, char **argv, struct out *o)
 	char b1[8];
 
 	if (argc < 2)
-		return err(o, "usage: fault add|del|clear|list");
+		return errf(o, "usage: fault add|del|clear|list");
 	if (!strcmp(argv[1], "add"))
 		return fault_add(emu, argc, argv, o);
 	if (!strcmp(argv[1], "del")) {
 		if (argc != 3 || !parse_uint(argv[2], 1u << 31, &id))
-			return err(o, "usage: fault del ID");
+			return errf(o, "usage: fault del ID");
 		if (acxemu_fault_del(emu, id))
-			return err(o, "fault %u: no such rule", id);
+			return errf(o, "fault %u: no such rule", id);
 		outf(o, "ok");
 		return 0;
 	}
@@ -416,7 +416,7 @@ static int cmd_fault(struct acxemu *emu, int argc, char **argv, struct out *o)
 		}
 		return 0;
 	}
-	return err(o, "usage: fault add|del|clear|list");
+	return errf(o, "usage: fault add|del|clear|list");
 }
 
 static int cmd_medium(struct acxemu *emu, int argc, char **argv, struct out *o)
@@ -427,17 +427,17 @@ static int cmd_medium(struct acxemu *emu, int argc, char **argv, struct out *o)
 	int i, rc;
 
 	if (argc < 2 || (strcmp(argv[1], "add") && strcmp(argv[1], "clear")))
-		return err(o, "usage: medium add lun=N lba=A[-B] [rw=r|w|rw] | "
-			   "medium clear lun=N");
+		return errf(o,
+			    "usage: medium add lun=N lba=A[-B] [rw=r|w|rw] | medium clear lun=N");
 	for (i = 2; i < argc; i++) {
 		if (!strncmp(argv[i], "lun=", 4)) {
 			have_lun = parse_uint(argv[i] + 4, ACXXX_MAX_LUNS - 1, &lun);
 			if (!have_lun)
-				return err(o, "medium: bad lun");
+				return errf(o, "medium: bad lun");
 		} else if (!strncmp(argv[i], "lba=", 4)) {
 			have_lba = parse_range(argv[i] + 4, &first, &last);
 			if (!have_lba)
-				return err(o, "medium: bad lba range");
+				return errf(o, "medium: bad lba range");
 		} else if (!strcmp(argv[i], "rw=r")) {
 			rd = true;
 			wr = false;
@@ -445,22 +445,23 @@ static int cmd_medium(struct acxemu *emu, int argc, char **argv, struct out *o)
 			rd = false;
 			wr = true;
 		} else if (!strcmp(argv[i], "rw=rw")) {
-			rd = wr = true;
+			rd = true;
+			wr = true;
 		} else {
-			return err(o, "medium: unknown argument '%s'", argv[i]);
+			return errf(o, "medium: unknown argument '%s'", argv[i]);
 		}
 	}
 	if (!have_lun)
-		return err(o, "medium: lun=N required");
+		return errf(o, "medium: lun=N required");
 	if (!strcmp(argv[1], "clear"))
 		rc = acxemu_medium_error_clear(emu, lun);
-	else if (!have_lba)
-		return err(o, "medium: lba=A[-B] required");
-	else
+	else if (have_lba)
 		rc = acxemu_medium_error_add(emu, lun, first, last, rd, wr);
+	else
+		return errf(o, "medium: lba=A[-B] required");
 	if (rc)
-		return err(o, "medium: lun %u: %s", lun, rc == -ENOENT ?
-			   "not present" : strerror(-rc));
+		return errf(o, "medium: lun %u: %s", lun, rc == -ENOENT ?
+			    "not present" : strerror(-rc));
 	outf(o, "ok");
 	return 0;
 }
@@ -484,13 +485,13 @@ static int cmd_notify(struct acxemu *emu, int argc, char **argv, struct out *o)
 			continue;
 		rc = acxemu_notify(emu, map[i].bit);
 		if (rc == -EOPNOTSUPP)
-			return err(o, "notify: the 341 family has no doorbells");
+			return errf(o, "notify: the 341 family has no doorbells");
 		if (rc)
-			return err(o, "notify: %s", strerror(-rc));
+			return errf(o, "notify: %s", strerror(-rc));
 		outf(o, "ok");
 		return 0;
 	}
-	return err(o, "usage: notify restart|flush|pause|resume");
+	return errf(o, "usage: notify restart|flush|pause|resume");
 }
 
 static int cmd_stats(struct acxemu *emu, struct out *o)
@@ -499,24 +500,26 @@ static int cmd_stats(struct acxemu *emu, struct out *o)
 	unsigned int i;
 
 	acxemu_get_stats(emu, &st);
-	outf(o, "ok posts=%llu replies_fast=%llu replies_addr=%llu events=%llu "
-	     "irqs_raised=%llu bytes_read=%llu bytes_written=%llu "
-	     "faults_fired=%llu medium_errors=%llu reg_unknown=%llu "
-	     "reinits=%llu tmf_terminated=%llu cancelled=%llu "
-	     "cache_writebacks=%llu outstanding=%u free_frames=%u waiting=%u "
-	     "scratch1=0x%08x scratch2=0x%08x",
+	/* One response line, built in parts. */
+	outf(o, "ok posts=%llu replies_fast=%llu replies_addr=%llu events=%llu",
 	     (unsigned long long)st.posts, (unsigned long long)st.replies_fast,
-	     (unsigned long long)st.replies_addr, (unsigned long long)st.events,
+	     (unsigned long long)st.replies_addr, (unsigned long long)st.events);
+	outf(o, " irqs_raised=%llu bytes_read=%llu bytes_written=%llu",
 	     (unsigned long long)st.irqs_raised,
 	     (unsigned long long)st.bytes_read,
-	     (unsigned long long)st.bytes_written,
+	     (unsigned long long)st.bytes_written);
+	outf(o, " faults_fired=%llu medium_errors=%llu reg_unknown=%llu",
 	     (unsigned long long)st.faults_fired,
 	     (unsigned long long)st.medium_errors,
-	     (unsigned long long)st.reg_unknown, (unsigned long long)st.reinits,
+	     (unsigned long long)st.reg_unknown);
+	outf(o, " reinits=%llu tmf_terminated=%llu cancelled=%llu",
+	     (unsigned long long)st.reinits,
 	     (unsigned long long)st.tmf_terminated,
-	     (unsigned long long)st.cancelled,
+	     (unsigned long long)st.cancelled);
+	outf(o, " cache_writebacks=%llu outstanding=%u free_frames=%u waiting=%u",
 	     (unsigned long long)st.cache_writebacks, st.outstanding,
-	     st.free_frames, st.waiting, st.scratch1, st.scratch2);
+	     st.free_frames, st.waiting);
+	outf(o, " scratch1=0x%08x scratch2=0x%08x", st.scratch1, st.scratch2);
 	for (i = 0; i < ACXEMU_REJ_MAX; i++)
 		outf(o, " rej_%s=%llu", acxemu_reject_name(i),
 		     (unsigned long long)st.rejects[i]);
@@ -542,20 +545,20 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *outbuf,
 		return 0;
 	outbuf[0] = 0;
 	if (strlen(line) >= sizeof(copy)) {
-		err(&o, "line too long");
+		errf(&o, "line too long");
 		return 0;
 	}
 	strcpy(copy, line);
 	for (w = strtok_r(copy, " \t\r\n", &save); w;
 	     w = strtok_r(NULL, " \t\r\n", &save)) {
 		if (argc == MAX_WORDS) {
-			err(&o, "too many words");
+			errf(&o, "too many words");
 			return 0;
 		}
 		argv[argc++] = w;
 	}
 	if (!argc) {
-		err(&o, "empty command");
+		errf(&o, "empty command");
 		return 0;
 	}
 	if (!strcmp(argv[0], "quit")) {
@@ -563,10 +566,12 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *outbuf,
 		return 1;
 	}
 	if (!strcmp(argv[0], "help")) {
-		outf(&o, "ok commands: volume add|remove|list, fault "
-		     "add|del|clear|list, medium add|clear, notify "
-		     "restart|flush|pause|resume, hang [recoverable], powerloss, "
-		     "ready hold|release, stats, flush, info, quit");
+		/* One response line, built in parts. */
+		outf(&o, "ok commands: volume add|remove|list,");
+		outf(&o, " fault add|del|clear|list, medium add|clear,");
+		outf(&o, " notify restart|flush|pause|resume,");
+		outf(&o, " hang [recoverable], powerloss, ready hold|release,");
+		outf(&o, " stats, flush, info, quit");
 	} else if (!strcmp(argv[0], "volume")) {
 		cmd_volume(emu, argc, argv, &o);
 	} else if (!strcmp(argv[0], "fault")) {
@@ -577,7 +582,7 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *outbuf,
 		cmd_notify(emu, argc, argv, &o);
 	} else if (!strcmp(argv[0], "hang")) {
 		if (argc > 2 || (argc == 2 && strcmp(argv[1], "recoverable"))) {
-			err(&o, "usage: hang [recoverable]");
+			errf(&o, "usage: hang [recoverable]");
 		} else {
 			acxemu_hang(emu, argc == 2);
 			outf(&o, "ok");
@@ -593,18 +598,18 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *outbuf,
 		cmd_stats(emu, &o);
 	} else if (!strcmp(argv[0], "flush") && argc == 1) {
 		if (acxemu_flush_all(emu))
-			err(&o, "flush: I/O error on a backing medium");
+			errf(&o, "flush: I/O error on a backing medium");
 		else
 			outf(&o, "ok");
 	} else if (!strcmp(argv[0], "info") && argc == 1) {
-		outf(&o, "ok device=%04x family=%s product=\"%s\" model=\"%s\" "
-		     "serial=\"%s\" fw=\"%s\" vendor=\"%s\" dead=%d",
-		     emu->device_id,
-		     acxemu_family_name(emu->family), emu->product_id,
-		     emu->model, emu->serial, emu->fw_version, emu->vendor,
+		outf(&o, "ok device=%04x family=%s product=\"%s\" model=\"%s\"",
+		     emu->device_id, acxemu_family_name(emu->family),
+		     emu->product_id, emu->model);
+		outf(&o, " serial=\"%s\" fw=\"%s\" vendor=\"%s\" dead=%d",
+		     emu->serial, emu->fw_version, emu->vendor,
 		     acxemu_is_dead(emu));
 	} else {
-		err(&o, "unknown command '%s' (try help)", argv[0]);
+		errf(&o, "unknown command '%s' (try help)", argv[0]);
 	}
 	return 0;
 }

@@ -296,27 +296,27 @@ struct acxemu {
 	u32 echo_len;
 
 	/* statistics (atomics: updated outside the lock too) */
-	_Atomic u64 st_scsi_ops[256];
-	_Atomic u64 st_functions[16];
-	_Atomic u64 st_bytes_read, st_bytes_written;
-	_Atomic u64 st_rejects[ACXEMU_REJ_MAX];
-	_Atomic u64 st_faults_fired, st_medium_errors;
-	_Atomic u64 st_replies_fast, st_replies_addr, st_events;
-	_Atomic u64 st_irqs_raised, st_posts, st_reg_unknown;
-	_Atomic u64 st_reinits, st_tmf_terminated, st_cancelled;
-	_Atomic u64 st_cache_writebacks;
+	atomic_ullong st_scsi_ops[256];
+	atomic_ullong st_functions[16];
+	atomic_ullong st_bytes_read, st_bytes_written;
+	atomic_ullong st_rejects[ACXEMU_REJ_MAX];
+	atomic_ullong st_faults_fired, st_medium_errors;
+	atomic_ullong st_replies_fast, st_replies_addr, st_events;
+	atomic_ullong st_irqs_raised, st_posts, st_reg_unknown;
+	atomic_ullong st_reinits, st_tmf_terminated, st_cancelled;
+	atomic_ullong st_cache_writebacks;
 
 	unsigned int nworkers;
 	struct emu_worker *workers;
 	struct emu_worker sync_worker;
 };
 
-static inline void stat_inc(_Atomic u64 *c)
+static inline void stat_inc(atomic_ullong *c)
 {
 	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
 }
 
-static inline void stat_add(_Atomic u64 *c, u64 v)
+static inline void stat_add(atomic_ullong *c, u64 v)
 {
 	atomic_fetch_add_explicit(c, v, memory_order_relaxed);
 }

@@ -98,11 +98,13 @@ static bool parse_basic(const u8 *p, u32 dir, struct emu_sge *e)
 {
 	u32 fl = get_le32(p);
 	u8 flags = fl >> ACXXX_SGE_FLAGS_SHIFT;
+	bool elem_write = flags & ACXXX_SGE_FLAG_WRITE;
+	bool cmd_write = dir == ACXXX_CTL_DIR_WRITE;
 	u64 addr;
 
 	if (flags & ~(ACXXX_SGE_FLAG_WRITE | ACXXX_SGE_FLAG_ADDR64))
 		return false;
-	if (!!(flags & ACXXX_SGE_FLAG_WRITE) != (dir == ACXXX_CTL_DIR_WRITE))
+	if (elem_write != cmd_write)
 		return false;
 	addr = get_le32(p + 4);
 	if (flags & ACXXX_SGE_FLAG_ADDR64)
@@ -416,10 +418,11 @@ static void mgmt(struct acxemu *emu, struct emu_req *req)
 		return;
 	}
 
-	/* direction, length and the one element */
+	/* direction, length and the one element: data if and only if a direction */
 	req->nsg = 0;
 	if (dir > ACXXX_CTL_DIR_READ || data_len > ACXXX_MGMT_BUF_SIZE ||
-	    (dir == ACXXX_CTL_DIR_NONE) != (data_len == 0)) {
+	    (dir == ACXXX_CTL_DIR_NONE && data_len) ||
+	    (dir != ACXXX_CTL_DIR_NONE && !data_len)) {
 		reject(emu, ACXEMU_REJ_BAD_FIELD);
 		mgmt_reply(req, ACXXX_RS_INVALID_FIELD);
 		return;

@@ -46,8 +46,9 @@ static int parse_naa(struct emu_vol *vol, const char *s)
 
 	if ((n != 16 && n != 32) || (s[0] != '3' && s[0] != '5' && s[0] != '6'))
 		return -EINVAL;
-	if ((s[0] == '6') != (n == 32))
-		return -EINVAL;		/* NAA 6 is 16 bytes, 3 and 5 are 8 */
+	/* NAA 6 is 16 bytes, 3 and 5 are 8 */
+	if ((s[0] == '6' && n != 32) || (s[0] != '6' && n == 32))
+		return -EINVAL;
 	for (i = 0; i < n; i += 2) {
 		int hi = hexval(s[i]), lo = hexval(s[i + 1]);
 
@@ -98,8 +99,9 @@ int vol_open(struct emu_vol **out, const struct acxemu_volume_config *cfg,
 
 	if (cfg->serial) {
 		if (!cfg->serial[0] || strlen(cfg->serial) > 32) {
-			snprintf(errbuf, errlen, "lun %u: serial must be 1..32 "
-				 "characters", cfg->lun);
+			snprintf(errbuf, errlen,
+				 "lun %u: serial must be 1..32 characters",
+				 cfg->lun);
 			rc = -EINVAL;
 			goto fail;
 		}
@@ -110,9 +112,9 @@ int vol_open(struct emu_vol **out, const struct acxemu_volume_config *cfg,
 	}
 	if (cfg->naa) {
 		if (parse_naa(vol, cfg->naa)) {
-			snprintf(errbuf, errlen, "lun %u: naa must be 16 hex "
-				 "digits starting with 3 or 5, or 32 starting "
-				 "with 6", cfg->lun);
+			snprintf(errbuf, errlen,
+				 "lun %u: naa must be 16 hex digits starting with 3 or 5, or 32 starting with 6",
+				 cfg->lun);
 			rc = -EINVAL;
 			goto fail;
 		}
@@ -145,8 +147,9 @@ int vol_open(struct emu_vol **out, const struct acxemu_volume_config *cfg,
 		if (!size)
 			size = (u64)cur & ~(u64)(EMU_BLOCK - 1);
 		if (!size) {
-			snprintf(errbuf, errlen, "lun %u: %s is empty and no "
-				 "size given", cfg->lun, cfg->path);
+			snprintf(errbuf, errlen,
+				 "lun %u: %s is empty and no size given",
+				 cfg->lun, cfg->path);
 			rc = -EINVAL;
 			goto fail;
 		}
@@ -159,8 +162,9 @@ int vol_open(struct emu_vol **out, const struct acxemu_volume_config *cfg,
 	} else {
 		vol->mem = calloc(1, size);
 		if (!vol->mem) {
-			snprintf(errbuf, errlen, "lun %u: cannot allocate %llu "
-				 "bytes", cfg->lun, (unsigned long long)size);
+			snprintf(errbuf, errlen,
+				 "lun %u: cannot allocate %llu bytes",
+				 cfg->lun, (unsigned long long)size);
 			rc = -ENOMEM;
 			goto fail;
 		}
@@ -432,9 +436,11 @@ u64 vol_dirty_bytes(struct emu_vol *vol)
 	u64 bytes = 0;
 
 	pthread_mutex_lock(&vol->lock);
-	for (n = vol->dirty_fifo.next; n != &vol->dirty_fifo; n = n->next)
-		bytes += (u64)__builtin_popcountll(
-			container_of(n, struct cline, dnode)->dirty) * EMU_BLOCK;
+	for (n = vol->dirty_fifo.next; n != &vol->dirty_fifo; n = n->next) {
+		struct cline *cl = container_of(n, struct cline, dnode);
+
+		bytes += (u64)__builtin_popcountll(cl->dirty) * EMU_BLOCK;
+	}
 	pthread_mutex_unlock(&vol->lock);
 	return bytes;
 }

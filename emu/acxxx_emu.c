@@ -339,33 +339,33 @@ static int serve(struct acxemu *emu, int lfd)
 	return 0;
 }
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f,
-"usage: acxxx-emu [options]\n"
-"       acxxx-emu --ctl SOCKET [CMD...]\n"
-"options:\n"
-"  --device ID            PCI device ID (hex, 0x optional): 6101 6201 (341),\n"
-"                         6232 6233 6235 6300 (2208), 6240 6262 (3108);\n"
-"                         --device-id is the same; default 6262\n"
-"  --volume SPEC          lun=N,file=PATH,size=64M[,serial=S][,naa=HEX]\n"
-"                         or lun=N,mem,size=64M[,...]; repeatable\n"
-"  --workers N            worker threads (default 2)\n"
-"  --latency-us N         base latency per request\n"
-"  --jitter-us N          random extra latency, 0..N\n"
-"  --intake-depth N       request intake queue depth (default 512)\n"
-"  --ready-delay-ms N     time to report ready after the handshake\n"
-"  --cache-mb N           write-back cache limit per volume (default 16)\n"
-"  --no-tmf               answer task management with status 0x01\n"
-"  --product-id S --model S --serial S --fw-version S --vendor S\n"
-"                         page 0 identity strings (at most 16 chars)\n"
-"  --socket PATH          serve the control protocol on PATH (or --ctl PATH\n"
-"                         when it is not the first argument)\n"
-"  --vfio-user PATH       be a PCI device for QEMU's vfio-user-pci on PATH\n"
-"                         (default: headless, no host attached)\n"
-"  --msi                  with --vfio-user: offer MSI besides INTx\n"
-"  --seed N               latency jitter seed\n"
-"  --help\n");
+		"usage: acxxx-emu [options]\n"
+		"       acxxx-emu --ctl SOCKET [CMD...]\n"
+		"options:\n"
+		"  --device ID            PCI device ID (hex, 0x optional): 6101 6201 (341),\n"
+		"                         6232 6233 6235 6300 (2208), 6240 6262 (3108);\n"
+		"                         --device-id is the same; default 6262\n"
+		"  --volume SPEC          lun=N,file=PATH,size=64M[,serial=S][,naa=HEX]\n"
+		"                         or lun=N,mem,size=64M[,...]; repeatable\n"
+		"  --workers N            worker threads (default 2)\n"
+		"  --latency-us N         base latency per request\n"
+		"  --jitter-us N          random extra latency, 0..N\n"
+		"  --intake-depth N       request intake queue depth (default 512)\n"
+		"  --ready-delay-ms N     time to report ready after the handshake\n"
+		"  --cache-mb N           write-back cache limit per volume (default 16)\n"
+		"  --no-tmf               answer task management with status 0x01\n"
+		"  --product-id S --model S --serial S --fw-version S --vendor S\n"
+		"                         page 0 identity strings (at most 16 chars)\n"
+		"  --socket PATH          serve the control protocol on PATH (or --ctl PATH\n"
+		"                         when it is not the first argument)\n"
+		"  --vfio-user PATH       be a PCI device for QEMU's vfio-user-pci on PATH\n"
+		"                         (default: headless, no host attached)\n"
+		"  --msi                  with --vfio-user: offer MSI besides INTx\n"
+		"  --seed N               latency jitter seed\n"
+		"  --help\n");
 }
 
 enum {
@@ -439,8 +439,8 @@ int main(int argc, char **argv)
 			unsigned long id = strtoul(optarg, &end, 16);
 
 			if (*end || id > 0xFFFF || acxemu_family_of(id) < 0) {
-				fprintf(stderr, "acxxx-emu: unknown device id "
-					"'%s'\n", optarg);
+				fprintf(stderr, "acxxx-emu: unknown device id '%s'\n",
+					optarg);
 				return 2;
 			}
 			cfg.device_id = (u16)id;
@@ -521,10 +521,10 @@ int main(int argc, char **argv)
 				goto bad_num;
 			break;
 		case OPT_HELP:
-			usage(stdout);
+			print_usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			print_usage(stderr);
 			return 2;
 		}
 		continue;
@@ -533,7 +533,7 @@ bad_num:
 		return 2;
 	}
 	if (optind != argc) {
-		usage(stderr);
+		print_usage(stderr);
 		return 2;
 	}
 
@@ -567,10 +567,11 @@ bad_num:
 		fprintf(stderr, "acxxx-emu: %s: %s\n", fe->name, strerror(-rc));
 		goto out;
 	}
-	fprintf(stderr, "acxxx-emu: device 14d6:%04x (%s family), %u volume(s), "
-		"%s front-end%s%s\n", cfg.device_id,
-		acxemu_family_name(acxemu_family(emu)), cfg.nvolumes, fe->name,
-		sock ? ", control socket " : "", sock ? sock : "");
+	fprintf(stderr,
+		"acxxx-emu: device 14d6:%04x (%s family), %u volume(s), %s front-end%s%s\n",
+		cfg.device_id, acxemu_family_name(acxemu_family(emu)),
+		cfg.nvolumes, fe->name, sock ? ", control socket " : "",
+		sock ? sock : "");
 	rc = serve(emu, lfd);
 	fe->stop(fe);
 out:
