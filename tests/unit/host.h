@@ -21,9 +21,9 @@
 #define CTRL_BASE	0x123400000ull		/* high address 0x1 */
 #define CTRL_SIZE	0x1C0000u
 #define DATA_HI_BASE	0x200000000ull		/* above 4 GiB */
-#define DATA_HI_SIZE	(4u << 20)
+#define DATA_HI_SIZE	0x400000u		/* 4 MiB */
 #define DATA_LO_BASE	0x08000000ull		/* below 4 GiB */
-#define DATA_LO_SIZE	(1u << 20)
+#define DATA_LO_SIZE	0x100000u		/* 1 MiB */
 #define UNMAPPED	0x300000000ull
 
 #define SLOT_STRIDE	0xB00u

@@ -19,7 +19,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 	int run, failed;
 
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(all); i++) {
 		Suite *s = all[i]();
 
 		if (!sr)

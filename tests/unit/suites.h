@@ -8,6 +8,10 @@
 
 #include "../../core/acxxx_types.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* One device per register dialect: 341, 2208, 3108 (loop tests index it). */
 extern const u16 fam_dev[3];
 

@@ -90,15 +90,14 @@ START_TEST(t_ctl_faults)
 
 	host_init(&h, 0x6262, NULL);
 	host_start(&h);
-	expect_ok(&h, "fault add action=sense op=0x28 lun=0 lba=10-20 key=3 "
-		  "asc=0x11 ascq=0 count=2");
+	expect_ok(&h,
+		  "fault add action=sense op=0x28 lun=0 lba=10-20 key=3 asc=0x11 ascq=0 count=2");
 	ck_assert_str_eq(out, "ok id=1");
 	host_cmd(&h, 0, cdb, 10, ACXXX_CTL_DIR_READ, DATA_HI_BASE, 512, &d);
 	expect_sense(&d, 0x03, 0x11, 0x00, false, 0);
 	expect_ok(&h, "fault list");
-	ck_assert_str_eq(out, "ok count=1 id=1,action=sense,fn=scsi,op=0x28,"
-			 "lun=0,lba=10-20,key=0x3,asc=0x11,ascq=0x00,nth=1,"
-			 "count=2,seen=1,fired=1");
+	ck_assert_str_eq(out,
+			 "ok count=1 id=1,action=sense,fn=scsi,op=0x28,lun=0,lba=10-20,key=0x3,asc=0x11,ascq=0x00,nth=1,count=2,seen=1,fired=1");
 	expect_ok(&h, "fault add action=delay ms=5 fn=any nth=2");
 	expect_ok(&h, "fault add action=fail status=0x04 fn=mgmt");
 	expect_ok(&h, "fault add action=drop fn=tmf lba=7");

@@ -142,7 +142,8 @@ START_TEST(t_random_frames)
 			/* plausible identifiers and sense addresses */
 			f[4] = slot << 2;
 			f[5] = slot >> 6;
-			f[6] = f[7] = 0;
+			f[6] = 0;
+			f[7] = 0;
 			put_le32_host(f + 0x24, (u32)slot_sense(slot));
 		}
 		if (rand_r(&seed) % 3 == 0) {
