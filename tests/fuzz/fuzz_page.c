@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "acxxx_core.h"
+#include "fuzz.h"
 
 static void check(int cond, const char *what)
 {
@@ -129,7 +130,7 @@ static void fuzz_init(const u8 *data, size_t size)
 	      "result");
 }
 
-int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+int fuzz_one_input(const u8 *data, size_t size)
 {
 	if (!size)
 		return 0;

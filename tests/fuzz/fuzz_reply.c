@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "acxxx_core.h"
+#include "fuzz.h"
 
 #define DMA_BASE	0x00000004FFE00000ULL
 #define NSLOTS		64
@@ -68,7 +69,7 @@ static void setup(unsigned char sel)
 	}
 }
 
-int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+int fuzz_one_input(const u8 *data, size_t size)
 {
 	struct acxxx_doorbell db;
 	struct acxxx_cpl cpl;

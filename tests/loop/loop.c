@@ -24,7 +24,6 @@
  * Prints one line per dialect and "loop: N passed, N failed".
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -160,21 +159,22 @@ struct vol {
 	u64 writes_done;	/* acknowledged writes, repairs included */
 };
 
+/* Plain counts (printed with %llu). */
 struct counters {
-	u64 verified;		/* reads compared equal, writes acknowledged */
-	u64 reads, writes, syncs;
-	u64 bytes;
-	u64 errors;
-	u64 busy_retries;
-	u64 medium_errors;
-	u64 aborts;
-	u64 reinits;
-	u64 repairs;
-	u64 absent_ok;
-	u64 events;
-	u64 max_sge_seen;
-	u64 list_mode;
-	u64 high_addr;
+	unsigned long long verified;	/* reads compared equal, writes acknowledged */
+	unsigned long long reads, writes, syncs;
+	unsigned long long bytes;
+	unsigned long long errors;
+	unsigned long long busy_retries;
+	unsigned long long medium_errors;
+	unsigned long long aborts;
+	unsigned long long reinits;
+	unsigned long long repairs;
+	unsigned long long absent_ok;
+	unsigned long long events;
+	unsigned long long max_sge_seen;
+	unsigned long long list_mode;
+	unsigned long long high_addr;
 };
 
 struct host {
@@ -775,7 +775,7 @@ static void release_io(struct host *h, struct io *io)
  * A write whose outcome is unknown (dropped, aborted or lost to a
  * re-init): write the range again with known data so the shadow holds.
  */
-static void repair(struct host *h, u8 lun, u64 lba, u32 blocks)
+static void repair_write(struct host *h, u8 lun, u64 lba, u32 blocks)
 {
 	struct acxxx_scsi_cmd cmd = { 0 };
 	struct vol *v = &h->vol[lun];
@@ -807,7 +807,8 @@ static void repair(struct host *h, u8 lun, u64 lba, u32 blocks)
 	cmd.nr_sge = 1;
 	if (acxxx_encode_scsi(&h->ctl, slot, &cmd) || ireq_run(h, slot, &cpl) ||
 	    cpl.reply_status || cpl.scsi_status)
-		fail(h, "repair write of lun %u lba %" PRIu64 " failed", lun, lba);
+		fail(h, "repair write of lun %u lba %llu failed", lun,
+		     (unsigned long long)lba);
 	h->n.repairs++;
 }
 
@@ -843,7 +844,7 @@ static void complete_io(struct host *h, u16 slot,
 		h->n.busy_retries++;
 		if (!start_io(h, slot)) {
 			if (io->kind == IO_WRITE)
-				repair(h, io->lun, io->lba, io->blocks);
+				repair_write(h, io->lun, io->lba, io->blocks);
 			release_io(h, io);
 		}
 		return;
@@ -897,8 +898,8 @@ static void complete_io(struct host *h, u16 slot,
 
 			while (got[i] == io->data[i])
 				i++;
-			fail(h, "data mismatch: lun %u lba %" PRIu64 " +%u bytes (%u segments)",
-			     io->lun, io->lba, i, io->nseg);
+			fail(h, "data mismatch: lun %u lba %llu +%u bytes (%u segments)",
+			     io->lun, (unsigned long long)io->lba, i, io->nseg);
 		} else {
 			h->n.verified++;
 		}
@@ -947,7 +948,7 @@ static void abort_io(struct host *h, u16 slot)
 	acxxx_slot_finish(&h->ctl, slot);
 	h->n.aborts++;
 	if (io->kind == IO_WRITE)
-		repair(h, io->lun, io->lba, io->blocks);
+		repair_write(h, io->lun, io->lba, io->blocks);
 	release_io(h, io);
 }
 
@@ -976,7 +977,7 @@ static void reinit(struct host *h)
 		if (!io->busy)
 			continue;
 		if (io->kind == IO_WRITE)
-			repair(h, io->lun, io->lba, io->blocks);
+			repair_write(h, io->lun, io->lba, io->blocks);
 		release_io(h, io);
 	}
 }
@@ -1224,10 +1225,14 @@ static int run(enum acxxx_dialect d, u16 device_id, unsigned int target,
 	}
 	if (bring_up(h, false))
 		goto out;
-	for (i = 0; i < ACXXX_MAX_LUNS; i++)
-		if ((h->lun_map[i] != ACXXX_LUN_ABSENT) != (i < NR_LUNS))
+	for (i = 0; i < ACXXX_MAX_LUNS; i++) {
+		bool present = h->lun_map[i] != ACXXX_LUN_ABSENT;
+		bool expected = i < NR_LUNS;
+
+		if (present != expected)
 			fail(h, "page 0 LUN map entry %u wrong: 0x%04x", i,
 			     h->lun_map[i]);
+	}
 
 	step = target / 10 ? target / 10 : 1;
 	while (h->n.verified < target && h->n.errors < 100) {
@@ -1287,21 +1292,21 @@ static int run(enum acxxx_dialect d, u16 device_id, unsigned int target,
 	for (i = 0; i < ACXEMU_REJ_MAX; i++) {
 		if (!st.rejects[i] || i == ACXEMU_REJ_NO_LUN)
 			continue;
-		fail(h, "model rejected %" PRIu64 " x %s", st.rejects[i],
-		     acxemu_reject_name(i));
+		fail(h, "model rejected %llu x %s",
+		     (unsigned long long)st.rejects[i], acxemu_reject_name(i));
 	}
 out:
-	printf("loop[%s]: %" PRIu64 " I/Os verified (%" PRIu64 " reads, %" PRIu64
-	       " writes, %" PRIu64 " flushes, %.1f MiB), %" PRIu64 " errors; "
-	       "faults: %" PRIu64 " busy, %" PRIu64 " medium errors, %" PRIu64
-	       " aborts, %" PRIu64 " re-inits, %" PRIu64 " repairs, %" PRIu64
-	       " absent-LUN, %" PRIu64 " events; %" PRIu64 " list-mode, "
-	       "max %" PRIu64 " segments; %.1f s\n",
-	       dname, h->n.verified, h->n.reads, h->n.writes, h->n.syncs,
-	       h->n.bytes / 1048576.0, h->n.errors, h->n.busy_retries,
-	       h->n.medium_errors, h->n.aborts, h->n.reinits, h->n.repairs,
-	       h->n.absent_ok, h->n.events, h->n.list_mode, h->n.max_sge_seen,
-	       (now_ms() - t0) / 1000.0);
+	/* One summary line, printed in parts. */
+	printf("loop[%s]: %llu I/Os verified (%llu reads, %llu writes, ",
+	       dname, h->n.verified, h->n.reads, h->n.writes);
+	printf("%llu flushes, %.1f MiB), %llu errors; ",
+	       h->n.syncs, h->n.bytes / 1048576.0, h->n.errors);
+	printf("faults: %llu busy, %llu medium errors, %llu aborts, ",
+	       h->n.busy_retries, h->n.medium_errors, h->n.aborts);
+	printf("%llu re-inits, %llu repairs, %llu absent-LUN, %llu events; ",
+	       h->n.reinits, h->n.repairs, h->n.absent_ok, h->n.events);
+	printf("%llu list-mode, max %llu segments; %.1f s\n",
+	       h->n.list_mode, h->n.max_sge_seen, (now_ms() - t0) / 1000.0);
 	e = h->n.errors || h->n.verified < target;
 	if (h->n.list_mode == 0 || h->n.max_sge_seen < ACXXX_MAX_SGE ||
 	    h->n.high_addr == 0 || h->n.absent_ok == 0) {
@@ -1348,8 +1353,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	printf("loop: %u verified I/Os per dialect, seed 0x%" PRIx64 "\n", ios,
-	       seed);
+	printf("loop: %u verified I/Os per dialect, seed 0x%llx\n", ios,
+	       (unsigned long long)seed);
 	for (i = 0; i < 3; i++) {
 		if (strcmp(only, "all") && strcmp(only, dialects[i].name))
 			continue;
