@@ -215,6 +215,17 @@ static void cancel_all_locked(struct acxemu *emu, bool events)
 	}
 }
 
+/* Was @req cancelled (re-init, flush, task management) or the device lost? */
+bool req_was_cancelled(struct acxemu *emu, struct emu_req *req)
+{
+	bool cancelled;
+
+	pthread_mutex_lock(&emu->lock);
+	cancelled = req->cancelled || emu->dead;
+	pthread_mutex_unlock(&emu->lock);
+	return cancelled;
+}
+
 bool req_dma_begin(struct acxemu *emu, struct emu_req *req)
 {
 	bool ok;

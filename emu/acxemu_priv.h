@@ -390,6 +390,7 @@ static inline void put_be64(u8 *p, u64 v)
 u64 emu_now_ns(void);
 
 /* acxemu_dev.c */
+bool req_was_cancelled(struct acxemu *emu, struct emu_req *req);
 bool req_dma_begin(struct acxemu *emu, struct emu_req *req);
 void req_dma_end(struct acxemu *emu, struct emu_req *req);
 int req_dma_read(struct acxemu *emu, struct emu_req *req, u64 addr,

@@ -534,8 +534,8 @@ static void mgmt(struct acxemu *emu, struct emu_req *req)
 	}
 	if (st == ACXXX_RS_INVALID_FIELD)
 		reject(emu, ACXEMU_REJ_BAD_FIELD);
-	else if (st == ACXXX_RS_INVALID_BDL)
-		reject(emu, ACXEMU_REJ_DMA_DATA);
+	else if (st == ACXXX_RS_INVALID_BDL && !req_was_cancelled(emu, req))
+		reject(emu, ACXEMU_REJ_DMA_DATA);	/* not the host's fault */
 	mgmt_reply(req, st);
 }
 

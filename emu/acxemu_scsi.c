@@ -68,20 +68,34 @@ static int cmd_dir(const u8 *cdb)
 	return -1;
 }
 
+/*
+ * A data copy failed: the host gave an address it did not map (a guest
+ * error, counted), unless a re-init, flush or task management cancelled
+ * the request while it copied (not the host's fault: the reply is never
+ * delivered anyway).
+ */
+static void data_dma_failed(struct acxemu *emu, struct scsi_result *res, int rc)
+{
+	if (rc != -ECANCELED)
+		reject(emu, ACXEMU_REJ_DMA_DATA);
+	res->rstatus = ACXXX_RS_INVALID_BDL;
+}
+
 /* Send @avail bytes of @buf, at most @alloc and the data length. */
 static void data_in(struct acxemu *emu, struct emu_req *req,
 		    struct scsi_result *res, u32 data_len,
 		    const u8 *buf, u32 avail, u32 alloc)
 {
 	u32 n = avail;
+	int rc;
 
 	if (n > alloc)
 		n = alloc;
 	if (n > data_len)
 		n = data_len;
-	if (n && sg_copy_to_host(emu, req, 0, buf, n)) {
-		reject(emu, ACXEMU_REJ_DMA_DATA);
-		res->rstatus = ACXXX_RS_INVALID_BDL;
+	rc = n ? sg_copy_to_host(emu, req, 0, buf, n) : 0;
+	if (rc) {
+		data_dma_failed(emu, res, rc);
 		return;
 	}
 	res->xfer = n;
@@ -300,6 +314,7 @@ static void read_write(struct acxemu *emu, struct emu_worker *w,
 	u64 lba, bytes, wb = 0;
 	u32 n, good;
 	s64 bad;
+	int rc;
 
 	scsi_cdb_lba(cdb, &lba, &n);
 	if (cdb[0] != 0x08 && cdb[0] != 0x0A && (cdb[1] & 0xE0)) {
@@ -334,18 +349,18 @@ static void read_write(struct acxemu *emu, struct emu_worker *w,
 			hw_error(res);
 			return;
 		}
-		if (good && sg_copy_to_host(emu, req, 0, w->bounce,
-					    good * EMU_BLOCK)) {
-			reject(emu, ACXEMU_REJ_DMA_DATA);
-			res->rstatus = ACXXX_RS_INVALID_BDL;
+		rc = good ? sg_copy_to_host(emu, req, 0, w->bounce,
+					    good * EMU_BLOCK) : 0;
+		if (rc) {
+			data_dma_failed(emu, res, rc);
 			return;
 		}
 		stat_add(&emu->st_bytes_read, (u64)good * EMU_BLOCK);
 	} else {
 		/* take every byte from the host before touching the cache */
-		if (sg_copy_from_host(emu, req, 0, w->bounce, bytes)) {
-			reject(emu, ACXEMU_REJ_DMA_DATA);
-			res->rstatus = ACXXX_RS_INVALID_BDL;
+		rc = sg_copy_from_host(emu, req, 0, w->bounce, bytes);
+		if (rc) {
+			data_dma_failed(emu, res, rc);
 			return;
 		}
 		if (good && vol_write(vol, lba, good, w->bounce, fua, &wb)) {
@@ -368,6 +383,7 @@ static void verify(struct acxemu *emu, struct emu_worker *w,
 	u64 lba, done;
 	u32 n;
 	s64 bad;
+	int rc;
 
 	scsi_cdb_lba(cdb, &lba, &n);
 	if ((cdb[1] & 0xE0) || bytchk > 1) {
@@ -402,9 +418,9 @@ static void verify(struct acxemu *emu, struct emu_worker *w,
 	if (!bytchk)
 		return;
 	/* compare: host data in the first half, medium in the second */
-	if (sg_copy_from_host(emu, req, 0, w->bounce, n * EMU_BLOCK)) {
-		reject(emu, ACXEMU_REJ_DMA_DATA);
-		res->rstatus = ACXXX_RS_INVALID_BDL;
+	rc = sg_copy_from_host(emu, req, 0, w->bounce, n * EMU_BLOCK);
+	if (rc) {
+		data_dma_failed(emu, res, rc);
 		return;
 	}
 	res->xfer = n * EMU_BLOCK;
