@@ -831,7 +831,12 @@ static void complete_io(struct host *h, u16 slot,
 	}
 	v = &h->vol[io->lun];
 	len = io->blocks * BLK;
-	if (io->kind == IO_ABSENT) {
+	/*
+	 * The injected busy replies (fault rule on every 97th command) may
+	 * land on the probe of the absent LUN too: a busy reply is retried
+	 * below like any other.
+	 */
+	if (io->kind == IO_ABSENT && cpl->reply_status != ACXXX_RS_BUSY) {
 		if (cpl->reply_status == ACXXX_RS_NO_DEVICE)
 			h->n.absent_ok++;
 		else
