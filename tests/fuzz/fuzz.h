@@ -1,11 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
 /*
- * The libFuzzer entry point of every target.
- *
- * libFuzzer calls a function whose name it dictates and which is not in
- * kernel style.  The targets define fuzz_one_input() instead; the
- * assembler label below gives it libFuzzer's symbol name, so that the
- * link and the fuzzer see exactly the function they always did.
+ * The libFuzzer entry point of every target.  Its name is libFuzzer's,
+ * not ours (tests/style lets tests/fuzz use it).
  */
 #ifndef ACXXX_FUZZ_H
 #define ACXXX_FUZZ_H
@@ -14,7 +10,6 @@
 
 #include "acxxx_types.h"
 
-int fuzz_one_input(const u8 *data, size_t size)
-	__asm__("LLVMFuzzerTestOneInput");
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
 #endif /* ACXXX_FUZZ_H */

@@ -159,7 +159,7 @@ static void drain(struct acxemu *emu, int family)
 	}
 }
 
-int fuzz_one_input(const u8 *data, size_t size)
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	static const u16 ids[] = { 0x6201, 0x6232, 0x6262 };
 	struct acxemu_volume_config vol = { .lun = 0, .size = 1 << 20 };

@@ -130,7 +130,7 @@ static void fuzz_init(const u8 *data, size_t size)
 	      "result");
 }
 
-int fuzz_one_input(const u8 *data, size_t size)
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	if (!size)
 		return 0;

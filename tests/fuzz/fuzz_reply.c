@@ -69,7 +69,7 @@ static void setup(unsigned char sel)
 	}
 }
 
-int fuzz_one_input(const u8 *data, size_t size)
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct acxxx_doorbell db;
 	struct acxxx_cpl cpl;

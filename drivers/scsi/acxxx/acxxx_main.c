@@ -495,6 +495,13 @@ unsigned int acxxx_drain(struct acxxx_hba *hba)
 	return n;
 }
 
+/* The next health check (acxxx_health_work) in ACXXX_HEALTH_MS. */
+static void acxxx_health_later(struct acxxx_hba *hba)
+{
+	queue_delayed_work(hba->aux_wq, &hba->health_work,
+			   msecs_to_jiffies(ACXXX_HEALTH_MS));
+}
+
 /* Ask for a re-init from process context (the interrupt handler cannot). */
 static void acxxx_schedule_recovery(struct acxxx_hba *hba, const char *why)
 {
@@ -759,8 +766,7 @@ static void acxxx_bringup_done(struct acxxx_hba *hba, struct acxxx_ident *id)
 	acxxx_reconcile(hba, id->lun_map);
 	complete_all(&hba->ready);
 	if (hba->stage != ACXXX_STAGE_NULL)
-		queue_delayed_work(hba->aux_wq, &hba->health_work,
-				      msecs_to_jiffies(ACXXX_HEALTH_MS));
+		acxxx_health_later(hba);
 }
 
 static void acxxx_bringup_work(struct work_struct *work)
@@ -960,8 +966,7 @@ static void acxxx_health_work(struct work_struct *work)
 		}
 	}
 again:
-	queue_delayed_work(hba->aux_wq, &hba->health_work,
-			      msecs_to_jiffies(ACXXX_HEALTH_MS));
+	acxxx_health_later(hba);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1435,8 +1440,7 @@ static int acxxx_resume(struct device *dev)
 				ERR_PTR(ret));
 			acxxx_go_offline(hba, "resume failed");
 		} else {
-			queue_delayed_work(hba->aux_wq, &hba->health_work,
-					      msecs_to_jiffies(ACXXX_HEALTH_MS));
+			acxxx_health_later(hba);
 		}
 	}
 	mutex_unlock(&hba->reset_mutex);
