@@ -329,6 +329,15 @@ void acxemu_power_loss(struct acxemu *emu);
 bool acxemu_is_dead(struct acxemu *emu);
 
 /*
+ * The hostile firmware: besides serving normally, hand the host @rate
+ * pieces of garbage per second (random descriptors, unknown and stale
+ * message identifiers, replies outside the reply frames or full of random
+ * bytes, oversized sense lengths, random events, doorbells with random
+ * bits, registers reading all-ones).  @rate 0 turns it off.
+ */
+int acxemu_hostile(struct acxemu *emu, unsigned int rate, u32 seed);
+
+/*
  * Hold readiness: while held, a handshake never completes (the firmware
  * stays "booting").  Lets tests build late-readiness timelines without
  * depending on time.  Releasing lets the pending handshake complete
@@ -382,6 +391,7 @@ const char *acxemu_reject_name(enum acxemu_reject r);
  * @tmf_terminated: requests terminated by task management
  * @cancelled: requests dropped by re-init, flush or power loss
  * @cache_writebacks: cache write-backs forced by cache pressure
+ * @hostile: garbage the hostile firmware handed the host
  * @scratch1: last value the host wrote to SCRATCH1
  * @scratch2: last value the host wrote to SCRATCH2
  * @outstanding: requests the firmware owns now
@@ -406,6 +416,7 @@ struct acxemu_stats {
 	u64 tmf_terminated;
 	u64 cancelled;
 	u64 cache_writebacks;
+	u64 hostile;
 	u32 scratch1;
 	u32 scratch2;
 	u32 outstanding;

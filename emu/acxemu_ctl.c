@@ -494,6 +494,40 @@ static int cmd_notify(struct acxemu *emu, int argc, char **argv, struct out *o)
 	return errf(o, "usage: notify restart|flush|pause|resume");
 }
 
+/* hostile on [rate=N] [seed=N] | hostile off */
+static int cmd_hostile(struct acxemu *emu, int argc, char **argv, struct out *o)
+{
+	unsigned long rate = 200, seed = 1;
+	char *end;
+	int i, rc;
+
+	if (argc == 2 && !strcmp(argv[1], "off")) {
+		acxemu_hostile(emu, 0, 0);
+		outf(o, "ok");
+		return 0;
+	}
+	if (argc < 2 || strcmp(argv[1], "on"))
+		return errf(o, "usage: hostile on [rate=N] [seed=N] | hostile off");
+	for (i = 2; i < argc; i++) {
+		if (!strncmp(argv[i], "rate=", 5)) {
+			rate = strtoul(argv[i] + 5, &end, 0);
+			if (*end || !rate)
+				return errf(o, "hostile: bad rate '%s'", argv[i] + 5);
+		} else if (!strncmp(argv[i], "seed=", 5)) {
+			seed = strtoul(argv[i] + 5, &end, 0);
+			if (*end)
+				return errf(o, "hostile: bad seed '%s'", argv[i] + 5);
+		} else {
+			return errf(o, "hostile: unknown key '%s'", argv[i]);
+		}
+	}
+	rc = acxemu_hostile(emu, (unsigned int)rate, (u32)seed);
+	if (rc)
+		return errf(o, "hostile: %s", strerror(-rc));
+	outf(o, "ok rate=%lu", rate);
+	return 0;
+}
+
 static int cmd_stats(struct acxemu *emu, struct out *o)
 {
 	struct acxemu_stats st;
@@ -516,6 +550,7 @@ static int cmd_stats(struct acxemu *emu, struct out *o)
 	     (unsigned long long)st.reinits,
 	     (unsigned long long)st.tmf_terminated,
 	     (unsigned long long)st.cancelled);
+	outf(o, " hostile=%llu", (unsigned long long)st.hostile);
 	outf(o, " cache_writebacks=%llu outstanding=%u free_frames=%u waiting=%u",
 	     (unsigned long long)st.cache_writebacks, st.outstanding,
 	     st.free_frames, st.waiting);
@@ -571,6 +606,7 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *outbuf,
 		outf(&o, " fault add|del|clear|list, medium add|clear,");
 		outf(&o, " notify restart|flush|pause|resume,");
 		outf(&o, " hang [recoverable], powerloss, ready hold|release,");
+		outf(&o, " hostile on [rate=N] [seed=N]|off,");
 		outf(&o, " stats, flush, info, quit");
 	} else if (!strcmp(argv[0], "volume")) {
 		cmd_volume(emu, argc, argv, &o);
@@ -587,6 +623,8 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *outbuf,
 			acxemu_hang(emu, argc == 2);
 			outf(&o, "ok");
 		}
+	} else if (!strcmp(argv[0], "hostile")) {
+		cmd_hostile(emu, argc, argv, &o);
 	} else if (!strcmp(argv[0], "powerloss") && argc == 1) {
 		acxemu_power_loss(emu);
 		outf(&o, "ok");

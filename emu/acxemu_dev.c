@@ -281,7 +281,7 @@ int req_dma_write(struct acxemu *emu, struct emu_req *req, u64 addr,
 
 /* ---- free reply frames and the reply queue ------------------------------- */
 
-static void free_push_locked(struct acxemu *emu, u32 lo)
+void free_push_locked(struct acxemu *emu, u32 lo)
 {
 	unsigned int i;
 
@@ -305,7 +305,7 @@ static void free_push_locked(struct acxemu *emu, u32 lo)
 	pthread_cond_broadcast(&emu->cond);
 }
 
-static u32 free_pop_locked(struct acxemu *emu)
+u32 free_pop_locked(struct acxemu *emu)
 {
 	u32 lo = emu->free_frames[emu->free_head];
 
@@ -314,7 +314,7 @@ static u32 free_pop_locked(struct acxemu *emu)
 	return lo;
 }
 
-static void rq_push_locked(struct acxemu *emu, u32 desc)
+void rq_push_locked(struct acxemu *emu, u32 desc)
 {
 	emu->rq[(emu->rq_head + emu->rq_count) % EMU_REPLY_Q_CAP] = desc;
 	emu->rq_count++;
@@ -509,6 +509,12 @@ u32 acxemu_reg_read(struct acxemu *emu, u32 offset, unsigned int size)
 	}
 	pthread_mutex_lock(&emu->lock);
 	if (emu->dead) {
+		pthread_mutex_unlock(&emu->lock);
+		return ones(size);
+	}
+	if (emu->hostile_ones) {
+		/* the hostile firmware: this read comes back all-ones */
+		emu->hostile_ones--;
 		pthread_mutex_unlock(&emu->lock);
 		return ones(size);
 	}
@@ -1323,6 +1329,7 @@ void acxemu_get_stats(struct acxemu *emu, struct acxemu_stats *st)
 	st->tmf_terminated = atomic_load(&emu->st_tmf_terminated);
 	st->cancelled = atomic_load(&emu->st_cancelled);
 	st->cache_writebacks = atomic_load(&emu->st_cache_writebacks);
+	st->hostile = atomic_load(&emu->st_hostile);
 	pthread_mutex_lock(&emu->lock);
 	st->scratch1 = emu->scratch1_written;
 	st->scratch2 = emu->scratch2;
@@ -1479,6 +1486,7 @@ void acxemu_destroy(struct acxemu *emu)
 
 	if (!emu)
 		return;
+	hostile_stop(emu);
 	pthread_mutex_lock(&emu->lock);
 	emu->stopping = true;
 	pthread_cond_broadcast(&emu->cond);

@@ -268,6 +268,14 @@ struct acxemu {
 	bool evsw_on;
 	bool mgmt_busy;
 
+	/* the hostile firmware (acxemu_hostile.c; emu->lock) */
+	unsigned int hostile_rate;
+	u64 hostile_rng;
+	unsigned int hostile_ones;	/* register reads left that give ~0 */
+	bool hostile_running;
+	bool hostile_joinable;		/* hostile_thread to join (no lock) */
+	pthread_t hostile_thread;
+
 	u32 free_frames[EMU_FREE_LIST_CAP];
 	unsigned int free_head, free_count;
 	u32 rq[EMU_REPLY_Q_CAP];
@@ -305,6 +313,7 @@ struct acxemu {
 	atomic_ullong st_irqs_raised, st_posts, st_reg_unknown;
 	atomic_ullong st_reinits, st_tmf_terminated, st_cancelled;
 	atomic_ullong st_cache_writebacks;
+	atomic_ullong st_hostile;
 
 	unsigned int nworkers;
 	struct emu_worker *workers;
@@ -391,6 +400,10 @@ u64 emu_now_ns(void);
 
 /* acxemu_dev.c */
 bool req_was_cancelled(struct acxemu *emu, struct emu_req *req);
+void free_push_locked(struct acxemu *emu, u32 lo);
+u32 free_pop_locked(struct acxemu *emu);
+void rq_push_locked(struct acxemu *emu, u32 desc);
+void hostile_stop(struct acxemu *emu);
 bool req_dma_begin(struct acxemu *emu, struct emu_req *req);
 void req_dma_end(struct acxemu *emu, struct emu_req *req);
 int req_dma_read(struct acxemu *emu, struct emu_req *req, u64 addr,

@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "host.h"
 #include "suites.h"
@@ -476,6 +477,52 @@ START_TEST(t_unwritable_reply_frame)
 }
 END_TEST
 
+/*
+ * The hostile firmware hands the host garbage besides its real answers:
+ * descriptors for nothing the host posted, and registers that read as
+ * all-ones.  The model itself stays sound (ASan, UBSan), stops when told
+ * and serves normally after a re-init.
+ */
+START_TEST(t_hostile)
+{
+	u8 inq[6] = { 0x12, 0, 0, 0, 96, 0 };
+	unsigned int descs = 0, ones = 0, i;
+	struct host_opts o = { .workers = 2 };
+	struct acxemu_stats st;
+	struct done d;
+	struct host h;
+	u32 v;
+
+	host_init(&h, fam_dev[_i], &o);
+	host_start(&h);
+	ck_assert_int_eq(acxemu_hostile(h.emu, 5000, 42), 0);
+	/* Until enough garbage arrived (bounded: about a minute at worst). */
+	for (i = 0; i < 600000 && (descs < 100 || ones < 1); i++) {
+		v = rd(&h, ACXXX_REG_REPLY_PORT);
+		if (v != ACXXX_EMPTY)
+			descs++;
+		else if (rd(&h, ACXXX_REG_OUT_INT_MASK) == ACXXX_EMPTY)
+			ones++;
+		else
+			usleep(100);
+	}
+	ck_assert_uint_ge(descs, 100);
+	ck_assert_uint_ge(ones, 1);
+	ck_assert_int_eq(acxemu_hostile(h.emu, 0, 0), 0);
+	acxemu_get_stats(h.emu, &st);
+	ck_assert_uint_ge(st.hostile, 100);
+	ck_assert_int_eq(acxemu_hostile(h.emu, 100001, 0), -EINVAL);
+
+	/* Quiet again: a re-init and the model answers properly. */
+	host_handshake(&h);
+	host_post_frames(&h, 1, 8);
+	host_cmd(&h, 0, inq, 6, ACXXX_CTL_DIR_READ, BUF, 36, &d);
+	ck_assert(d.fast);
+	ck_assert(!acxemu_is_dead(h.emu));
+	host_fini(&h);
+}
+END_TEST
+
 Suite *suite_faults(void)
 {
 	Suite *s = suite_create("faults");
@@ -494,6 +541,7 @@ Suite *suite_faults(void)
 	tcase_add_loop_test(tc, t_hang_recoverable, 0, 3);
 	tcase_add_loop_test(tc, t_dma_fails_anywhere, 0, 3);
 	tcase_add_loop_test(tc, t_unwritable_reply_frame, 0, 3);
+	tcase_add_loop_test(tc, t_hostile, 0, 3);
 	suite_add_tcase(s, tc);
 	return s;
 }
