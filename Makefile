@@ -7,7 +7,7 @@
 #   make demo       the main job: the driver on Debian's kernel in QEMU,
 #                   over the emulated HBA (see README.md)
 #   make check      every test layer; ends with "N passed, N failed"
-#   make core-build | style | kunit | unit | loop | fuzz | e2e
+#   make core-build | style | driver-build | kunit | unit | loop | fuzz | e2e
 #                   one layer each
 #
 # Downloads and built artefacts are cached in $(ACXXX_CACHE), outside the
@@ -21,9 +21,9 @@ DRV := $(TOP)/drivers/scsi/acxxx
 
 KDIR ?= $(wildcard /lib/modules/$(shell uname -r)/build)
 
-CHECK_LAYERS ?= core-build style kunit unit loop fuzz e2e
+CHECK_LAYERS ?= core-build style driver-build kunit unit loop fuzz e2e
 
-.PHONY: all module emu check demo e2e kunit unit loop fuzz style core-build host-deps clean help
+.PHONY: all module emu check demo e2e driver-build kunit unit loop fuzz style core-build host-deps clean help
 
 all: module emu
 
@@ -49,6 +49,9 @@ check: host-deps
 
 core-build:
 	@tests/core-build
+
+driver-build: host-deps
+	@tests/driver-build
 
 kunit: host-deps
 	@tests/kunit/run
