@@ -15,6 +15,9 @@
 #       root/                          the packages extracted (dpkg-deb -x)
 #       info                           KVER=, VERSION=, PACKAGES=, BUILD=
 #       initramfs.cpio.gz              base initramfs (tools, modules, /init)
+#   $ACXXX_CACHE/e2e/kernels/NAME-debug/  a debug build of Debian's source
+#                                      (lib/build-debug-kernel): build/ (the
+#                                      tree, = HEADERS), root/, info, initramfs
 
 E2E_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_DIR=$(dirname "$E2E_LIB")
