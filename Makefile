@@ -8,7 +8,8 @@
 #                   over the emulated HBA (see README.md)
 #   make check      every test layer; ends with "N passed, N failed"
 #   make core-build | style | driver-build | kunit | unit | loop | fuzz | e2e
-#                   one layer each
+#                   | faults-ci   one layer each
+#   make faults     the whole fault suite on the debug kernels
 #
 # Downloads and built artefacts are cached in $(ACXXX_CACHE), outside the
 # checkout.
@@ -21,9 +22,9 @@ DRV := $(TOP)/drivers/scsi/acxxx
 
 KDIR ?= $(wildcard /lib/modules/$(shell uname -r)/build)
 
-CHECK_LAYERS ?= core-build style driver-build kunit unit loop fuzz e2e
+CHECK_LAYERS ?= core-build style driver-build kunit unit loop fuzz e2e faults-ci
 
-.PHONY: all module emu check demo e2e driver-build kunit unit loop fuzz style core-build host-deps clean help
+.PHONY: all module emu check demo e2e faults faults-ci driver-build kunit unit loop fuzz style core-build host-deps clean help
 
 all: module emu
 
@@ -73,6 +74,17 @@ demo: host-deps
 
 e2e: host-deps
 	@tests/e2e/run
+
+# Every fault on the debug (KASAN, lockdep, ...) builds of both kernels,
+# both register dialects.
+faults: host-deps
+	@tests/e2e/faults/run --debug-kernel --kernel 6.1 --kernel 7.2 \
+		--family 6201 --family 6240
+
+# The part of it that make check runs: every fault on 6.1 with a 3108,
+# and the error handler's ladder on the 341 family.
+faults-ci: host-deps
+	@tests/e2e/faults/ci
 
 clean:
 	@if [ -f emu/Makefile ]; then $(MAKE) -C emu clean; fi
