@@ -447,7 +447,7 @@ static void help(FILE *f)
 	fprintf(f,
 		"usage: vfu-testdev --vfio-user SOCKET [--device-id ID] [--vendor-id ID]\n"
 		"                   [--layout bar0|bar1] [--no-msi] [--volume SPEC]...\n"
-		"                   [--ctl CTLSOCKET] [--debug]\n"
+		"                   [--serial S] [--ctl CTLSOCKET] [--debug]\n"
 		"       vfu-testdev --ctl CTLSOCKET stats|irq|crash|quit\n");
 }
 
@@ -460,6 +460,7 @@ int main(int argc, char **argv)
 		{ "layout", required_argument, NULL, 'l' },
 		{ "no-msi", no_argument, NULL, 'n' },
 		{ "volume", required_argument, NULL, 'V' },
+		{ "serial", required_argument, NULL, 'S' },
 		{ "ctl", required_argument, NULL, 'c' },
 		{ "debug", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -510,6 +511,12 @@ int main(int argc, char **argv)
 			break;
 		case 'V':
 			dev.volumes++;
+			break;
+		case 'S':
+			/*
+			 * vm-run hands every model a controller serial; the
+			 * test device has no identity pages to put it in.
+			 */
 			break;
 		case 'c':
 			ctlpath = optarg;
