@@ -111,8 +111,13 @@ int acxxx_layout_check_window(const struct acxxx_layout *lay, u64 base_dma);
  * @hi: high 32 bits shared by every control address (global high address)
  * @slot_state: ACXXX_SLOT_* per slot: ACTIVE while the firmware owns it
  * @frame_state: ACXXX_FRAME_* per reply frame
+ * @slot_fn: function of the request last encoded in each slot
+ * @slot_len: its data length (SCSI I/O and management, else 0)
  *
- * Lives in memory the caller allocates; acxxx_ctl_init() fills it.
+ * Lives in memory the caller allocates; acxxx_ctl_init() fills it.  The
+ * function and data length of a request are kept here, not read back
+ * from the request frame when its reply arrives: the frame is in memory
+ * the device can write, and what the device hands back is never trusted.
  */
 struct acxxx_ctl {
 	enum acxxx_dialect dialect;
@@ -122,6 +127,8 @@ struct acxxx_ctl {
 	u32 hi;
 	u8 slot_state[ACXXX_MAX_SLOTS];
 	u8 frame_state[ACXXX_MAX_SLOTS];
+	u8 slot_fn[ACXXX_MAX_SLOTS];
+	u32 slot_len[ACXXX_MAX_SLOTS];
 };
 
 int acxxx_ctl_init(struct acxxx_ctl *c, enum acxxx_dialect dialect,

@@ -14,7 +14,7 @@
 static int acxxx_decode_fast(struct acxxx_ctl *c, u32 desc,
 			     struct acxxx_cpl *cpl)
 {
-	const struct acxxx_req_hdr *hdr;
+	u8 function;
 	int slot;
 
 	slot = acxxx_msgid_to_slot(c, desc);
@@ -23,19 +23,19 @@ static int acxxx_decode_fast(struct acxxx_ctl *c, u32 desc,
 	if (c->slot_state[slot] != ACXXX_SLOT_ACTIVE)
 		return -EALREADY;
 
-	hdr = acxxx_slot_req(c, (u16)slot);
+	function = c->slot_fn[slot];
 	cpl->slot = (u16)slot;
 	cpl->fast = true;
-	cpl->function = hdr->function;
+	cpl->function = function;
 	c->slot_state[slot] = ACXXX_SLOT_FREE;
 
-	if (hdr->function != ACXXX_FN_SCSI_IO) {
+	if (function != ACXXX_FN_SCSI_IO) {
 		/*
 		 * Fast replies are for successful SCSI I/O only (6.2).  The
 		 * firmware considers the request done, so it is completed,
 		 * but as a failure the caller can see and report.
 		 */
-		switch (hdr->function) {
+		switch (function) {
 		case ACXXX_FN_MGMT:
 			cpl->kind = ACXXX_CPL_MGMT;
 			break;
@@ -53,7 +53,7 @@ static int acxxx_decode_fast(struct acxxx_ctl *c, u32 desc,
 
 	cpl->kind = ACXXX_CPL_SCSI;
 	cpl->reply_status = ACXXX_RS_SUCCESS;
-	cpl->data_len = le32_to_cpu(((const struct acxxx_scsi_req *)hdr)->data_len);
+	cpl->data_len = c->slot_len[slot];
 	cpl->transfer_count = cpl->data_len;
 	return 0;
 }
@@ -158,10 +158,9 @@ static void acxxx_decode_scsi(const struct acxxx_ctl *c, const void *frame,
 			      struct acxxx_cpl *cpl, u8 *sense, u32 sense_size)
 {
 	const struct acxxx_scsi_reply *r = frame;
-	const struct acxxx_scsi_req *req = acxxx_slot_req(c, cpl->slot);
 
 	cpl->kind = ACXXX_CPL_SCSI;
-	cpl->data_len = le32_to_cpu(req->data_len);
+	cpl->data_len = c->slot_len[cpl->slot];
 	cpl->scsi_status = r->scsi_status;
 	cpl->scsi_state = r->scsi_state;
 	cpl->transfer_count = le32_to_cpu(r->transfer_count);
@@ -174,7 +173,6 @@ static int acxxx_decode_event(struct acxxx_ctl *c, const void *frame,
 			      u32 msg_id, struct acxxx_cpl *cpl)
 {
 	const struct acxxx_event_reply *r = frame;
-	const struct acxxx_req_hdr *hdr;
 	bool ack_code;
 	int slot;
 
@@ -190,8 +188,7 @@ static int acxxx_decode_event(struct acxxx_ctl *c, const void *frame,
 	 */
 	slot = acxxx_msgid_to_slot(c, msg_id);
 	if (slot > 0 && c->slot_state[slot] == ACXXX_SLOT_ACTIVE) {
-		hdr = acxxx_slot_req(c, (u16)slot);
-		if (hdr->function == ACXXX_FN_EVENT_SWITCH &&
+		if (c->slot_fn[slot] == ACXXX_FN_EVENT_SWITCH &&
 		    (ack_code || cpl->reply_status != ACXXX_RS_SUCCESS)) {
 			cpl->kind = ACXXX_CPL_EVSW;
 			cpl->slot = (u16)slot;
@@ -207,7 +204,6 @@ static int acxxx_decode_addr(struct acxxx_ctl *c, u32 desc,
 			     struct acxxx_cpl *cpl, u8 *sense, u32 sense_size)
 {
 	const struct acxxx_reply_hdr *r;
-	const struct acxxx_req_hdr *req;
 	u16 frame;
 	u32 msg_id;
 	int slot;
@@ -234,8 +230,7 @@ static int acxxx_decode_addr(struct acxxx_ctl *c, u32 desc,
 		return slot;
 	if (c->slot_state[slot] != ACXXX_SLOT_ACTIVE)
 		return -EALREADY;
-	req = acxxx_slot_req(c, (u16)slot);
-	if (req->function != r->function)
+	if (c->slot_fn[slot] != r->function)
 		return -EPROTO;
 	cpl->slot = (u16)slot;
 
@@ -255,7 +250,7 @@ static int acxxx_decode_addr(struct acxxx_ctl *c, u32 desc,
 			le32_to_cpu(((const struct acxxx_tmf_reply *)r)->terminated);
 		break;
 	default:
-		/* A function the host never sends: request memory is bad. */
+		/* Not a function acxxx encodes: the slot state is corrupt. */
 		cpl->slot = 0;
 		return -EPROTO;
 	}

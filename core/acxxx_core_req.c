@@ -47,9 +47,11 @@ static void *acxxx_req_clear(struct acxxx_ctl *c, u16 slot)
 	return req;
 }
 
-static void acxxx_put_hdr(struct acxxx_req_hdr *hdr, u8 function, u8 fn_byte,
-			  u16 slot)
+static void acxxx_put_hdr(struct acxxx_ctl *c, struct acxxx_req_hdr *hdr,
+			  u8 function, u8 fn_byte, u16 slot)
 {
+	c->slot_fn[slot] = function;
+	c->slot_len[slot] = 0;
 	hdr->fn_byte = fn_byte;
 	hdr->function = function;
 	hdr->msg_id = cpu_to_le32(acxxx_msgid(slot));
@@ -191,7 +193,7 @@ int acxxx_encode_scsi(struct acxxx_ctl *c, u16 slot,
 		return ret;
 
 	req = acxxx_req_clear(c, slot);
-	acxxx_put_hdr(&req->hdr, ACXXX_FN_SCSI_IO, cmd->lun, slot);
+	acxxx_put_hdr(c, &req->hdr, ACXXX_FN_SCSI_IO, cmd->lun, slot);
 	req->cdb_len = cmd->cdb_len;
 	req->sense_len = ACXXX_SENSE_BLOCK_SIZE;
 	/*
@@ -203,6 +205,7 @@ int acxxx_encode_scsi(struct acxxx_ctl *c, u16 slot,
 				   cmd->task_attr);
 	memcpy(req->cdb, cmd->cdb, cmd->cdb_len);
 	req->data_len = cpu_to_le32(cmd->data_len);
+	c->slot_len[slot] = cmd->data_len;
 	req->sense_lo = cpu_to_le32((u32)acxxx_slot_sense_dma(c, slot));
 	memset(acxxx_slot_sense(c, slot), 0, ACXXX_SENSE_BLOCK_SIZE);
 
@@ -246,9 +249,10 @@ int acxxx_encode_mgmt(struct acxxx_ctl *c, u16 slot, const u8 *cdb,
 		return -E2BIG;
 
 	req = acxxx_req_clear(c, slot);
-	acxxx_put_hdr(&req->hdr, ACXXX_FN_MGMT, dir, slot);
+	acxxx_put_hdr(c, &req->hdr, ACXXX_FN_MGMT, dir, slot);
 	memcpy(req->cdb, cdb, ACXXX_MGMT_CDB_LEN);
 	req->data_len = cpu_to_le32(len);
+	c->slot_len[slot] = len;
 	if (len)
 		acxxx_put_basic(&req->sge,
 				(dir == ACXXX_CTL_DIR_WRITE ? ACXXX_SGE_WRITE :
@@ -292,7 +296,7 @@ int acxxx_encode_event_switch(struct acxxx_ctl *c, u16 slot, bool on)
 	if (!acxxx_slot_ok(c, slot))
 		return -ERANGE;
 	hdr = acxxx_req_clear(c, slot);
-	acxxx_put_hdr(hdr, ACXXX_FN_EVENT_SWITCH,
+	acxxx_put_hdr(c, hdr, ACXXX_FN_EVENT_SWITCH,
 		      on ? ACXXX_EVSW_ON : ACXXX_EVSW_OFF, slot);
 	return 0;
 }
@@ -324,7 +328,7 @@ int acxxx_encode_tmf(struct acxxx_ctl *c, u16 slot, u8 type, u8 lun,
 		return -EINVAL;
 
 	req = acxxx_req_clear(c, slot);
-	acxxx_put_hdr(&req->hdr, ACXXX_FN_TASK_MGMT, type, slot);
+	acxxx_put_hdr(c, &req->hdr, ACXXX_FN_TASK_MGMT, type, slot);
 	req->lun = lun;
 	if (task_slot)
 		req->task_msg_id = cpu_to_le32(acxxx_msgid(task_slot));

@@ -70,6 +70,44 @@ static void acxxx_test_fast_reply(struct kunit *test)
 							    &cpl, NULL, 0));
 }
 
+/*
+ * The request frame lives in memory the device can write: what a reply
+ * is decoded against is the host's own record of the request, so a
+ * device that rewrites the frame's function or length after the post
+ * changes nothing.
+ */
+static void acxxx_test_frame_rewritten(struct kunit *test)
+{
+	struct acxxx_fix *f = acxxx_fix_new(test, ACXXX_DIALECT_3108, 512,
+					    ACXXX_TEST_DMA);
+	struct acxxx_scsi_req *req;
+	struct acxxx_cpl cpl;
+
+	start_read(test, &f->c, 4096);
+	req = acxxx_slot_req(&f->c, IO_SLOT);
+	req->hdr.function = ACXXX_FN_MGMT;
+	req->data_len = cpu_to_le32(0xFFFFFFFF);
+	KUNIT_ASSERT_EQ(test, 0, acxxx_decode_reply(&f->c, IO_SLOT << 2, &cpl,
+						    NULL, 0));
+	KUNIT_EXPECT_EQ(test, cpl.kind, ACXXX_CPL_SCSI);
+	KUNIT_EXPECT_EQ(test, cpl.function, ACXXX_FN_SCSI_IO);
+	KUNIT_EXPECT_EQ(test, cpl.data_len, 4096U);
+	KUNIT_EXPECT_EQ(test, cpl.flags & ACXXX_CPL_F_BAD_FAST, 0);
+
+	/* An address reply that claims the rewritten function is refused. */
+	start_read(test, &f->c, 4096);
+	req->hdr.function = ACXXX_FN_MGMT;
+	post_frame(test, &f->c, FRAME);
+	fill_scsi_reply(&f->c, FRAME, IO_SLOT, 0, 0, 0, 4096);
+	((struct acxxx_reply_hdr *)acxxx_frame(&f->c, FRAME))->function =
+		ACXXX_FN_MGMT;
+	KUNIT_EXPECT_EQ(test, -EPROTO,
+			acxxx_decode_reply(&f->c, addr_desc(&f->c, FRAME), &cpl,
+					   NULL, 0));
+	KUNIT_EXPECT_EQ(test, cpl.frame, FRAME);
+	KUNIT_EXPECT_TRUE(test, acxxx_slot_active(&f->c, IO_SLOT));
+}
+
 struct bad_desc_case {
 	const char *what;
 	u32 desc;
@@ -499,6 +537,7 @@ static void acxxx_test_doorbell(struct kunit *test)
 
 static struct kunit_case acxxx_reply_cases[] = {
 	KUNIT_CASE(acxxx_test_fast_reply),
+	KUNIT_CASE(acxxx_test_frame_rewritten),
 	KUNIT_CASE_PARAM(acxxx_test_bad_desc, bad_desc_gen_params),
 	KUNIT_CASE(acxxx_test_bad_addr),
 	KUNIT_CASE_PARAM(acxxx_test_bad_frame, bad_frame_gen_params),
