@@ -1201,6 +1201,8 @@ static void acxxx_hba_init(struct acxxx_hba *hba, struct Scsi_Host *shost,
 	shost->max_id = ACXXX_MAX_LUNS + 1;
 	shost->max_lun = 1;
 	shost->this_id = -1;
+	/* READ(16) and WRITE(16): volumes beyond 2 TiB. */
+	shost->max_cmd_len = ACXXX_MAX_CDB;
 	shost->unique_id = (pdev->bus->number << 8) | pdev->devfn;
 	shost->can_queue = ACXXX_DEFAULT_SLOTS - ACXXX_FIRST_IO_SLOT;
 	if (hba->stage == ACXXX_STAGE_SINGLE) {
