@@ -11,8 +11,15 @@
  * word and the pause flag, and every access to REQUEST_PORT and REPLY_PORT:
  * a slot is marked outstanding and posted under it, and a reply descriptor
  * is popped and decoded under it, so a completion can never race with the
- * post or with another completion.  SCSI completions (scsi_done) and
- * internal request wake-ups happen after the lock is dropped.
+ * post or with another completion.  Internal request waiters are woken
+ * under it too, so a late reply can never wake the next user of the slot.
+ *
+ * SCSI completions (scsi_done) happen after the lock is dropped: scsi_done
+ * may run the midlayer's completion, and the next queuecommand, inline.
+ * Whoever takes a command out of hba->cmds to hand it back records it in
+ * hba->handing until scsi_done has returned; the error handler, which may
+ * reuse or requeue a command as soon as the driver says it is done with
+ * it, waits for that hand-back to end first (acxxx_wait_handback()).
  *
  * Sleeping paths are serialised by mutexes: each internal slot has one
  * (hba->ireq[slot].mutex: one management request at a time as 7.1 wants,
@@ -32,6 +39,7 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <scsi/scsi_cmnd.h>
 #include <scsi/scsi_host.h>
@@ -110,6 +118,8 @@ struct acxxx_ireq {
  * @ctl_dma: its bus address
  * @ctl_size: its size
  * @cmds: outstanding SCSI command of each slot (@lock)
+ * @handing: command of each slot being handed back outside @lock (@lock)
+ * @waitq: woken when a hand-back ends and when PCI error recovery ends
  * @sgl: scratch segment array of the command being posted (@lock)
  * @ireq: internal requests, indexed by slot (@lock for posting)
  * @repost: reply frames the 2208's free FIFO had no room for (@lock)
@@ -117,11 +127,13 @@ struct acxxx_ireq {
  * @sense: scratch sense buffer of the reply being decoded (@lock)
  * @init: handshake state (bring-up work only)
  * @init_read: register the handshake asked to read next
+ * @init_tries: handshakes bring-up has started
  * @wq: ordered workqueue: bring-up and reconciliation
  * @aux_wq: recovery, health checks, frame returns, pause watch
  * @bringup_work: bring-up, one handshake step per run
  * @rescan_work: LUN map reconciliation
  * @repost_work: retries returning reply frames (2208 FIFO full)
+ * @drain_work: goes on draining when the interrupt handler's budget ran out
  * @recover_work: re-init outside the error handler (flush, hang)
  * @recover_why: reason of the pending re-init, for the log
  * @health_work: periodic check that the device and its firmware live
@@ -131,6 +143,7 @@ struct acxxx_ireq {
  * @pci_error: the PCI core is recovering from an error: leave the device be
  * @events_on: the event switch is on
  * @no_tmf: the firmware answered task management with "invalid function"
+ * @ireq_lost: internal requests in a row the firmware did not answer
  * @reset_mutex: serialises re-inits (host reset, recovery)
  * @scan_mutex: protects @lun_map
  * @ident: identity from page 0 (@scan_mutex)
@@ -155,6 +168,8 @@ struct acxxx_hba {
 	dma_addr_t ctl_dma;
 	size_t ctl_size;
 	struct scsi_cmnd *cmds[ACXXX_MAX_SLOTS];
+	struct scsi_cmnd *handing[ACXXX_MAX_SLOTS];
+	wait_queue_head_t waitq;
 	struct acxxx_sge sgl[ACXXX_MAX_SGE];
 	struct acxxx_ireq ireq[ACXXX_FIRST_IO_SLOT];
 	u16 repost[ACXXX_MAX_SLOTS];
@@ -163,12 +178,14 @@ struct acxxx_hba {
 
 	struct acxxx_init init;
 	u32 init_read;
+	unsigned int init_tries;
 
 	struct workqueue_struct *wq;
 	struct workqueue_struct *aux_wq;
 	struct delayed_work bringup_work;
 	struct work_struct rescan_work;
 	struct delayed_work repost_work;
+	struct work_struct drain_work;
 	struct work_struct recover_work;
 	const char *recover_why;
 	struct delayed_work health_work;
@@ -178,6 +195,7 @@ struct acxxx_hba {
 	bool pci_error;
 	bool events_on;
 	bool no_tmf;
+	atomic_t ireq_lost;
 
 	struct mutex reset_mutex;	/* one re-init at a time */
 	struct mutex scan_mutex;	/* protects lun_map and ident */
@@ -220,6 +238,29 @@ static inline int acxxx_sdev_lun(struct scsi_device *sdev)
 	return sdev->id - 1;
 }
 
+/*
+ * Take the command of a slot out of the table to hand it back to the
+ * midlayer outside hba->lock; acxxx_handback_end() once scsi_done returned.
+ */
+static inline struct scsi_cmnd *acxxx_handback_begin(struct acxxx_hba *hba,
+						     u16 slot)
+{
+	struct scsi_cmnd *scmd = hba->cmds[slot];
+
+	lockdep_assert_held(&hba->lock);
+	hba->cmds[slot] = NULL;
+	hba->handing[slot] = scmd;
+	return scmd;
+}
+
+/* State changes are made under hba->lock and read without it. */
+static inline void acxxx_set_state(struct acxxx_hba *hba,
+				   enum acxxx_state state)
+{
+	lockdep_assert_held(&hba->lock);
+	WRITE_ONCE(hba->state, state);
+}
+
 /* acxxx_main.c */
 extern const struct attribute_group *acxxx_host_groups[];
 int acxxx_post_scsi(struct acxxx_hba *hba, struct scsi_cmnd *scmd, int nseg,
@@ -232,6 +273,9 @@ int acxxx_tmf(struct acxxx_hba *hba, u8 type, u8 lun, u16 task_slot,
 unsigned int acxxx_drain(struct acxxx_hba *hba);
 int acxxx_reinit(struct acxxx_hba *hba, const char *why);
 void acxxx_release_slot(struct acxxx_hba *hba, u16 slot);
+void acxxx_handback_end(struct acxxx_hba *hba, u16 slot);
+void acxxx_wait_handback(struct acxxx_hba *hba, struct scsi_cmnd *scmd,
+			 struct scsi_device *sdev);
 
 /* acxxx_scsi.c */
 extern ACXXX_SHT_CONST struct scsi_host_template acxxx_sht;

@@ -42,6 +42,19 @@ static bool acxxx_present(struct acxxx_hba *hba)
 	return pci_device_is_present(hba->pdev);
 }
 
+/*
+ * Is the message interface up, so that replies may be drained and reply
+ * frames returned?  Not while a re-init handshake runs, nor once the
+ * controller is offline or the driver detaching.
+ */
+static bool acxxx_serving(struct acxxx_hba *hba)
+{
+	enum acxxx_state st = READ_ONCE(hba->state);
+
+	return st == ACXXX_ST_RUNNING ||
+	       (st == ACXXX_ST_INIT && READ_ONCE(hba->irq_ready));
+}
+
 /* ------------------------------------------------------------------ */
 /* Reply frames                                                        */
 
@@ -92,7 +105,7 @@ static void acxxx_repost_work(struct work_struct *work)
 	unsigned long flags;
 
 	spin_lock_irqsave(&hba->lock, flags);
-	if (hba->state != ACXXX_ST_OFFLINE)
+	if (acxxx_serving(hba))
 		acxxx_flush_frames_locked(hba);
 	spin_unlock_irqrestore(&hba->lock, flags);
 }
@@ -171,7 +184,16 @@ int acxxx_post_scsi(struct acxxx_hba *hba, struct scsi_cmnd *scmd, int nseg,
 
 	spin_lock_irqsave(&hba->lock, flags);
 	if (hba->state != ACXXX_ST_RUNNING || hba->paused) {
-		ret = hba->state == ACXXX_ST_OFFLINE ? -ENODEV : -EBUSY;
+		/*
+		 * "Busy" is retried without end: not when nothing will change
+		 * (offline, or paused while the driver detaches).
+		 */
+		if (hba->state == ACXXX_ST_OFFLINE ||
+		    hba->state == ACXXX_ST_REMOVING ||
+		    (hba->paused && hba->removing))
+			ret = -ENODEV;
+		else
+			ret = -EBUSY;
 		goto out;
 	}
 	scsi_for_each_sg(scmd, sg, nseg, i) {
@@ -211,6 +233,42 @@ static int acxxx_ireq_begin_locked(struct acxxx_hba *hba, u16 slot)
 	return 0;
 }
 
+/* Ask for a re-init from process context (the interrupt handler cannot). */
+static void acxxx_schedule_recovery(struct acxxx_hba *hba, const char *why)
+{
+	if (READ_ONCE(hba->removing))
+		return;
+	WRITE_ONCE(hba->recover_why, why);
+	queue_work(hba->aux_wq, &hba->recover_work);
+}
+
+/*
+ * The firmware kept an internal request past its timeout.  Its slot stays
+ * held until a late reply or a re-init; a management or flush request the
+ * firmware sits on means it is stuck, so re-initialise it, but only a few
+ * times in a row: a firmware that serves I/O and never answers those
+ * requests must not have its I/O dropped over and over.  Task management
+ * timeouts are the error handler's to escalate.
+ */
+static void acxxx_ireq_lost(struct acxxx_hba *hba, u16 slot,
+			    unsigned int timeout_s)
+{
+	static const char * const what[ACXXX_FIRST_IO_SLOT] = {
+		[ACXXX_SLOT_MGMT] = "management",
+		[ACXXX_SLOT_EVSW] = "event switch",
+		[ACXXX_SLOT_TMF] = "abort",
+		[ACXXX_SLOT_INTERNAL] = "cache flush",
+		[ACXXX_SLOT_RESET] = "reset",
+	};
+
+	dev_err(&hba->pdev->dev, "no answer to a %s request in %u s\n",
+		what[slot] ? what[slot] : "driver", timeout_s);
+	if (slot != ACXXX_SLOT_MGMT && slot != ACXXX_SLOT_INTERNAL)
+		return;
+	if (atomic_inc_return(&hba->ireq_lost) <= 3)
+		acxxx_schedule_recovery(hba, "internal request timed out");
+}
+
 /**
  * acxxx_ireq_run() - post the request encoded in an internal slot and wait
  * @hba: adapter
@@ -231,9 +289,13 @@ int acxxx_ireq_run(struct acxxx_hba *hba, u16 slot, unsigned int timeout_s,
 	struct acxxx_ireq *ir = &hba->ireq[slot];
 
 	lockdep_assert_held(&ir->mutex);
-	if (!wait_for_completion_timeout(&ir->done, timeout_s * HZ))
+	if (!wait_for_completion_timeout(&ir->done, timeout_s * HZ)) {
+		acxxx_ireq_lost(hba, slot, timeout_s);
 		return -ETIMEDOUT;
+	}
 	*cpl = ir->cpl;
+	if (cpl->kind && (slot == ACXXX_SLOT_MGMT || slot == ACXXX_SLOT_INTERNAL))
+		atomic_set(&hba->ireq_lost, 0);
 	return cpl->kind ? 0 : -ENODEV;
 }
 
@@ -420,29 +482,97 @@ static void acxxx_event(struct acxxx_hba *hba, const struct acxxx_cpl *cpl)
 }
 
 /**
- * acxxx_drain() - consume every reply descriptor the firmware queued
+ * acxxx_handback_end() - a command taken with acxxx_handback_begin() is back
+ * @hba: adapter
+ * @slot: its slot
+ */
+void acxxx_handback_end(struct acxxx_hba *hba, u16 slot)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&hba->lock, flags);
+	hba->handing[slot] = NULL;
+	spin_unlock_irqrestore(&hba->lock, flags);
+	wake_up_all(&hba->waitq);
+}
+
+static bool acxxx_handing(struct acxxx_hba *hba, struct scsi_cmnd *scmd,
+			  struct scsi_device *sdev)
+{
+	struct scsi_cmnd *h;
+	unsigned long flags;
+	bool busy = false;
+	u16 slot;
+
+	spin_lock_irqsave(&hba->lock, flags);
+	for (slot = ACXXX_FIRST_IO_SLOT; slot < ACXXX_MAX_SLOTS && !busy; slot++) {
+		h = hba->handing[slot];
+		busy = h && ((!scmd && !sdev) || h == scmd ||
+			     (sdev && h->device == sdev));
+	}
+	spin_unlock_irqrestore(&hba->lock, flags);
+	return busy;
+}
+
+/**
+ * acxxx_wait_handback() - wait until commands being handed back are back
+ * @hba: adapter
+ * @scmd: wait for this command only; or NULL
+ * @sdev: wait for the commands of this device; or NULL
+ *
+ * With both NULL, waits for every hand-back in progress.  The error
+ * handler calls this before it tells the midlayer a command is done with,
+ * so the midlayer never requeues a command the driver is still touching.
+ *
+ * Context: process context, may sleep.
+ */
+void acxxx_wait_handback(struct acxxx_hba *hba, struct scsi_cmnd *scmd,
+			 struct scsi_device *sdev)
+{
+	wait_event(hba->waitq, !acxxx_handing(hba, scmd, sdev));
+}
+
+/**
+ * acxxx_drain() - consume the reply descriptors the firmware queued
  * @hba: adapter
  *
  * Each descriptor is popped and decoded under hba->lock; the command it
  * completes is handed to the midlayer after the lock is dropped.  A reply
  * frame goes back to the firmware as soon as it has been decoded, even
  * when the reply was rejected, so bad replies never starve the firmware.
+ * One call consumes at most one round of reply frames and a little more;
+ * the rest is left to hba->drain_work, so the interrupt handler never
+ * runs unbounded.
  *
  * Return: the number of descriptors consumed.
  */
 unsigned int acxxx_drain(struct acxxx_hba *hba)
 {
+	unsigned int budget = hba->ctl.lay.nr_frames + 64;
 	struct scsi_cmnd *scmd;
 	struct acxxx_cpl cpl;
 	unsigned long flags;
 	unsigned int n = 0;
+	u16 handed = 0;
+	bool more = false;
 	u32 desc;
 	int ret;
 
 	for (;;) {
 		scmd = NULL;
 		spin_lock_irqsave(&hba->lock, flags);
-		if (hba->paused || hba->state == ACXXX_ST_OFFLINE) {
+		if (handed) {
+			hba->handing[handed] = NULL;
+			handed = 0;
+			more = true;
+		}
+		if (hba->paused || !acxxx_serving(hba)) {
+			spin_unlock_irqrestore(&hba->lock, flags);
+			break;
+		}
+		if (n == budget) {
+			if (!hba->removing)
+				queue_work(hba->aux_wq, &hba->drain_work);
 			spin_unlock_irqrestore(&hba->lock, flags);
 			break;
 		}
@@ -456,10 +586,12 @@ unsigned int acxxx_drain(struct acxxx_hba *hba)
 					 sizeof(hba->sense));
 		if (cpl.frame)
 			acxxx_return_frame_locked(hba, cpl.frame);
-		if (!ret && cpl.kind == ACXXX_CPL_SCSI &&
-		    cpl.slot >= ACXXX_FIRST_IO_SLOT) {
-			scmd = hba->cmds[cpl.slot];
-			hba->cmds[cpl.slot] = NULL;
+		if (!ret && cpl.slot >= ACXXX_FIRST_IO_SLOT) {
+			/* Every request of an I/O slot is a SCSI command. */
+			if (cpl.kind != ACXXX_CPL_SCSI)
+				ret = -EPROTO;
+			else
+				scmd = acxxx_handback_begin(hba, cpl.slot);
 			if (scmd && cpl.sense_len)
 				memcpy(scmd->sense_buffer, hba->sense,
 				       min_t(u32, cpl.sense_len,
@@ -470,6 +602,7 @@ unsigned int acxxx_drain(struct acxxx_hba *hba)
 				memcpy(hba->ireq[cpl.slot].sense, hba->sense,
 				       min_t(u32, cpl.sense_len,
 					     SCSI_SENSE_BUFFERSIZE));
+			complete(&hba->ireq[cpl.slot].done);
 		}
 		spin_unlock_irqrestore(&hba->lock, flags);
 
@@ -483,16 +616,27 @@ unsigned int acxxx_drain(struct acxxx_hba *hba)
 			dev_warn_ratelimited(&hba->pdev->dev,
 					     "inconsistent reply for slot %u (flags 0x%02x)\n",
 					     cpl.slot, cpl.flags);
-		if (scmd)
+		if (scmd) {
 			acxxx_complete_scsi(scmd, &cpl);
-		else if (cpl.kind == ACXXX_CPL_EVENT)
+			handed = cpl.slot;
+		} else if (cpl.kind == ACXXX_CPL_EVENT) {
 			acxxx_event(hba, &cpl);
-		else if (cpl.slot && cpl.slot < ACXXX_FIRST_IO_SLOT)
-			complete(&hba->ireq[cpl.slot].done);
-		else
+		} else if (cpl.slot >= ACXXX_FIRST_IO_SLOT) {
+			/* Nobody waited for it: the error handler took it. */
 			acxxx_bad_reply(hba, desc, -ENOENT);
+		}
 	}
+	if (more && wq_has_sleeper(&hba->waitq))
+		wake_up_all(&hba->waitq);
 	return n;
+}
+
+static void acxxx_drain_work(struct work_struct *work)
+{
+	struct acxxx_hba *hba = container_of(work, struct acxxx_hba,
+					     drain_work);
+
+	acxxx_drain(hba);
 }
 
 /* The next health check (acxxx_health_work) in ACXXX_HEALTH_MS. */
@@ -502,13 +646,12 @@ static void acxxx_health_later(struct acxxx_hba *hba)
 			   msecs_to_jiffies(ACXXX_HEALTH_MS));
 }
 
-/* Ask for a re-init from process context (the interrupt handler cannot). */
-static void acxxx_schedule_recovery(struct acxxx_hba *hba, const char *why)
+/* Is anybody left to act on a "resume"? */
+static bool acxxx_watching(struct acxxx_hba *hba)
 {
-	if (READ_ONCE(hba->removing))
-		return;
-	WRITE_ONCE(hba->recover_why, why);
-	queue_work(hba->aux_wq, &hba->recover_work);
+	enum acxxx_state st = READ_ONCE(hba->state);
+
+	return st != ACXXX_ST_OFFLINE && st != ACXXX_ST_REMOVING;
 }
 
 /* Stop issuing and draining until the firmware says "resume" (2.3). */
@@ -524,11 +667,16 @@ static void acxxx_pause(struct acxxx_hba *hba, bool pause)
 	hba->paused = pause;
 	/*
 	 * The interrupt is level-triggered and replies stay queued while
-	 * paused: mask it and watch the doorbell for "resume" instead.
+	 * paused: mask it and watch the doorbell for "resume" instead.  A
+	 * re-init in progress unmasks it itself when it is done.
 	 */
-	acxxx_writel(hba, ACXXX_REG_OUT_INT_MASK,
-		     pause ? ACXXX_IMASK_OFF : acxxx_irq_unmask_value(hba->dialect));
-	if (pause && !hba->removing)
+	if (pause)
+		acxxx_writel(hba, ACXXX_REG_OUT_INT_MASK, ACXXX_IMASK_OFF);
+	else if (acxxx_serving(hba))
+		acxxx_writel(hba, ACXXX_REG_OUT_INT_MASK,
+			     acxxx_irq_unmask_value(hba->dialect));
+	/* Watched until resume, even while detaching: remove waits for it. */
+	if (pause && acxxx_watching(hba))
 		queue_delayed_work(hba->aux_wq, &hba->pause_work,
 				   msecs_to_jiffies(100));
 	spin_unlock_irqrestore(&hba->lock, flags);
@@ -550,7 +698,8 @@ static bool acxxx_doorbell(struct acxxx_hba *hba)
 	acxxx_decode_doorbell(acxxx_readl(hba, ACXXX_REG_OUT_DOORBELL), &db);
 	if (db.gone) {
 		/* All-ones: look at the device from process context now. */
-		mod_delayed_work(hba->aux_wq, &hba->health_work, 0);
+		if (!READ_ONCE(hba->removing))
+			mod_delayed_work(hba->aux_wq, &hba->health_work, 0);
 		return false;
 	}
 	if (!db.ack)
@@ -583,7 +732,7 @@ static void acxxx_pause_work(struct work_struct *work)
 	acxxx_doorbell(hba);
 	spin_lock_irqsave(&hba->lock, flags);
 	paused = hba->paused;
-	if (paused && !hba->removing && hba->state != ACXXX_ST_OFFLINE)
+	if (paused && acxxx_watching(hba))
 		queue_delayed_work(hba->aux_wq, &hba->pause_work,
 				   msecs_to_jiffies(100));
 	spin_unlock_irqrestore(&hba->lock, flags);
@@ -596,8 +745,11 @@ static irqreturn_t acxxx_isr(int irq, void *data)
 	struct acxxx_hba *hba = data;
 	bool handled = false;
 
-	/* Masked until the first handshake: anything earlier is not ours. */
-	if (!READ_ONCE(hba->irq_ready))
+	/*
+	 * Masked until the first handshake, and once the controller is
+	 * offline or the driver detaching: anything then is not ours.
+	 */
+	if (!READ_ONCE(hba->irq_ready) || !acxxx_watching(hba))
 		return IRQ_NONE;
 
 	if (hba->dialect != ACXXX_DIALECT_341)
@@ -615,10 +767,10 @@ static irqreturn_t acxxx_isr(int irq, void *data)
  * @hba: adapter
  * @slot: slot
  *
- * For a SCSI command, the command is returned to the midlayer for retry
- * (a command the midlayer's error handler owns is left to it: scsi_done
- * ignores those).  A waiter for an internal request is woken with an
- * empty completion.
+ * A SCSI command is returned to the midlayer for retry (for a command its
+ * error handler owns, scsi_done does nothing, and the error handler waits
+ * for the hand-back to end before it reuses the command).  A waiter for an
+ * internal request is woken with an empty completion.
  */
 void acxxx_release_slot(struct acxxx_hba *hba, u16 slot)
 {
@@ -629,25 +781,30 @@ void acxxx_release_slot(struct acxxx_hba *hba, u16 slot)
 	spin_lock_irqsave(&hba->lock, flags);
 	was_active = !acxxx_slot_finish(&hba->ctl, slot);
 	if (slot >= ACXXX_FIRST_IO_SLOT) {
-		scmd = hba->cmds[slot];
-		hba->cmds[slot] = NULL;
+		scmd = acxxx_handback_begin(hba, slot);
 	} else if (was_active) {
 		memset(&hba->ireq[slot].cpl, 0, sizeof(hba->ireq[slot].cpl));
+		complete(&hba->ireq[slot].done);
 	}
 	spin_unlock_irqrestore(&hba->lock, flags);
 
-	if (scmd)
+	if (scmd) {
 		acxxx_finish_scsi(scmd, DID_RESET);
-	else if (was_active && slot < ACXXX_FIRST_IO_SLOT)
-		complete(&hba->ireq[slot].done);
+		acxxx_handback_end(hba, slot);
+	}
 }
 
+/*
+ * Take every slot back and wait for completions still being handed back
+ * by a drain that started before the caller stopped draining.
+ */
 static void acxxx_release_all(struct acxxx_hba *hba)
 {
 	u16 slot;
 
 	for (slot = ACXXX_FIRST_SLOT; slot < hba->ctl.lay.nr_slots; slot++)
 		acxxx_release_slot(hba, slot);
+	acxxx_wait_handback(hba, NULL, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -712,14 +869,10 @@ static void acxxx_log_ident(struct acxxx_hba *hba, const struct acxxx_ident *id)
 /* After a successful handshake: frames, page 0, events. */
 static int acxxx_start(struct acxxx_hba *hba, struct acxxx_ident *id)
 {
-	int ret, tries;
+	int ret;
 
 	acxxx_post_all_frames(hba);
-	for (tries = 0; tries < 3; tries++) {
-		ret = acxxx_read_page0(hba, id);
-		if (!ret || ret == -ENODEV)
-			break;
-	}
+	ret = acxxx_read_page0(hba, id);
 	if (ret) {
 		dev_err(&hba->pdev->dev, "cannot read page 0: %pe\n",
 			ERR_PTR(ret));
@@ -740,7 +893,7 @@ static void acxxx_go_offline(struct acxxx_hba *hba, const char *why)
 	dev_err(&hba->pdev->dev, "controller offline: %s\n", why);
 	spin_lock_irqsave(&hba->lock, flags);
 	if (hba->state != ACXXX_ST_REMOVING)
-		hba->state = ACXXX_ST_OFFLINE;
+		acxxx_set_state(hba, ACXXX_ST_OFFLINE);
 	if (hba->regs && acxxx_present(hba))
 		acxxx_writel(hba, ACXXX_REG_OUT_INT_MASK, ACXXX_IMASK_OFF);
 	spin_unlock_irqrestore(&hba->lock, flags);
@@ -753,7 +906,7 @@ static void acxxx_bringup_done(struct acxxx_hba *hba, struct acxxx_ident *id)
 
 	spin_lock_irqsave(&hba->lock, flags);
 	if (hba->state == ACXXX_ST_INIT)
-		hba->state = ACXXX_ST_RUNNING;
+		acxxx_set_state(hba, ACXXX_ST_RUNNING);
 	spin_unlock_irqrestore(&hba->lock, flags);
 	acxxx_log_ident(hba, id);
 	mutex_lock(&hba->scan_mutex);
@@ -769,6 +922,30 @@ static void acxxx_bringup_done(struct acxxx_hba *hba, struct acxxx_ident *id)
 		acxxx_health_later(hba);
 }
 
+/*
+ * Start the bring-up handshake, or start it again after the start that
+ * followed it failed: a re-init handshake takes back whatever the
+ * firmware kept (an unanswered page 0 request, the reply frames).
+ */
+static void acxxx_bringup_begin(struct acxxx_hba *hba, unsigned long delay)
+{
+	struct acxxx_init_params p;
+	unsigned long flags;
+
+	spin_lock_irqsave(&hba->lock, flags);
+	acxxx_ctl_reset(&hba->ctl);
+	hba->nr_repost = 0;
+	spin_unlock_irqrestore(&hba->lock, flags);
+	acxxx_init_params(&p);
+	acxxx_init_begin(&hba->init, hba->dialect, hba->ctl.hi,
+			 hba->init_tries > 0, &p, acxxx_now_ms());
+	hba->init_read = ACXXX_INIT_NO_READ;
+	hba->init_tries++;
+	queue_delayed_work(hba->wq, &hba->bringup_work, delay);
+}
+
+#define ACXXX_BRINGUP_TRIES	3
+
 static void acxxx_bringup_work(struct work_struct *work)
 {
 	struct acxxx_hba *hba = container_of(to_delayed_work(work),
@@ -779,6 +956,9 @@ static void acxxx_bringup_work(struct work_struct *work)
 	u64 now;
 	int ret;
 
+	/* PCI error recovery queues the bring-up again when it is done. */
+	if (READ_ONCE(hba->pci_error))
+		return;
 	if (hba->init_read != ACXXX_INIT_NO_READ)
 		val = acxxx_readl(hba, hba->init_read);
 	now = acxxx_now_ms();
@@ -794,6 +974,8 @@ static void acxxx_bringup_work(struct work_struct *work)
 		return;
 	}
 	if (ret < 0) {
+		if (READ_ONCE(hba->pci_error))
+			return;
 		dev_err(&hba->pdev->dev, "handshake failed: %pe\n",
 			ERR_PTR(ret));
 		acxxx_go_offline(hba, "no answer to the handshake");
@@ -803,11 +985,20 @@ static void acxxx_bringup_work(struct work_struct *work)
 
 	id = kzalloc(sizeof(*id), GFP_KERNEL);
 	ret = id ? acxxx_start(hba, id) : -ENOMEM;
-	if (ret) {
+	if (!ret) {
+		acxxx_bringup_done(hba, id);
+	} else if (READ_ONCE(hba->pci_error)) {
+		/* acxxx_error_resume() starts over. */
+	} else if (ret != -ENODEV && ret != -ENOMEM &&
+		   hba->init_tries < ACXXX_BRINGUP_TRIES &&
+		   !READ_ONCE(hba->removing)) {
+		dev_warn(&hba->pdev->dev,
+			 "start failed (%pe): handshake again in 1 s\n",
+			 ERR_PTR(ret));
+		acxxx_bringup_begin(hba, HZ);
+	} else {
 		acxxx_go_offline(hba, "start failed");
 		complete_all(&hba->ready);
-	} else {
-		acxxx_bringup_done(hba, id);
 	}
 	kfree(id);
 }
@@ -859,9 +1050,15 @@ static int acxxx_restart(struct acxxx_hba *hba, bool reinit)
 	acxxx_release_all(hba);
 	spin_lock_irqsave(&hba->lock, flags);
 	acxxx_ctl_reset(&hba->ctl);
-	hba->state = ACXXX_ST_RUNNING;
 	hba->paused = false;
+	/* Detaching or taken offline meanwhile: stay so. */
+	if (hba->state == ACXXX_ST_RESETTING)
+		acxxx_set_state(hba, ACXXX_ST_RUNNING);
+	else
+		ret = -ENODEV;
 	spin_unlock_irqrestore(&hba->lock, flags);
+	if (ret)
+		return ret;
 	acxxx_post_all_frames(hba);
 	if (acxxx_event_switch(hba, true))
 		dev_warn(&hba->pdev->dev, "firmware events unavailable\n");
@@ -870,23 +1067,42 @@ static int acxxx_restart(struct acxxx_hba *hba, bool reinit)
 	return 0;
 }
 
-/* Stop issuing and taking interrupts; false if the adapter is gone for good. */
-static bool acxxx_quiesce(struct acxxx_hba *hba)
+/*
+ * Stop issuing, draining, returning frames and taking interrupts, before
+ * a re-init handshake.  Called with reset_mutex held.
+ *
+ * Return: 0; -EAGAIN while bring-up runs (it does its own handshakes);
+ * -ENODEV if the adapter is offline or detaching.
+ */
+static int acxxx_quiesce(struct acxxx_hba *hba)
 {
 	unsigned long flags;
-	bool ok;
+	int ret = 0;
 
+	lockdep_assert_held(&hba->reset_mutex);
 	spin_lock_irqsave(&hba->lock, flags);
-	ok = hba->state != ACXXX_ST_OFFLINE && hba->state != ACXXX_ST_REMOVING;
-	if (ok) {
-		hba->state = ACXXX_ST_RESETTING;
+	switch (hba->state) {
+	case ACXXX_ST_RUNNING:
+	case ACXXX_ST_RESETTING:
+		acxxx_set_state(hba, ACXXX_ST_RESETTING);
+		hba->nr_repost = 0;
 		if (acxxx_present(hba))
 			acxxx_writel(hba, ACXXX_REG_OUT_INT_MASK, ACXXX_IMASK_OFF);
+		break;
+	case ACXXX_ST_INIT:
+		ret = -EAGAIN;
+		break;
+	default:
+		ret = -ENODEV;
+		break;
 	}
 	spin_unlock_irqrestore(&hba->lock, flags);
-	if (ok)
-		synchronize_irq(hba->irq);
-	return ok;
+	if (ret)
+		return ret;
+	synchronize_irq(hba->irq);
+	cancel_delayed_work_sync(&hba->repost_work);
+	cancel_work_sync(&hba->drain_work);
+	return 0;
 }
 
 /**
@@ -902,7 +1118,8 @@ static bool acxxx_quiesce(struct acxxx_hba *hba)
  * taken offline: its I/O fails instead of hanging.
  *
  * Context: process context, may sleep (up to the handshake timeouts).
- * Return: 0, or a negative error once the controller is offline.
+ * Return: 0; -EAGAIN during bring-up; -EBUSY if PCI error recovery did not
+ * end; another negative error once the controller is offline.
  */
 int acxxx_reinit(struct acxxx_hba *hba, const char *why)
 {
@@ -910,10 +1127,15 @@ int acxxx_reinit(struct acxxx_hba *hba, const char *why)
 
 	if (hba->stage == ACXXX_STAGE_NULL)
 		return 0;
+	/* The PCI core is resetting the link: its own re-init comes first. */
+	if (!wait_event_timeout(hba->waitq, !READ_ONCE(hba->pci_error),
+				ACXXX_SCAN_TIMEOUT * HZ))
+		return -EBUSY;
 	mutex_lock(&hba->reset_mutex);
-	if (!acxxx_quiesce(hba)) {
+	ret = acxxx_quiesce(hba);
+	if (ret) {
 		mutex_unlock(&hba->reset_mutex);
-		return -ENODEV;
+		return ret;
 	}
 	dev_warn(&hba->pdev->dev, "re-initialising the controller: %s\n", why);
 	ret = acxxx_restart(hba, true);
@@ -1178,6 +1400,7 @@ static void acxxx_hba_init(struct acxxx_hba *hba, struct Scsi_Host *shost,
 	hba->state = ACXXX_ST_INIT;
 	hba->init_read = ACXXX_INIT_NO_READ;
 	spin_lock_init(&hba->lock);
+	init_waitqueue_head(&hba->waitq);
 	mutex_init(&hba->reset_mutex);
 	mutex_init(&hba->scan_mutex);
 	for (i = 0; i < ARRAY_SIZE(hba->ireq); i++) {
@@ -1192,10 +1415,12 @@ static void acxxx_hba_init(struct acxxx_hba *hba, struct Scsi_Host *shost,
 							   acxxx_bringup_work);
 	INIT_WORK(&hba->rescan_work, acxxx_rescan_work);
 	INIT_DELAYED_WORK(&hba->repost_work, acxxx_repost_work);
+	INIT_WORK(&hba->drain_work, acxxx_drain_work);
 	INIT_WORK(&hba->recover_work, acxxx_recover_work);
 	INIT_DELAYED_WORK(&hba->pause_work, acxxx_pause_work);
 	INIT_DELAYED_WORK(&hba->health_work, acxxx_health_work);
 	atomic_set(&hba->stat_bad_replies, 0);
+	atomic_set(&hba->ireq_lost, 0);
 
 	shost->max_channel = 0;
 	shost->max_id = ACXXX_MAX_LUNS + 1;
@@ -1213,7 +1438,6 @@ static void acxxx_hba_init(struct acxxx_hba *hba, struct Scsi_Host *shost,
 
 static int acxxx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
-	struct acxxx_init_params p;
 	struct Scsi_Host *shost;
 	struct acxxx_hba *hba;
 	int ret;
@@ -1269,12 +1493,10 @@ static int acxxx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		goto out_irq;
 
-	if (hba->stage != ACXXX_STAGE_NULL) {
-		acxxx_init_params(&p);
-		acxxx_init_begin(&hba->init, hba->dialect, hba->ctl.hi, false,
-				 &p, acxxx_now_ms());
-	}
-	queue_delayed_work(hba->wq, &hba->bringup_work, 0);
+	if (hba->stage != ACXXX_STAGE_NULL)
+		acxxx_bringup_begin(hba, 0);
+	else
+		queue_delayed_work(hba->wq, &hba->bringup_work, 0);
 	scsi_scan_host(shost);
 	return 0;
 
@@ -1303,7 +1525,7 @@ out_put:
  * Leave the controller quiet and holding nothing of ours: flush every
  * volume, turn events off, mask interrupts, and re-init the message
  * interface so the firmware forgets our reply frames before the memory
- * they live in is freed (16.11, 16.19).
+ * they live in is freed (16.11, 16.19).  Takes scan_mutex and reset_mutex.
  */
 static void acxxx_stop_controller(struct acxxx_hba *hba)
 {
@@ -1312,21 +1534,21 @@ static void acxxx_stop_controller(struct acxxx_hba *hba)
 
 	if (hba->stage == ACXXX_STAGE_NULL)
 		return;
+	mutex_lock(&hba->scan_mutex);
+	mutex_lock(&hba->reset_mutex);
 	spin_lock_irqsave(&hba->lock, flags);
 	running = hba->state == ACXXX_ST_RUNNING && !hba->paused;
 	spin_unlock_irqrestore(&hba->lock, flags);
 
 	if (running && acxxx_present(hba)) {
-		mutex_lock(&hba->scan_mutex);
 		acxxx_sync_all(hba);
-		mutex_unlock(&hba->scan_mutex);
 		if (hba->events_on && acxxx_event_switch(hba, false))
 			dev_warn(&hba->pdev->dev, "event switch off failed\n");
 	}
 
 	spin_lock_irqsave(&hba->lock, flags);
 	if (hba->state != ACXXX_ST_OFFLINE)
-		hba->state = ACXXX_ST_REMOVING;
+		acxxx_set_state(hba, ACXXX_ST_REMOVING);
 	if (acxxx_present(hba)) {
 		acxxx_writel(hba, ACXXX_REG_OUT_INT_MASK, ACXXX_IMASK_OFF);
 		if (hba->dialect == ACXXX_DIALECT_341)
@@ -1337,38 +1559,60 @@ static void acxxx_stop_controller(struct acxxx_hba *hba)
 	spin_unlock_irqrestore(&hba->lock, flags);
 	synchronize_irq(hba->irq);
 	acxxx_release_all(hba);
+	mutex_unlock(&hba->reset_mutex);
+	mutex_unlock(&hba->scan_mutex);
+}
+
+/* No new work from here on; what is queued or running is waited for. */
+static void acxxx_stop_work(struct acxxx_hba *hba)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&hba->lock, flags);
+	WRITE_ONCE(hba->removing, true);
+	spin_unlock_irqrestore(&hba->lock, flags);
+	cancel_delayed_work_sync(&hba->bringup_work);
+	complete_all(&hba->ready);
+	cancel_work_sync(&hba->rescan_work);
+	cancel_delayed_work_sync(&hba->health_work);
+	cancel_work_sync(&hba->recover_work);
+}
+
+/* After acxxx_stop_controller(): the works it still needed. */
+static void acxxx_stop_aux_work(struct acxxx_hba *hba)
+{
+	cancel_delayed_work_sync(&hba->pause_work);
+	cancel_delayed_work_sync(&hba->repost_work);
+	cancel_work_sync(&hba->drain_work);
 }
 
 static void acxxx_remove(struct pci_dev *pdev)
 {
 	struct acxxx_hba *hba = pci_get_drvdata(pdev);
 	struct Scsi_Host *shost = hba->shost;
-	unsigned long flags;
-
-	spin_lock_irqsave(&hba->lock, flags);
-	hba->removing = true;
-	spin_unlock_irqrestore(&hba->lock, flags);
 
 	if (!acxxx_present(hba)) {
 		dev_warn(&pdev->dev, "device gone: failing outstanding I/O\n");
+		WRITE_ONCE(hba->removing, true);
 		acxxx_go_offline(hba, "device removed");
 	}
-	cancel_delayed_work_sync(&hba->bringup_work);
-	complete_all(&hba->ready);
-	cancel_work_sync(&hba->rescan_work);
-	cancel_delayed_work_sync(&hba->health_work);
-	cancel_work_sync(&hba->recover_work);
-	cancel_delayed_work_sync(&hba->pause_work);
+	/*
+	 * The pause watch keeps running: a firmware that resumes while the
+	 * midlayer flushes the disks gets its flushes.
+	 */
+	acxxx_stop_work(hba);
 
 	/* The midlayer flushes and removes the disks while I/O still works. */
 	scsi_remove_host(shost);
 
 	acxxx_stop_controller(hba);
-	cancel_delayed_work_sync(&hba->repost_work);
+	if (hba->stage != ACXXX_STAGE_NULL)
+		acxxx_free_irq(hba);
+	acxxx_stop_aux_work(hba);
 	destroy_workqueue(hba->wq);
 	destroy_workqueue(hba->aux_wq);
 	if (hba->stage != ACXXX_STAGE_NULL) {
-		acxxx_free_irq(hba);
+		pci_clear_master(pdev);
 		dma_free_coherent(&pdev->dev, hba->ctl_size, hba->ctl_mem,
 				  hba->ctl_dma);
 		acxxx_unmap_regs(hba);
@@ -1380,14 +1624,10 @@ static void acxxx_remove(struct pci_dev *pdev)
 static void acxxx_shutdown(struct pci_dev *pdev)
 {
 	struct acxxx_hba *hba = pci_get_drvdata(pdev);
-	unsigned long flags;
 
-	spin_lock_irqsave(&hba->lock, flags);
-	hba->removing = true;
-	spin_unlock_irqrestore(&hba->lock, flags);
-	cancel_delayed_work_sync(&hba->bringup_work);
-	cancel_delayed_work_sync(&hba->health_work);
+	acxxx_stop_work(hba);
 	acxxx_stop_controller(hba);
+	acxxx_stop_aux_work(hba);
 	pci_clear_master(pdev);
 }
 
@@ -1405,23 +1645,24 @@ static int acxxx_suspend(struct device *dev)
 
 	if (hba->stage == ACXXX_STAGE_NULL)
 		return 0;
-	if (!completion_done(&hba->ready))
+	if (!wait_for_completion_timeout(&hba->ready, ACXXX_SCAN_TIMEOUT * HZ))
 		return -EBUSY;
 	cancel_delayed_work_sync(&hba->health_work);
 	flush_workqueue(hba->wq);
 	cancel_work_sync(&hba->recover_work);
 
+	mutex_lock(&hba->scan_mutex);
 	mutex_lock(&hba->reset_mutex);
 	if (READ_ONCE(hba->state) == ACXXX_ST_RUNNING && acxxx_present(hba)) {
-		mutex_lock(&hba->scan_mutex);
 		acxxx_sync_all(hba);
-		mutex_unlock(&hba->scan_mutex);
 		if (hba->events_on && acxxx_event_switch(hba, false))
 			dev_warn(dev, "event switch off failed\n");
 	}
-	if (acxxx_quiesce(hba))
+	if (!acxxx_quiesce(hba))
 		acxxx_release_all(hba);
 	mutex_unlock(&hba->reset_mutex);
+	mutex_unlock(&hba->scan_mutex);
+	cancel_delayed_work_sync(&hba->pause_work);
 	return 0;
 }
 
@@ -1458,6 +1699,9 @@ static pci_ers_result_t acxxx_error_detected(struct pci_dev *pdev,
 	unsigned long flags;
 
 	dev_warn(&pdev->dev, "PCI error detected, channel state %d\n", state);
+	if (hba->stage == ACXXX_STAGE_NULL)
+		return state == pci_channel_io_perm_failure ?
+		       PCI_ERS_RESULT_DISCONNECT : PCI_ERS_RESULT_NEED_RESET;
 	switch (state) {
 	case pci_channel_io_normal:
 		return PCI_ERS_RESULT_CAN_RECOVER;
@@ -1467,25 +1711,30 @@ static pci_ers_result_t acxxx_error_detected(struct pci_dev *pdev,
 	default:
 		break;
 	}
-	/* Frozen: registers are unreachable until the slot reset. */
+	/*
+	 * Frozen: registers are unreachable until the slot reset.  A bring-up
+	 * in progress stops at its next step and starts over on resume.
+	 */
 	WRITE_ONCE(hba->pci_error, true);
 	spin_lock_irqsave(&hba->lock, flags);
-	if (hba->state == ACXXX_ST_RUNNING || hba->state == ACXXX_ST_INIT)
-		hba->state = ACXXX_ST_RESETTING;
+	if (hba->state == ACXXX_ST_RUNNING)
+		acxxx_set_state(hba, ACXXX_ST_RESETTING);
 	spin_unlock_irqrestore(&hba->lock, flags);
-	if (hba->irq)
-		synchronize_irq(hba->irq);
+	synchronize_irq(hba->irq);
 	return PCI_ERS_RESULT_NEED_RESET;
 }
 
 static pci_ers_result_t acxxx_slot_reset(struct pci_dev *pdev)
 {
+	struct acxxx_hba *hba = pci_get_drvdata(pdev);
+
 	pci_restore_state(pdev);
 	if (pci_enable_device_mem(pdev)) {
 		dev_err(&pdev->dev, "cannot re-enable the device after reset\n");
 		return PCI_ERS_RESULT_DISCONNECT;
 	}
-	pci_set_master(pdev);
+	if (hba->stage != ACXXX_STAGE_NULL)
+		pci_set_master(pdev);
 	pci_save_state(pdev);
 	return PCI_ERS_RESULT_RECOVERED;
 }
@@ -1495,17 +1744,28 @@ static void acxxx_error_resume(struct pci_dev *pdev)
 	struct acxxx_hba *hba = pci_get_drvdata(pdev);
 	int ret;
 
-	WRITE_ONCE(hba->pci_error, false);
 	if (hba->stage == ACXXX_STAGE_NULL)
 		return;
+	WRITE_ONCE(hba->pci_error, false);
+	wake_up_all(&hba->waitq);
+	/* A bring-up step that saw the error stopped without re-queueing. */
+	flush_delayed_work(&hba->bringup_work);
 	mutex_lock(&hba->reset_mutex);
-	if (READ_ONCE(hba->state) == ACXXX_ST_RESETTING) {
+	if (READ_ONCE(hba->state) == ACXXX_ST_INIT &&
+	    !completion_done(&hba->ready) && !READ_ONCE(hba->removing) &&
+	    !delayed_work_pending(&hba->bringup_work)) {
+		/* The bring-up stopped for the error: start it over. */
+		dev_info(&pdev->dev, "PCI error recovered: bring-up again\n");
+		hba->init_tries = 0;
+		acxxx_bringup_begin(hba, 0);
+	} else if (READ_ONCE(hba->state) == ACXXX_ST_RESETTING) {
 		ret = acxxx_restart(hba, true);
 		if (ret)
 			acxxx_go_offline(hba, "no controller after PCI error recovery");
 	}
 	mutex_unlock(&hba->reset_mutex);
-	if (READ_ONCE(hba->state) == ACXXX_ST_RUNNING)
+	if (READ_ONCE(hba->state) == ACXXX_ST_RUNNING &&
+	    !READ_ONCE(hba->removing))
 		mod_delayed_work(hba->aux_wq, &hba->health_work,
 				 msecs_to_jiffies(ACXXX_HEALTH_MS));
 }

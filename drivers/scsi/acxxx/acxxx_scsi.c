@@ -198,8 +198,11 @@ static int acxxx_eh_abort(struct scsi_cmnd *scmd)
 	spin_lock_irqsave(&hba->lock, flags);
 	ours = hba->cmds[slot] == scmd;
 	spin_unlock_irqrestore(&hba->lock, flags);
-	if (!ours)
-		return SUCCESS;		/* completed meanwhile */
+	if (!ours) {
+		/* Completed meanwhile: let its hand-back finish first. */
+		acxxx_wait_handback(hba, scmd, NULL);
+		return SUCCESS;
+	}
 	if (lun < 0 || hba->stage == ACXXX_STAGE_NULL || hba->no_tmf)
 		return FAILED;
 
@@ -222,8 +225,10 @@ static int acxxx_eh_abort(struct scsi_cmnd *scmd)
 		hba->cmds[slot] = NULL;
 	}
 	spin_unlock_irqrestore(&hba->lock, flags);
-	if (!ours)
+	if (!ours) {
+		acxxx_wait_handback(hba, scmd, NULL);
 		return SUCCESS;
+	}
 	if (!cpl.tmf_terminated)
 		return FAILED;
 	scsi_dma_unmap(scmd);
@@ -254,14 +259,18 @@ static int acxxx_eh_reset_volume(struct scsi_cmnd *scmd, u8 type)
 		victim = hba->cmds[slot];
 		if (victim && victim->device == sdev) {
 			acxxx_slot_finish(&hba->ctl, slot);
-			hba->cmds[slot] = NULL;
+			acxxx_handback_begin(hba, slot);
 		} else {
 			victim = NULL;
 		}
 		spin_unlock_irqrestore(&hba->lock, flags);
-		if (victim)
+		if (victim) {
 			acxxx_finish_scsi(victim, DID_RESET);
+			acxxx_handback_end(hba, slot);
+		}
 	}
+	/* Replies of the volume's commands being completed right now. */
+	acxxx_wait_handback(hba, NULL, sdev);
 	sdev_printk(KERN_INFO, sdev, "%s reset done, %u commands terminated\n",
 		    type == ACXXX_TMF_LUN_RESET ? "LUN" : "target",
 		    cpl.tmf_terminated);
