@@ -388,6 +388,7 @@ struct acxxx_init_io {
  * @deadline_ms: when the current wait gives up
  * @wait_ms: end of the current settle delay
  * @reads: register reads consumed so far (statistics)
+ * @ones: all-ones reads in a row
  */
 struct acxxx_init {
 	enum acxxx_dialect dialect;
@@ -398,6 +399,7 @@ struct acxxx_init {
 	u64 deadline_ms;
 	u64 wait_ms;
 	u32 reads;
+	u8 ones;
 };
 
 void acxxx_init_begin(struct acxxx_init *in, enum acxxx_dialect dialect,

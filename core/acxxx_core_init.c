@@ -112,6 +112,29 @@ static int acxxx_init_fail(struct acxxx_init *in, u8 state)
 	}
 }
 
+/*
+ * A device that is gone reads all-ones every time; one that is there can
+ * read all-ones once (a completion timeout, a read that raced its reset).
+ * Only ACXXX_INIT_GONE_READS in a row mean gone.
+ *
+ * Return: true if the handshake must fail with -ENODEV; false to go on,
+ * polling again if @val was all-ones.
+ */
+#define ACXXX_INIT_GONE_READS	3
+
+static bool acxxx_init_gone(struct acxxx_init *in, u32 val, u32 reg,
+			    u64 now_ms, struct acxxx_init_io *io)
+{
+	if (val != ACXXX_EMPTY) {
+		in->ones = 0;
+		return false;
+	}
+	if (++in->ones >= ACXXX_INIT_GONE_READS)
+		return true;
+	acxxx_init_poll(in, io, reg, now_ms);
+	return false;
+}
+
 static int acxxx_init_start(struct acxxx_init *in, u64 now_ms,
 			    struct acxxx_init_io *io)
 {
@@ -155,8 +178,10 @@ static int acxxx_init_reset_wait(struct acxxx_init *in, u64 now_ms,
 static int acxxx_init_fw_wait(struct acxxx_init *in, u64 now_ms, u32 val,
 			      struct acxxx_init_io *io)
 {
-	if (val == ACXXX_EMPTY)
+	if (acxxx_init_gone(in, val, ACXXX_REG_SCRATCH1, now_ms, io))
 		return acxxx_init_fail(in, ACXXX_INIT_FAILED_NODEV);
+	if (val == ACXXX_EMPTY)
+		return 0;
 	if (val != ACXXX_SCRATCH1_RUNNING) {
 		if (now_ms >= in->deadline_ms)
 			return acxxx_init_fail(in, ACXXX_INIT_FAILED_TIMEOUT);
@@ -178,9 +203,12 @@ static int acxxx_init_ready_wait(struct acxxx_init *in, u64 now_ms, u32 val,
 				 struct acxxx_init_io *io)
 {
 	bool is_341 = in->dialect == ACXXX_DIALECT_341;
+	u32 reg = is_341 ? ACXXX_REG_OUT_INT_STATUS : ACXXX_REG_OUT_DOORBELL;
 
-	if (val == ACXXX_EMPTY)
+	if (acxxx_init_gone(in, val, reg, now_ms, io))
 		return acxxx_init_fail(in, ACXXX_INIT_FAILED_NODEV);
+	if (val == ACXXX_EMPTY)
+		return 0;
 
 	/* Ready is bit 0 in both dialects (4.2, 16.9). */
 	if (val & (is_341 ? ACXXX_ISTS_READY : ACXXX_ODB_READY)) {
@@ -216,7 +244,8 @@ static int acxxx_init_ready_wait(struct acxxx_init *in, u64 now_ms, u32 val,
  * Return: 0 while the handshake goes on (call again at @io->next_ms), 1
  * when the controller is ready (after performing the writes in @io: they
  * acknowledge ready and unmask interrupts), or a negative error once it
- * failed: -ENODEV if the device reads as all-ones (gone), -ETIMEDOUT if
+ * failed: -ENODEV if the device reads as all-ones three times in a row
+ * (gone; a single all-ones read is polled again), -ETIMEDOUT if
  * the firmware did not run or did not report ready in time, -ERANGE if
  * the high address cannot be announced.  After 1 or an error, further
  * calls return the same result and ask for nothing.

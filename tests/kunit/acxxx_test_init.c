@@ -13,6 +13,8 @@
  * @fw_up_ms: SCRATCH1 reads 1 from then on (2208/3108), never if U64_MAX
  * @ready_delay_ms: ready this long after the high address was announced
  * @gone: every register reads all-ones
+ * @glitch_from: reads after this many...
+ * @glitch_n: ...this many read all-ones (a device that is there)
  * @stale_db: extra OUT_DOORBELL bits that are set when ready
  * @hi_ms: when the high address was announced, U64_MAX if not yet
  * @reset_ms: when the interface reset was rung (2208/3108)
@@ -27,6 +29,8 @@ struct fw_sim {
 	u64 fw_up_ms;
 	u64 ready_delay_ms;
 	bool gone;
+	unsigned int glitch_from;
+	unsigned int glitch_n;
 	u32 stale_db;
 	u64 hi_ms;
 	u64 reset_ms;
@@ -64,7 +68,8 @@ static u32 sim_read(struct fw_sim *s, u32 reg, u64 now)
 	bool ready = s->hi_ms != U64_MAX && now >= s->hi_ms + s->ready_delay_ms;
 
 	s->reads++;
-	if (s->gone)
+	if (s->gone || (s->reads > s->glitch_from &&
+			s->reads <= s->glitch_from + s->glitch_n))
 		return 0xFFFFFFFF;
 	switch (reg) {
 	case ACXXX_REG_SCRATCH1:
@@ -186,7 +191,43 @@ static void acxxx_test_init_341_gone(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, -ENODEV, sim_run(test, &s, false, &test_params,
 					       0, &end));
-	KUNIT_EXPECT_EQ(test, end, 50ULL);
+	/* Three all-ones reads in a row, one poll apart. */
+	KUNIT_EXPECT_EQ(test, end, 150ULL);
+	KUNIT_EXPECT_EQ(test, s.reads, 3U);
+}
+
+/*
+ * A device that is there may read all-ones once or twice (a completion
+ * timeout): the handshake polls on.  Three in a row mean it is gone.
+ */
+static void acxxx_test_init_glitch(struct kunit *test)
+{
+	struct fw_sim s = { .dialect = ACXXX_DIALECT_3108, .fw_up_ms = 0,
+			    .ready_delay_ms = 200, .glitch_from = 0,
+			    .glitch_n = 2 };
+	u64 end;
+
+	/* SCRATCH1 twice all-ones, then running. */
+	KUNIT_EXPECT_EQ(test, 1, sim_run(test, &s, false, &test_params, 0, &end));
+	KUNIT_EXPECT_EQ(test, end, 1300ULL);
+
+	/* OUT_DOORBELL twice all-ones while waiting for ready. */
+	memset(&s, 0, sizeof(s));
+	s.dialect = ACXXX_DIALECT_2208;
+	s.ready_delay_ms = 500;
+	s.glitch_from = 3;
+	s.glitch_n = 2;
+	KUNIT_EXPECT_EQ(test, 1, sim_run(test, &s, true, &test_params, 0, &end));
+
+	/* Three in a row: gone, even in the middle of the handshake. */
+	memset(&s, 0, sizeof(s));
+	s.dialect = ACXXX_DIALECT_2208;
+	s.fw_up_ms = 5000;
+	s.glitch_from = 10;
+	s.glitch_n = 3;
+	KUNIT_EXPECT_EQ(test, -ENODEV,
+			sim_run(test, &s, false, &test_params, 0, &end));
+	KUNIT_EXPECT_EQ(test, s.reads, 13U);
 }
 
 static void acxxx_test_init_2208(struct kunit *test)
@@ -250,7 +291,7 @@ static const struct timeline_case timeline_cases[] = {
 	{ "3108-ready-timeout", ACXXX_DIALECT_3108, false, 0, U64_MAX / 2, 0,
 	  false, -ETIMEDOUT, 21000, 21050 },
 	{ "2208-gone", ACXXX_DIALECT_2208, false, 0, 0, 0, true, -ENODEV,
-	  1000, 1000 },
+	  1100, 1100 },
 	{ "3108-reinit", ACXXX_DIALECT_3108, true, 0, 300, 0, false,
 	  1, 1300, 1350 },
 	{ "2208-stale-bits", ACXXX_DIALECT_2208, false, 0, 0, 0x14, false,
@@ -367,6 +408,7 @@ static struct kunit_case acxxx_init_cases[] = {
 	KUNIT_CASE(acxxx_test_init_341_late),
 	KUNIT_CASE(acxxx_test_init_341_timeout),
 	KUNIT_CASE(acxxx_test_init_341_gone),
+	KUNIT_CASE(acxxx_test_init_glitch),
 	KUNIT_CASE(acxxx_test_init_2208),
 	KUNIT_CASE_PARAM(acxxx_test_init_timeline, timeline_gen_params),
 	KUNIT_CASE(acxxx_test_init_hi_range),

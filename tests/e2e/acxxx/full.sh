@@ -113,5 +113,17 @@ sg=/dev/$(sg_of "$h" 1)
 check "data kept across reload" sh -c "sg_dd if=$sg of=/tmp/back bs=512 bpt=1024 count=8192 &&
 	cmp -n 4194304 /tmp/rand /tmp/back"
 
+# What an administrator does by hand: delete a volume's device, then ask
+# the host to scan.  The volume goes, comes back, and keeps its data.
+check "delete through sysfs" sh -c "echo 1 >/sys/class/scsi_device/$h:0:1:0/device/delete"
+check "the volume is gone" test ! -e "/sys/class/scsi_device/$h:0:1:0"
+check "host scan through sysfs" sh -c "echo '- - -' >/sys/class/scsi_host/host$h/scan"
+check "the volume is back" test -e "/sys/class/scsi_device/$h:0:1:0"
+expect "nothing else appeared" "$(ls -d /sys/class/scsi_device/$h:0:* | wc -l)" \
+	"$ACXXX_VOLUMES"
+sg=/dev/$(sg_of "$h" 1)
+check "its data is intact" sh -c "sg_dd if=$sg of=/tmp/back bs=512 bpt=1024 count=8192 &&
+	cmp -n 4194304 /tmp/rand /tmp/back"
+
 check_klog
 finish
