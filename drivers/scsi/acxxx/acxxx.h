@@ -137,6 +137,7 @@ struct acxxx_ireq {
  * @recover_work: re-init outside the error handler (flush, hang)
  * @recover_why: reason of the pending re-init, for the log
  * @health_work: periodic check that the device and its firmware live
+ * @health_misses: checks in a row that found the firmware not running
  * @pause_work: watches for "resume" while the firmware paused the host
  * @ready: completed when bring-up and the first reconciliation ended
  * @removing: the driver is detaching: no new work is queued (@lock)
@@ -189,6 +190,7 @@ struct acxxx_hba {
 	struct work_struct recover_work;
 	const char *recover_why;
 	struct delayed_work health_work;
+	unsigned int health_misses;
 	struct delayed_work pause_work;
 	struct completion ready;
 	bool removing;

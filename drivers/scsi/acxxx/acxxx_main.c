@@ -1159,7 +1159,8 @@ static void acxxx_recover_work(struct work_struct *work)
 
 /*
  * Once every ACXXX_HEALTH_MS: is the device still there, and (2208/3108)
- * does the firmware still report itself running in SCRATCH1?  A hung
+ * does the firmware still report itself running in SCRATCH1 (two checks
+ * in a row)?  A hung
  * firmware is re-initialised; a device that is gone is taken offline so
  * nothing waits for it.
  */
@@ -1180,10 +1181,17 @@ static void acxxx_health_work(struct work_struct *work)
 		return;
 	}
 	if (st == ACXXX_ST_RUNNING && hba->dialect != ACXXX_DIALECT_341) {
+		/*
+		 * Two checks in a row: one odd read (a completion timeout
+		 * reads all-ones) must not cost every outstanding command.
+		 */
 		v = acxxx_readl(hba, ACXXX_REG_SCRATCH1);
-		if (v != ACXXX_SCRATCH1_RUNNING) {
+		if (v == ACXXX_SCRATCH1_RUNNING) {
+			hba->health_misses = 0;
+		} else if (++hba->health_misses >= 2) {
 			dev_err(&hba->pdev->dev,
 				"firmware stopped running (SCRATCH1 0x%08x)\n", v);
+			hba->health_misses = 0;
 			acxxx_schedule_recovery(hba, "firmware hang");
 		}
 	}
