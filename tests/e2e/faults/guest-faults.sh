@@ -17,7 +17,13 @@ workload() {
 		i=0
 		while [ ! -e "/tmp/stop-$tag" ]; do
 			off=$((i % 64))
-			if dd if="/tmp/wl-$tag.data" of="$dev" bs=1M seek=$off count=1 \
+			# The disk went away: dd would create a plain file by its
+			# name in /dev, which would then hide the disk that comes
+			# back under that name.
+			if [ ! -b "$dev" ]; then
+				echo "$i" >>"/tmp/wl-$tag.fail"
+				sleep 1
+			elif dd if="/tmp/wl-$tag.data" of="$dev" bs=1M seek=$off count=1 \
 				oflag=direct conv=fsync 2>/dev/null &&
 			   dd if="$dev" of="/tmp/wl-$tag.back" bs=1M skip=$off count=1 \
 				iflag=direct 2>/dev/null &&
@@ -25,19 +31,24 @@ workload() {
 				echo "$i" >>"/tmp/wl-$tag.ok"
 			else
 				echo "$i" >>"/tmp/wl-$tag.fail"
-				# a dead device: do not spin
-				[ -b "$dev" ] || sleep 1
 			fi
 			i=$((i + 1))
 		done
 	) &
 	eval "WL_PID_$tag=$!"
+	eval "WL_DEV_$tag=$dev"
 }
 
 # workload_stop TAG: end the loop (each cycle ends in bounded time).
 workload_stop() {
 	touch "/tmp/stop-$1"
 	eval "wait \$WL_PID_$1"
+	# A dd that raced with the disk's removal may still have left one.
+	eval "d=\$WL_DEV_$1"
+	if [ -e "$d" ] && [ ! -b "$d" ]; then
+		echo "workload $1: removing the plain file $d left behind"
+		rm -f "$d"
+	fi
 }
 
 wl_ok() { [ -f "/tmp/wl-$1.ok" ] && wc -l <"/tmp/wl-$1.ok" || echo 0; }
