@@ -76,9 +76,16 @@ wait_disks() {
 	return 1
 }
 
-# No kernel report in the log: warnings, oopses, lockdep, KASAN, IRQ trouble.
-# On a kernel with kmemleak (the debug kernels) a scan runs first and must
-# find nothing; the debug kernels' boot banners are not reports.
+# The kernel reports in the log, a line each: warnings, oopses, lockdep,
+# KASAN, IRQ trouble.  The debug kernels' boot banners are not reports.
+# Succeeds if there is one.
+klog_bad() {
+	dmesg | grep -E 'WARNING:|BUG:|Call Trace|general protection|lockdep|possible recursive locking|circular locking|KASAN|UBSAN|nobody cared|sleeping function called|DMA-API|kmemleak' |
+		grep -vE 'RCU lockdep checking is enabled|DMA-API: preallocated [0-9]+ debug entries|DMA-API: debugging enabled by kernel config|kmemleak: Kernel memory leak detector initialized'
+}
+
+# No kernel report in the log.  On a kernel with kmemleak (the debug
+# kernels) a scan runs first and must find nothing.
 check_klog() {
 	dbg=/sys/kernel/debug
 	mounted=
@@ -101,8 +108,7 @@ check_klog() {
 		fi
 	fi
 	[ -z "$mounted" ] || umount $dbg
-	if dmesg | grep -E 'WARNING:|BUG:|Call Trace|general protection|lockdep|possible recursive locking|circular locking|KASAN|UBSAN|nobody cared|sleeping function called|DMA-API|kmemleak' |
-		grep -vE 'RCU lockdep checking is enabled|DMA-API: preallocated [0-9]+ debug entries|DMA-API: debugging enabled by kernel config|kmemleak: Kernel memory leak detector initialized' >/tmp/klog.bad; then
+	if klog_bad >/tmp/klog.bad; then
 		bad "kernel log clean"
 		head -n 40 /tmp/klog.bad
 	else
