@@ -13,9 +13,9 @@
 # REGEX (grep -E).  Fails if the guest ends first.  No time limit of its
 # own: vm-run's guest timeout bounds it.
 wait_console() {
-	while ! tr -d '\r' <"$ACXXX_SERIAL_LOG" | grep -Eq -- "$1"; do
+	while ! tr -d '\r' <"$ACXXX_SERIAL_LOG" | grep -E -- "$1" >/dev/null; do
 		if ! kill -0 "$ACXXX_QEMU_PID" 2>/dev/null; then
-			tr -d '\r' <"$ACXXX_SERIAL_LOG" | grep -Eq -- "$1" && return 0
+			tr -d '\r' <"$ACXXX_SERIAL_LOG" | grep -E -- "$1" >/dev/null && return 0
 			echo "wait_console: the guest ended before '$1'" >&2
 			return 1
 		fi
