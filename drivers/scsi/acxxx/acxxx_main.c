@@ -1754,15 +1754,18 @@ static void acxxx_error_resume(struct pci_dev *pdev)
 
 	if (hba->stage == ACXXX_STAGE_NULL)
 		return;
+	/*
+	 * A handshake cut by the slot reset cannot go on: the firmware
+	 * restarted under it.  Stop the bring-up while the error still
+	 * stands (a step that runs meanwhile returns without re-queueing),
+	 * then start it over below.
+	 */
+	cancel_delayed_work_sync(&hba->bringup_work);
 	WRITE_ONCE(hba->pci_error, false);
 	wake_up_all(&hba->waitq);
-	/* A bring-up step that saw the error stopped without re-queueing. */
-	flush_delayed_work(&hba->bringup_work);
 	mutex_lock(&hba->reset_mutex);
 	if (READ_ONCE(hba->state) == ACXXX_ST_INIT &&
-	    !completion_done(&hba->ready) && !READ_ONCE(hba->removing) &&
-	    !delayed_work_pending(&hba->bringup_work)) {
-		/* The bring-up stopped for the error: start it over. */
+	    !completion_done(&hba->ready) && !READ_ONCE(hba->removing)) {
 		dev_info(&pdev->dev, "PCI error recovered: bring-up again\n");
 		hba->init_tries = 0;
 		acxxx_bringup_begin(hba, 0);
