@@ -645,6 +645,7 @@ static void test_dma(void)
 
 /* A device thread copying while the client unmaps and maps again. */
 static atomic_int race_stop;
+static atomic_long race_tries;
 static long race_ok, race_fault, race_other;
 
 static void *race_thread(void *arg)
@@ -661,6 +662,7 @@ static void *race_thread(void *arg)
 			race_fault++;
 		else
 			race_other++;
+		atomic_fetch_add(&race_tries, 1);
 	}
 	return NULL;
 }
@@ -675,7 +677,11 @@ static void test_dma_race(void)
 	if (ftruncate(mfd, 0x10000))
 		exit(1);
 	pthread_create(&t, NULL, race_thread, NULL);
-	for (i = 0; i < 300; i++) {
+	/*
+	 * Until the device thread has copied many times as well: on a loaded
+	 * machine it may not run at all during the first 300 rounds.
+	 */
+	for (i = 0; i < 300 || atomic_load(&race_tries) < 1000; i++) {
 		errs += !!call(VFU_CMD_DMA_MAP, &m, sizeof(m), &mfd, 1, NULL);
 		errs += !!call(VFU_CMD_DMA_UNMAP, &u, sizeof(u), NULL, 0, NULL);
 	}
