@@ -137,6 +137,45 @@ static void irq_close_all_locked(struct vfu_server *srv)
 /* Configuration space                                                 */
 /* ------------------------------------------------------------------ */
 
+/*
+ * A PCI Express endpoint: the PCI Express capability chained after MSI (or
+ * first), and AER at the start of the extended space.  Status bits are
+ * write-1-to-clear, masks, severities and controls read back what was
+ * written; nothing here raises an error by itself.
+ */
+static void cfg_init_pcie(struct vfu_server *srv)
+{
+	u8 *c = srv->cfg, *w = srv->cfg_wmask, *w1c = srv->cfg_w1c;
+	u8 *cap = c + VFU_PCIE_CAP, *cw = w + VFU_PCIE_CAP;
+	u8 *aer = c + VFU_AER_CAP, *aw = w + VFU_AER_CAP;
+
+	put16(c + PCI_CFG_STATUS, PCI_STATUS_CAP_LIST);
+	if (srv->pci.msi)
+		c[VFU_MSI_CAP + 1] = VFU_PCIE_CAP;
+	else
+		c[PCI_CFG_CAP_PTR] = VFU_PCIE_CAP;
+	cap[0] = PCI_CAP_ID_EXP;
+	cap[1] = 0;
+	put16(cap + PCI_EXP_FLAGS, PCI_EXP_FLAGS_V2_ENDPOINT);
+	put32(cap + PCI_EXP_DEVCAP, PCI_EXP_DEVCAP_VALUE);
+	put16(cw + PCI_EXP_DEVCTL, PCI_EXP_DEVCTL_WRITABLE);
+	put16(w1c + VFU_PCIE_CAP + PCI_EXP_DEVSTA, PCI_EXP_DEVSTA_W1C);
+	put32(cap + PCI_EXP_LNKCAP, PCI_EXP_LNKCAP_VALUE);
+	put16(cw + PCI_EXP_LNKCTL, PCI_EXP_LNKCTL_WRITABLE);
+	put16(cap + PCI_EXP_LNKSTA, PCI_EXP_LNKSTA_VALUE);
+	put16(cw + PCI_EXP_DEVCTL2, PCI_EXP_DEVCTL2_WRITABLE);
+
+	/* Extended header: ID, version 2, no next capability. */
+	put32(aer, PCI_EXT_CAP_ID_ERR | 2u << 16);
+	put32(w1c + VFU_AER_CAP + PCI_ERR_UNCOR_STATUS, PCI_ERR_UNCOR_BITS);
+	put32(aw + PCI_ERR_UNCOR_MASK, PCI_ERR_UNCOR_BITS);
+	put32(aer + PCI_ERR_UNCOR_SEVER, PCI_ERR_UNCOR_SEVER_DEFAULT);
+	put32(aw + PCI_ERR_UNCOR_SEVER, PCI_ERR_UNCOR_BITS);
+	put32(w1c + VFU_AER_CAP + PCI_ERR_COR_STATUS, PCI_ERR_COR_BITS);
+	put32(aer + PCI_ERR_COR_MASK, PCI_ERR_COR_MASK_DEFAULT);
+	put32(aw + PCI_ERR_COR_MASK, PCI_ERR_COR_BITS);
+}
+
 static void cfg_init(struct vfu_server *srv)
 {
 	const struct vfu_pci_info *pci = &srv->pci;
@@ -180,6 +219,8 @@ static void cfg_init(struct vfu_server *srv)
 		put32(cw + 8, 0xffffffff);
 		put16(cw + 12, 0xffff);
 	}
+	if (pci->pcie)
+		cfg_init_pcie(srv);
 }
 
 static void cfg_write(struct vfu_server *srv, unsigned int off,
@@ -359,7 +400,7 @@ static u64 region_size(struct vfu_server *srv, u32 index)
 	if (index < VFU_MAX_BARS)
 		return srv->pci.bar_size[index];
 	if (index == VFU_REGION_CONFIG)
-		return VFU_CFG_SIZE;
+		return srv->pci.pcie ? VFU_CFG_SIZE : VFU_CFG_SIZE_PCI;
 	return 0;
 }
 
@@ -638,6 +679,12 @@ static int cmd_reset(struct vfu_server *srv, const struct vfu_hdr *h)
 	if (srv->pci.msi) {
 		ctrl = cfg_get16(srv, VFU_MSI_CAP + 2);
 		put16(&srv->cfg[VFU_MSI_CAP + 2], ctrl & ~PCI_MSI_CTRL_ENABLE);
+	}
+	if (srv->pci.pcie) {
+		/* Controls go back to their defaults; AER's sticky bits stay. */
+		put16(&srv->cfg[VFU_PCIE_CAP + PCI_EXP_DEVCTL], 0);
+		put16(&srv->cfg[VFU_PCIE_CAP + PCI_EXP_LNKCTL], 0);
+		put16(&srv->cfg[VFU_PCIE_CAP + PCI_EXP_DEVCTL2], 0);
 	}
 	atomic_store(&srv->bus_master, false);
 	srv->level = false;

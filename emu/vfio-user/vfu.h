@@ -39,6 +39,9 @@
  *	32-bit non-prefetchable memory BAR whose size is a power of two
  *	from 16 bytes to 1 GiB.
  * @msi: offer an MSI capability (one vector, 64-bit addresses)
+ * @pcie: a PCI Express endpoint: a PCI Express capability and, in the
+ *	4 KiB extended configuration space, Advanced Error Reporting (so
+ *	that the guest's AER recovery and error injection reach the device)
  *
  * The function always has INTx on pin A.
  */
@@ -51,6 +54,7 @@ struct vfu_pci_info {
 	u32 class_code;
 	u64 bar_size[VFU_MAX_BARS];
 	bool msi;
+	bool pcie;
 };
 
 /**

@@ -167,8 +167,12 @@ static_assert(sizeof(struct vfu_irq_set) == 20, "SET_IRQS");
 static_assert(sizeof(struct vfu_region_access) == 16, "REGION_READ/WRITE");
 static_assert(sizeof(struct vfu_dma_rw) == 16, "DMA_READ/WRITE");
 
-/* PCI configuration space (conventional, 256 bytes). */
-#define VFU_CFG_SIZE			256
+/*
+ * PCI configuration space: 256 bytes for a conventional function, 4 KiB
+ * (extended space) for a PCI Express one.
+ */
+#define VFU_CFG_SIZE_PCI		256
+#define VFU_CFG_SIZE			4096
 #define PCI_CFG_VENDOR			0x00
 #define PCI_CFG_DEVICE			0x02
 #define PCI_CFG_COMMAND			0x04
@@ -199,9 +203,47 @@ static_assert(sizeof(struct vfu_dma_rw) == 16, "DMA_READ/WRITE");
 #define PCI_STATUS_W1C			0xf900
 
 #define VFU_MSI_CAP			0x40
+#define VFU_PCIE_CAP			0x60
+#define VFU_AER_CAP			0x100
+#define PCI_CAP_ID_EXP			0x10
+#define PCI_EXT_CAP_ID_ERR		0x0001
 #define PCI_CAP_ID_MSI			0x05
 #define PCI_MSI_CTRL_ENABLE		0x0001
 #define PCI_MSI_CTRL_MME		0x0070
 #define PCI_MSI_CTRL_64BIT		0x0080
+
+/* PCI Express capability (version 2, endpoint), offsets in the capability. */
+#define PCI_EXP_FLAGS			0x02
+#define PCI_EXP_DEVCAP			0x04
+#define PCI_EXP_DEVCTL			0x08
+#define PCI_EXP_DEVSTA			0x0a
+#define PCI_EXP_LNKCAP			0x0c
+#define PCI_EXP_LNKCTL			0x10
+#define PCI_EXP_LNKSTA			0x12
+#define PCI_EXP_DEVCTL2			0x28
+#define PCI_EXP_LNKCTL2			0x30
+#define PCI_EXP_CAP_SIZE		0x3c
+#define PCI_EXP_FLAGS_V2_ENDPOINT	0x0002	/* version 2, type 0 */
+#define PCI_EXP_DEVCAP_VALUE		0x00008001	/* MPS 256, RBER */
+#define PCI_EXP_DEVCTL_WRITABLE		0x7fff	/* not bit 15 (FLR) */
+#define PCI_EXP_DEVSTA_W1C		0x000f	/* CED NFED FED URD */
+#define PCI_EXP_LNKCAP_VALUE		0x00000081	/* 2.5 GT/s, x8 */
+#define PCI_EXP_LNKCTL_WRITABLE		0x0ffb
+#define PCI_EXP_LNKSTA_VALUE		0x0081	/* 2.5 GT/s, x8 */
+#define PCI_EXP_DEVCTL2_WRITABLE	0x001f	/* completion timeout */
+
+/* Advanced Error Reporting (version 2), offsets in the capability. */
+#define PCI_ERR_UNCOR_STATUS		0x04
+#define PCI_ERR_UNCOR_MASK		0x08
+#define PCI_ERR_UNCOR_SEVER		0x0c
+#define PCI_ERR_COR_STATUS		0x10
+#define PCI_ERR_COR_MASK		0x14
+#define PCI_ERR_CAP			0x18
+#define PCI_ERR_HEADER_LOG		0x1c
+#define PCI_ERR_CAP_SIZE		0x2c
+#define PCI_ERR_UNCOR_BITS		0x03fff030
+#define PCI_ERR_UNCOR_SEVER_DEFAULT	0x00462030
+#define PCI_ERR_COR_BITS		0x0000f1c1
+#define PCI_ERR_COR_MASK_DEFAULT	0x00002000	/* advisory non-fatal */
 
 #endif /* VFU_PROTO_H */

@@ -693,6 +693,79 @@ static void test_dma_race(void)
 	      errs, race_ok, race_fault, race_other);
 }
 
+/*
+ * A PCI Express function (a second server): the capability chain, the
+ * extended space with AER, write-1-to-clear status, sticky AER controls
+ * across a reset.
+ */
+static void test_pcie(const char *dir)
+{
+	struct vfu_pci_info pci = {
+		.vendor_id = 0x14d6, .device_id = 0x6240,
+		.class_code = 0x010400, .bar_size = { 4096 },
+		.msi = true, .pcie = true,
+	};
+	struct vfu_device_ops ops = { .bar_read = t_read, .bar_write = t_write };
+	struct vfu_region_info ri = { .argsz = sizeof(ri), .index = VFU_REGION_CONFIG };
+	struct tdev pdev = { 0 };
+	char path[128];
+	pthread_t t;
+	void *ret;
+	int err = 0, save = cfd;
+	u8 c[VFU_CFG_SIZE];
+	u16 v16;
+
+	snprintf(path, sizeof(path), "%s/p", dir);
+	pdev.srv = vfu_create(path, &pci, &ops, &pdev, &err);
+	CHECK(pdev.srv, "PCI Express server: %d", err);
+	if (!pdev.srv)
+		return;
+	pthread_create(&t, NULL, server_thread, pdev.srv);
+	cfd = client_connect(path);
+	call(VFU_CMD_DEVICE_GET_REGION_INFO, &ri, sizeof(ri), NULL, 0, NULL);
+	CHECK(((struct vfu_region_info *)rbuf)->size == VFU_CFG_SIZE,
+	      "config 4 KiB");
+	CHECK(!cfg_read(0, c, VFU_CFG_SIZE), "read all of extended config space");
+	CHECK(cfg_read(VFU_CFG_SIZE - 2, c, 4) == EINVAL,
+	      "read past the extended space");
+	CHECK(cfg16(6) & PCI_STATUS_CAP_LIST, "capability list");
+	CHECK(cfg16(0x34) == VFU_MSI_CAP && cfg16(VFU_MSI_CAP) ==
+	      (PCI_CAP_ID_MSI | VFU_PCIE_CAP << 8), "MSI, then PCI Express");
+	CHECK(cfg16(VFU_PCIE_CAP) == PCI_CAP_ID_EXP &&
+	      cfg16(VFU_PCIE_CAP + PCI_EXP_FLAGS) == 0x0002,
+	      "PCI Express v2 endpoint, end of the chain");
+	cfg_write32(VFU_PCIE_CAP + PCI_EXP_DEVCTL, 0xffffffff);
+	CHECK(cfg16(VFU_PCIE_CAP + PCI_EXP_DEVCTL) == 0x7fff,
+	      "DEVCTL writable but for FLR: %04x",
+	      cfg16(VFU_PCIE_CAP + PCI_EXP_DEVCTL));
+	CHECK(cfg16(VFU_PCIE_CAP + PCI_EXP_DEVSTA) == 0,
+	      "DEVSTA: ones written clear, never set");
+	CHECK(cfg32(VFU_AER_CAP) == 0x00020001, "AER v2 at 0x100, last");
+	cfg_write32(VFU_AER_CAP + PCI_ERR_UNCOR_STATUS, 0xffffffff);
+	CHECK(cfg32(VFU_AER_CAP + PCI_ERR_UNCOR_STATUS) == 0,
+	      "uncorrectable status is write-1-to-clear");
+	CHECK(cfg32(VFU_AER_CAP + PCI_ERR_UNCOR_SEVER) == 0x00462030,
+	      "default severities");
+	cfg_write32(VFU_AER_CAP + PCI_ERR_UNCOR_MASK, 0xffffffff);
+	CHECK(cfg32(VFU_AER_CAP + PCI_ERR_UNCOR_MASK) == 0x03fff030,
+	      "uncorrectable mask: the defined bits");
+	CHECK(cfg32(VFU_AER_CAP + PCI_ERR_COR_MASK) == 0x00002000,
+	      "advisory non-fatal masked by default");
+	cfg_write32(VFU_AER_CAP + PCI_ERR_CAP, 0xffffffff);
+	CHECK(cfg32(VFU_AER_CAP + PCI_ERR_CAP) == 0, "AER control read-only");
+	CHECK(!call(VFU_CMD_DEVICE_RESET, NULL, 0, NULL, 0, NULL) &&
+	      cfg16(VFU_PCIE_CAP + PCI_EXP_DEVCTL) == 0 &&
+	      cfg32(VFU_AER_CAP + PCI_ERR_UNCOR_MASK) == 0x03fff030,
+	      "reset: DEVCTL cleared, AER mask sticky");
+	v16 = 0xffff;
+	CHECK(!region_write(VFU_REGION_CONFIG, VFU_CFG_SIZE - 2, &v16, 2) &&
+	      cfg16(VFU_CFG_SIZE - 2) == 0, "end of the space: reserved");
+	close(cfd);
+	pthread_join(t, &ret);
+	vfu_destroy(pdev.srv);
+	cfd = save;
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -733,6 +806,7 @@ int main(void)
 	test_irq();
 	test_dma();
 	test_dma_race();
+	test_pcie(dir);
 	CHECK(!call(VFU_CMD_DEVICE_RESET, NULL, 0, NULL, 0, NULL) &&
 	      dev.resets == 1 && cfg16(4) == 0, "reset: callback, COMMAND cleared");
 	close(cfd);
