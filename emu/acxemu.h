@@ -329,6 +329,16 @@ void acxemu_power_loss(struct acxemu *emu);
 bool acxemu_is_dead(struct acxemu *emu);
 
 /*
+ * PCI function reset (the secondary bus reset of AER recovery, a hot
+ * reset): the firmware restarts.  Every outstanding request and event is
+ * dropped without touching host memory, the registers go back to their
+ * power-on values and the handshake starts from the beginning.  The
+ * volumes and their write-back cache stay: a reset is not a power loss.
+ * A dead device stays dead; a firmware hung for good stays hung.
+ */
+void acxemu_reset(struct acxemu *emu);
+
+/*
  * The hostile firmware: besides serving normally, hand the host @rate
  * pieces of garbage per second (random descriptors, unknown and stale
  * message identifiers, replies outside the reply frames or full of random
@@ -388,6 +398,7 @@ const char *acxemu_reject_name(enum acxemu_reject r);
  * @posts: requests posted (REQUEST_PORT writes accepted)
  * @reg_unknown: accesses to unknown register offsets
  * @reinits: handshake re-inits
+ * @resets: PCI function resets
  * @tmf_terminated: requests terminated by task management
  * @cancelled: requests dropped by re-init, flush or power loss
  * @cache_writebacks: cache write-backs forced by cache pressure
@@ -413,6 +424,7 @@ struct acxemu_stats {
 	u64 posts;
 	u64 reg_unknown;
 	u64 reinits;
+	u64 resets;
 	u64 tmf_terminated;
 	u64 cancelled;
 	u64 cache_writebacks;

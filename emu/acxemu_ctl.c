@@ -546,8 +546,9 @@ static int cmd_stats(struct acxemu *emu, struct out *o)
 	     (unsigned long long)st.faults_fired,
 	     (unsigned long long)st.medium_errors,
 	     (unsigned long long)st.reg_unknown);
-	outf(o, " reinits=%llu tmf_terminated=%llu cancelled=%llu",
+	outf(o, " reinits=%llu resets=%llu tmf_terminated=%llu cancelled=%llu",
 	     (unsigned long long)st.reinits,
+	     (unsigned long long)st.resets,
 	     (unsigned long long)st.tmf_terminated,
 	     (unsigned long long)st.cancelled);
 	outf(o, " hostile=%llu", (unsigned long long)st.hostile);

@@ -1287,6 +1287,27 @@ void acxemu_power_loss(struct acxemu *emu)
 	emu_irq_update(emu);
 }
 
+void acxemu_reset(struct acxemu *emu)
+{
+	pthread_mutex_lock(&emu->lock);
+	if (emu->dead) {
+		pthread_mutex_unlock(&emu->lock);
+		return;
+	}
+	stat_inc(&emu->st_resets);
+	/* The firmware restarts: what a re-init drops, and the registers. */
+	emu->ever_registered = false;	/* the next handshake is a first one */
+	reinit_locked(emu);
+	emu->hiaddr = 0;
+	emu->host_msg0 = 0;
+	emu->int_mask = ACXXX_IMASK_OFF;
+	emu->scratch1_written = 0;
+	emu->scratch2 = 0;
+	pthread_cond_broadcast(&emu->cond);
+	pthread_mutex_unlock(&emu->lock);
+	emu_irq_update(emu);
+}
+
 bool acxemu_is_dead(struct acxemu *emu)
 {
 	bool dead;
@@ -1326,6 +1347,7 @@ void acxemu_get_stats(struct acxemu *emu, struct acxemu_stats *st)
 	st->posts = atomic_load(&emu->st_posts);
 	st->reg_unknown = atomic_load(&emu->st_reg_unknown);
 	st->reinits = atomic_load(&emu->st_reinits);
+	st->resets = atomic_load(&emu->st_resets);
 	st->tmf_terminated = atomic_load(&emu->st_tmf_terminated);
 	st->cancelled = atomic_load(&emu->st_cancelled);
 	st->cache_writebacks = atomic_load(&emu->st_cache_writebacks);

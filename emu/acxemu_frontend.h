@@ -39,5 +39,6 @@ struct acxemu_frontend {
 /* The vfio-user server (acxemu_vfu.c), selected with --vfio-user PATH. */
 extern struct acxemu_frontend acxemu_vfu_frontend;
 void acxemu_vfu_want_msi(bool msi);
+void acxemu_vfu_want_pcie(bool pcie);
 
 #endif /* ACXEMU_FRONTEND_H */

@@ -6,7 +6,10 @@
  * family's identity (vendor 0x14D6, the device ID, class 0x010400): the
  * registers in BAR0 on the IOP341 family, in BAR1 on the 2208/3108 family
  * with a small BAR0 beside it that reads as zero (1.1, 15.1); INTx on
- * pin A, and an MSI capability when asked for (16.8).  The server thread
+ * pin A, and an MSI capability when asked for (16.8).  When asked, it is a
+ * PCI Express endpoint with Advanced Error Reporting.  A function reset
+ * (machine reset, the secondary bus reset of the guest's AER recovery)
+ * restarts the firmware (acxemu_reset()).  The server thread
  * answers QEMU; the model's workers do the slow work.  A client that goes
  * away (QEMU exits) leaves the model running for the control socket; the
  * next client is served the same device.
@@ -28,6 +31,7 @@ struct vfu_fe {
 	struct acxemu *emu;
 	int regbar;
 	bool msi;
+	bool pcie;
 	pthread_t thread;
 	bool started;
 };
@@ -71,6 +75,15 @@ static void fe_bar_write(void *ctx, int bar, u64 off, u64 val,
 	acxemu_reg_write(v->emu, (u32)off, (u32)val, size);
 }
 
+/* A function reset from QEMU (machine reset, secondary bus reset). */
+static void fe_reset(void *ctx)
+{
+	struct vfu_fe *v = ctx;
+
+	if (v->emu)
+		acxemu_reset(v->emu);
+}
+
 static int fe_prepare(struct acxemu_frontend *fe, const char *path,
 		      struct acxemu_config *cfg)
 {
@@ -83,10 +96,12 @@ static int fe_prepare(struct acxemu_frontend *fe, const char *path,
 		.revision = 1,
 		.class_code = ACXXX_PCI_CLASS_RAID,
 		.msi = v->msi,
+		.pcie = v->pcie,
 	};
 	struct vfu_device_ops ops = {
 		.bar_read = fe_bar_read,
 		.bar_write = fe_bar_write,
+		.reset = fe_reset,
 	};
 	int err = -EINVAL;
 
@@ -174,4 +189,10 @@ struct acxemu_frontend acxemu_vfu_frontend = {
 void acxemu_vfu_want_msi(bool msi)
 {
 	vfu_fe_state.msi = msi;
+}
+
+/* A PCI Express endpoint with AER, or (the default) conventional PCI. */
+void acxemu_vfu_want_pcie(bool pcie)
+{
+	vfu_fe_state.pcie = pcie;
 }

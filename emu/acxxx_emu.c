@@ -364,6 +364,8 @@ static void print_usage(FILE *f)
 		"  --vfio-user PATH       be a PCI device for QEMU's vfio-user-pci on PATH\n"
 		"                         (default: headless, no host attached)\n"
 		"  --msi                  with --vfio-user: offer MSI besides INTx\n"
+		"  --pcie                 with --vfio-user: a PCI Express endpoint with\n"
+		"                         AER (default: a conventional PCI function)\n"
 		"  --seed N               latency jitter seed\n"
 		"  --help\n");
 }
@@ -372,7 +374,7 @@ enum {
 	OPT_DEVICE = 256, OPT_VOLUME, OPT_WORKERS, OPT_LATENCY, OPT_JITTER,
 	OPT_INTAKE, OPT_READY, OPT_CACHE, OPT_NO_TMF, OPT_PRODUCT, OPT_MODEL,
 	OPT_SERIAL, OPT_FW, OPT_VENDOR, OPT_SOCKET, OPT_SEED, OPT_HELP,
-	OPT_VFIO_USER, OPT_MSI,
+	OPT_VFIO_USER, OPT_MSI, OPT_PCIE,
 };
 
 static const struct option long_opts[] = {
@@ -395,6 +397,7 @@ static const struct option long_opts[] = {
 	{ "ctl", required_argument, NULL, OPT_SOCKET },
 	{ "vfio-user", required_argument, NULL, OPT_VFIO_USER },
 	{ "msi", no_argument, NULL, OPT_MSI },
+	{ "pcie", no_argument, NULL, OPT_PCIE },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -515,6 +518,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_MSI:
 			acxemu_vfu_want_msi(true);
+			break;
+		case OPT_PCIE:
+			acxemu_vfu_want_pcie(true);
 			break;
 		case OPT_SEED:
 			if (!num_arg(optarg, 0xFFFFFFFFul, &cfg.seed))

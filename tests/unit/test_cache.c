@@ -326,6 +326,51 @@ START_TEST(t_flush_all_and_reopen)
 }
 END_TEST
 
+/*
+ * A PCI function reset restarts the firmware: outstanding work dropped
+ * without a DMA, registers back to power-on values, a first handshake
+ * again; acknowledged writes in the cache stay.
+ */
+START_TEST(t_reset_keeps_cache)
+{
+	struct host_opts o = { .file_volume = true };
+	u8 tur[6] = { 0 };
+	struct acxemu_stats st;
+	unsigned int writes;
+	struct done d;
+	struct host h;
+
+	host_init(&h, fam_dev[_i], &o);
+	host_start(&h);
+	write10(&h, 0, 40, 1, 0x6B, false);	/* acknowledged, unflushed */
+	host_build_scsi(&h, 1, 0, tur, 6, 0, NULL, 0, false, 0);
+	host_post(&h, 1);
+	acxemu_reset(h.emu);
+	acxemu_get_stats(h.emu, &st);
+	ck_assert_uint_eq(st.resets, 1);
+	ck_assert_uint_eq(st.reinits, 0);
+	ck_assert_uint_eq(st.cancelled, 1);
+	ck_assert_uint_eq(st.outstanding, 0);
+	ck_assert_uint_eq(st.free_frames, 0);
+	ck_assert_uint_eq(st.scratch2, 0);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_INT_MASK), ACXXX_IMASK_OFF);
+	ck_assert(!acxemu_irq_level(h.emu));
+	ck_assert(!acxemu_is_dead(h.emu));
+	writes = h.dma_writes;
+	host_run(&h);
+	ck_assert(!host_reap(&h, &d));
+	ck_assert_uint_eq(h.dma_writes, writes);
+	ck_assert_uint_eq(dirty(&h, 0), 512);
+	ck_assert(!medium_is(&h, 0, 40, 1, 0x6B));
+	/* a first handshake again, then the data is served from the cache */
+	host_start(&h);
+	acxemu_get_stats(h.emu, &st);
+	ck_assert_uint_eq(st.reinits, 0);
+	ck_assert(read10_is(&h, 0, 40, 1, 0x6B));
+	host_fini(&h);
+}
+END_TEST
+
 Suite *suite_cache(void)
 {
 	Suite *s = suite_create("cache");
@@ -335,6 +380,7 @@ Suite *suite_cache(void)
 	tcase_add_loop_test(tc, t_sync_cache_reaches_file, 0, 3);
 	tcase_add_loop_test(tc, t_fua_reaches_file, 0, 3);
 	tcase_add_loop_test(tc, t_power_loss_discards, 0, 3);
+	tcase_add_loop_test(tc, t_reset_keeps_cache, 0, 3);
 	tcase_add_loop_test(tc, t_clean_stop_flushes, 0, 3);
 	tcase_add_loop_test(tc, t_cache_pressure, 0, 3);
 	tcase_add_loop_test(tc, t_stop_and_remove_flush, 0, 3);
