@@ -1773,6 +1773,9 @@ static void acxxx_error_resume(struct pci_dev *pdev)
 		ret = acxxx_restart(hba, true);
 		if (ret)
 			acxxx_go_offline(hba, "no controller after PCI error recovery");
+		else
+			dev_info(&pdev->dev,
+				 "PCI error recovered: controller re-initialised\n");
 	}
 	mutex_unlock(&hba->reset_mutex);
 	if (READ_ONCE(hba->state) == ACXXX_ST_RUNNING &&
