@@ -10,6 +10,7 @@
 #   make core-build | style | driver-build | kunit | unit | loop | fuzz | e2e
 #                   | faults-ci   one layer each
 #   make faults     the whole fault suite on the debug kernels
+#   make e2e-debug  the driver's end-to-end runs on the debug kernels
 #
 # Downloads and built artefacts are cached in $(ACXXX_CACHE), outside the
 # checkout.
@@ -24,7 +25,7 @@ KDIR ?= $(wildcard /lib/modules/$(shell uname -r)/build)
 
 CHECK_LAYERS ?= core-build style driver-build kunit unit loop fuzz e2e faults-ci
 
-.PHONY: all module emu check demo e2e faults faults-ci driver-build kunit unit loop fuzz style core-build host-deps clean help
+.PHONY: all module emu check demo e2e e2e-debug faults faults-ci driver-build kunit unit loop fuzz style core-build host-deps clean help
 
 all: module emu
 
@@ -74,6 +75,11 @@ demo: host-deps
 
 e2e: host-deps
 	@tests/e2e/run
+
+# The driver's end-to-end runs on the debug (KASAN, lockdep, ...) builds
+# of their kernels.
+e2e-debug: host-deps
+	@tests/e2e/acxxx/run --debug-kernel
 
 # Every fault on the debug (KASAN, lockdep, ...) builds of both kernels,
 # both register dialects.
