@@ -747,10 +747,19 @@ static irqreturn_t acxxx_isr(int irq, void *data)
 
 	/*
 	 * Masked until the first handshake, and once the controller is
-	 * offline or the driver detaching: anything then is not ours.
+	 * offline or the driver detaching: anything then is not ours.  On
+	 * the shared line still read a status register while the link is
+	 * up: an emulated INTx (QEMU's, for an assigned device without KVM)
+	 * only drops at the device's next register access, and a stale one
+	 * would otherwise fire until the kernel disables the line.
 	 */
-	if (!READ_ONCE(hba->irq_ready) || !acxxx_watching(hba))
+	if (!READ_ONCE(hba->irq_ready) || !acxxx_watching(hba)) {
+		if (hba->irq_shared && !READ_ONCE(hba->pci_error))
+			acxxx_readl(hba, hba->dialect == ACXXX_DIALECT_341 ?
+				    ACXXX_REG_OUT_INT_STATUS :
+				    ACXXX_REG_OUT_DOORBELL);
 		return IRQ_NONE;
+	}
 
 	if (hba->dialect != ACXXX_DIALECT_341)
 		handled = acxxx_doorbell(hba);
