@@ -355,6 +355,15 @@ int acxemu_hostile(struct acxemu *emu, unsigned int rate, u32 seed);
  */
 void acxemu_ready_hold(struct acxemu *emu, bool hold);
 
+/*
+ * A glitch on the interrupt line: it rises and falls at once, whatever the
+ * mask and the firmware's state, as noise on a shared line would.  Over
+ * INTx the front-end's client sees one interrupt with nothing behind it;
+ * over MSI, one message.  A line the device holds up already is left
+ * alone.
+ */
+void acxemu_irq_glitch(struct acxemu *emu);
+
 /* ---- statistics ------------------------------------------------------- */
 
 /* Reasons a request or register access was rejected by validation. */
@@ -399,6 +408,7 @@ const char *acxemu_reject_name(enum acxemu_reject r);
  * @reg_unknown: accesses to unknown register offsets
  * @reinits: handshake re-inits
  * @resets: PCI function resets
+ * @irq_glitches: interrupt line glitches injected
  * @tmf_terminated: requests terminated by task management
  * @cancelled: requests dropped by re-init, flush or power loss
  * @cache_writebacks: cache write-backs forced by cache pressure
@@ -425,6 +435,7 @@ struct acxemu_stats {
 	u64 reg_unknown;
 	u64 reinits;
 	u64 resets;
+	u64 irq_glitches;
 	u64 tmf_terminated;
 	u64 cancelled;
 	u64 cache_writebacks;

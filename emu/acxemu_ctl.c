@@ -551,7 +551,9 @@ static int cmd_stats(struct acxemu *emu, struct out *o)
 	     (unsigned long long)st.resets,
 	     (unsigned long long)st.tmf_terminated,
 	     (unsigned long long)st.cancelled);
-	outf(o, " hostile=%llu", (unsigned long long)st.hostile);
+	outf(o, " hostile=%llu irq_glitches=%llu",
+	     (unsigned long long)st.hostile,
+	     (unsigned long long)st.irq_glitches);
 	outf(o, " cache_writebacks=%llu outstanding=%u free_frames=%u waiting=%u",
 	     (unsigned long long)st.cache_writebacks, st.outstanding,
 	     st.free_frames, st.waiting);
@@ -607,6 +609,7 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *outbuf,
 		outf(&o, " fault add|del|clear|list, medium add|clear,");
 		outf(&o, " notify restart|flush|pause|resume,");
 		outf(&o, " hang [recoverable], powerloss, ready hold|release,");
+		outf(&o, " irq glitch,");
 		outf(&o, " hostile on [rate=N] [seed=N]|off,");
 		outf(&o, " stats, flush, info, quit");
 	} else if (!strcmp(argv[0], "volume")) {
@@ -632,6 +635,10 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *outbuf,
 	} else if (!strcmp(argv[0], "ready") && argc == 2 &&
 		   (!strcmp(argv[1], "hold") || !strcmp(argv[1], "release"))) {
 		acxemu_ready_hold(emu, !strcmp(argv[1], "hold"));
+		outf(&o, "ok");
+	} else if (!strcmp(argv[0], "irq") && argc == 2 &&
+		   !strcmp(argv[1], "glitch")) {
+		acxemu_irq_glitch(emu);
 		outf(&o, "ok");
 	} else if (!strcmp(argv[0], "stats") && argc == 1) {
 		cmd_stats(emu, &o);

@@ -1318,6 +1318,18 @@ bool acxemu_is_dead(struct acxemu *emu)
 	return dead;
 }
 
+void acxemu_irq_glitch(struct acxemu *emu)
+{
+	/* irq_lock orders this against emu_irq_update()'s reports. */
+	pthread_mutex_lock(&emu->irq_lock);
+	if (!emu->irq_reported && emu->irq_cb) {
+		stat_inc(&emu->st_irq_glitches);
+		emu->irq_cb(emu->irq_ctx, true);
+		emu->irq_cb(emu->irq_ctx, false);
+	}
+	pthread_mutex_unlock(&emu->irq_lock);
+}
+
 void acxemu_ready_hold(struct acxemu *emu, bool hold)
 {
 	pthread_mutex_lock(&emu->lock);
@@ -1348,6 +1360,7 @@ void acxemu_get_stats(struct acxemu *emu, struct acxemu_stats *st)
 	st->reg_unknown = atomic_load(&emu->st_reg_unknown);
 	st->reinits = atomic_load(&emu->st_reinits);
 	st->resets = atomic_load(&emu->st_resets);
+	st->irq_glitches = atomic_load(&emu->st_irq_glitches);
 	st->tmf_terminated = atomic_load(&emu->st_tmf_terminated);
 	st->cancelled = atomic_load(&emu->st_cancelled);
 	st->cache_writebacks = atomic_load(&emu->st_cache_writebacks);

@@ -311,7 +311,7 @@ struct acxemu {
 	atomic_ullong st_faults_fired, st_medium_errors;
 	atomic_ullong st_replies_fast, st_replies_addr, st_events;
 	atomic_ullong st_irqs_raised, st_posts, st_reg_unknown;
-	atomic_ullong st_reinits, st_resets, st_tmf_terminated, st_cancelled;
+	atomic_ullong st_reinits, st_resets, st_irq_glitches, st_tmf_terminated, st_cancelled;
 	atomic_ullong st_cache_writebacks;
 	atomic_ullong st_hostile;
 

@@ -350,6 +350,42 @@ START_TEST(t_irq_condition)
 }
 END_TEST
 
+START_TEST(t_irq_glitch)
+{
+	u8 tur[6] = { 0 };
+	struct done d;
+	struct host h;
+	unsigned int calls;
+
+	host_init(&h, fam_dev[_i], NULL);
+	host_start(&h);
+	/* masked or not, a glitch is one rise and one fall */
+	wr(&h, ACXXX_REG_OUT_INT_MASK, ACXXX_IMASK_OFF);
+	calls = h.irq_calls;
+	acxemu_irq_glitch(h.emu);
+	ck_assert_uint_eq(h.irq_calls, calls + 2);
+	ck_assert(!h.irq && !acxemu_irq_level(h.emu));
+	wr(&h, ACXXX_REG_OUT_INT_MASK, h.family == ACXEMU_FAMILY_341 ?
+	   ACXXX_IMASK_ON_341 : ACXXX_IMASK_ON_2208);
+	acxemu_irq_glitch(h.emu);
+	ck_assert_uint_eq(h.irq_calls, calls + 4);
+	ck_assert(!h.irq);
+	/* a line the device holds up stays up, untouched */
+	host_build_scsi(&h, 1, 0, tur, 6, 0, NULL, 0, false, 0);
+	host_post(&h, 1);
+	host_run(&h);
+	ck_assert(h.irq);
+	calls = h.irq_calls;
+	acxemu_irq_glitch(h.emu);
+	ck_assert_uint_eq(h.irq_calls, calls);
+	ck_assert(h.irq && acxemu_irq_level(h.emu));
+	ck_assert(host_reap(&h, &d) && d.fast);
+	ck_assert(!h.irq);
+	ck_assert_uint_eq(stats(&h).irq_glitches, 2);
+	host_fini(&h);
+}
+END_TEST
+
 START_TEST(t_status_and_index_regs)
 {
 	u8 tur[6] = { 0 };
@@ -569,6 +605,7 @@ Suite *suite_regs(void)
 	tcase_add_loop_test(tc, t_no_fifo_3108_341, 0, 2);
 	tcase_add_loop_test(tc, t_free_frame_validation, 0, 3);
 	tcase_add_loop_test(tc, t_irq_condition, 0, 3);
+	tcase_add_loop_test(tc, t_irq_glitch, 0, 3);
 	tcase_add_loop_test(tc, t_status_and_index_regs, 0, 2);
 	tcase_add_loop_test(tc, t_reinit_drops, 0, 3);
 	tcase_add_loop_test(tc, t_reinit_drops_waiting_completion, 0, 3);
