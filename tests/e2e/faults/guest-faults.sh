@@ -109,3 +109,17 @@ short_timeouts() {
 		echo "${1:-10}" >"$t"
 	done
 }
+
+# wait_starting TIMEOUT: an acxxx adapter is bringing its controller up.
+wait_starting() {
+	t=0
+	while [ "$t" -lt "$1" ]; do
+		for a in $(acxxx_hosts); do
+			[ "$(cat "/sys/class/scsi_host/host$a/controller_state")" = starting ] &&
+				return 0
+		done
+		sleep 1
+		t=$((t + 1))
+	done
+	return 1
+}
