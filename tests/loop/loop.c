@@ -383,9 +383,14 @@ static unsigned int drain(struct host *h)
 }
 
 /* Post an internal request already encoded and wait for its reply. */
-static int ireq_run(struct host *h, u16 slot, struct acxxx_cpl *cpl)
+/*
+ * Post an internal request and wait up to @timeout_ms for its reply; a
+ * timeout is a failure of the run unless @may_drop (the caller recovers).
+ */
+static int ireq_wait(struct host *h, u16 slot, struct acxxx_cpl *cpl,
+		     unsigned int timeout_ms, bool may_drop)
 {
-	u64 deadline = now_ms() + 10000;
+	u64 deadline = now_ms() + timeout_ms;
 
 	h->ireq_done[slot] = false;
 	while (post(h, slot) == -EBUSY) {
@@ -397,12 +402,19 @@ static int ireq_run(struct host *h, u16 slot, struct acxxx_cpl *cpl)
 		wait_irq(h, 10);
 		drain(h);
 		if (now_ms() > deadline) {
-			fail(h, "internal request on slot %u timed out", slot);
+			if (!may_drop)
+				fail(h, "internal request on slot %u timed out",
+				     slot);
 			return -ETIMEDOUT;
 		}
 	}
 	*cpl = h->ireq_cpl[slot];
 	return 0;
+}
+
+static int ireq_run(struct host *h, u16 slot, struct acxxx_cpl *cpl)
+{
+	return ireq_wait(h, slot, cpl, 10000, false);
 }
 
 static int read_page0(struct host *h, struct acxxx_ident *id)
@@ -772,6 +784,49 @@ static void release_io(struct host *h, struct io *io)
 }
 
 /*
+ * Run a SCSI command on the internal slot until the firmware really
+ * answers it.  The fault rules apply to it as to any SCSI command: an
+ * injected busy reply is sent again, a dropped command aborted and sent
+ * again, as the driver's error handling would.
+ */
+static int internal_scsi(struct host *h, const struct acxxx_scsi_cmd *cmd,
+			 struct acxxx_cpl *cpl)
+{
+	const u16 slot = ACXXX_SLOT_INTERNAL;
+	struct acxxx_cpl tmf;
+	unsigned int tries;
+	int ret;
+
+	for (tries = 0; tries < 5; tries++) {
+		if (acxxx_encode_scsi(&h->ctl, slot, cmd))
+			return -EINVAL;
+		ret = ireq_wait(h, slot, cpl, DROP_TIMEOUT_MS, true);
+		if (ret == -ETIMEDOUT) {
+			if (acxxx_encode_tmf(&h->ctl, ACXXX_SLOT_TMF,
+					     ACXXX_TMF_ABORT_TASK, cmd->lun, slot) ||
+			    ireq_run(h, ACXXX_SLOT_TMF, &tmf))
+				return -EIO;
+			if (h->ireq_done[slot]) {
+				/* its reply came first after all */
+				*cpl = h->ireq_cpl[slot];
+				return 0;
+			}
+			if (tmf.reply_status || tmf.tmf_terminated != 1)
+				return -EIO;
+			acxxx_slot_finish(&h->ctl, slot);
+			h->n.aborts++;
+			continue;
+		}
+		if (ret)
+			return ret;
+		if (cpl->reply_status != ACXXX_RS_BUSY)
+			return 0;
+		h->n.busy_retries++;
+	}
+	return -EIO;
+}
+
+/*
  * A write whose outcome is unknown (dropped, aborted or lost to a
  * re-init): write the range again with known data so the shadow holds.
  */
@@ -779,7 +834,6 @@ static void repair_write(struct host *h, u8 lun, u64 lba, u32 blocks)
 {
 	struct acxxx_scsi_cmd cmd = { 0 };
 	struct vol *v = &h->vol[lun];
-	u16 slot = ACXXX_SLOT_INTERNAL;
 	struct acxxx_sge seg;
 	struct acxxx_cpl cpl;
 	u8 cdb[16] = { 0x8A };
@@ -805,8 +859,7 @@ static void repair_write(struct host *h, u8 lun, u64 lba, u32 blocks)
 	cmd.data_len = seg.len;
 	cmd.sgl = &seg;
 	cmd.nr_sge = 1;
-	if (acxxx_encode_scsi(&h->ctl, slot, &cmd) || ireq_run(h, slot, &cpl) ||
-	    cpl.reply_status || cpl.scsi_status)
+	if (internal_scsi(h, &cmd, &cpl) || cpl.reply_status || cpl.scsi_status)
 		fail(h, "repair write of lun %u lba %llu failed", lun,
 		     (unsigned long long)lba);
 	h->n.repairs++;
@@ -1025,8 +1078,7 @@ static void sync_all(struct host *h)
 		cmd.lun = (u8)lun;
 		cmd.cdb = cdb;
 		cmd.cdb_len = 10;
-		if (acxxx_encode_scsi(&h->ctl, ACXXX_SLOT_INTERNAL, &cmd) ||
-		    ireq_run(h, ACXXX_SLOT_INTERNAL, &cpl) || cpl.reply_status ||
+		if (internal_scsi(h, &cmd, &cpl) || cpl.reply_status ||
 		    cpl.scsi_status)
 			fail(h, "SYNCHRONIZE CACHE of lun %u failed", lun);
 		memcpy(h->vol[lun].durable, h->vol[lun].shadow,
