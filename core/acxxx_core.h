@@ -42,6 +42,7 @@ int acxxx_dialect_of(u16 vendor, u16 device);
 const char *acxxx_dialect_name(enum acxxx_dialect dialect);
 unsigned int acxxx_reg_bar(enum acxxx_dialect dialect);
 u32 acxxx_irq_unmask_value(enum acxxx_dialect dialect);
+u32 acxxx_irq_status_reg(enum acxxx_dialect dialect);
 
 /* ---------------------------------------------------------------------- */
 /* Control memory layout                                                   */

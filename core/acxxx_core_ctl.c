@@ -81,6 +81,22 @@ u32 acxxx_irq_unmask_value(enum acxxx_dialect dialect)
 }
 EXPORT_SYMBOL_IF_KUNIT(acxxx_irq_unmask_value);
 
+/**
+ * acxxx_irq_status_reg() - register that shows what the firmware signals
+ * @dialect: register dialect
+ *
+ * Ready is bit 0 of it in both dialects (4.2, 16.9); reading it has no side
+ * effect (the bits are cleared by a write).
+ *
+ * Return: OUT_INT_STATUS for the 341 family, OUT_DOORBELL for 2208/3108.
+ */
+u32 acxxx_irq_status_reg(enum acxxx_dialect dialect)
+{
+	return dialect == ACXXX_DIALECT_341 ? ACXXX_REG_OUT_INT_STATUS :
+					      ACXXX_REG_OUT_DOORBELL;
+}
+EXPORT_SYMBOL_IF_KUNIT(acxxx_irq_status_reg);
+
 static u32 acxxx_round_up(u32 v, u32 align)
 {
 	return (v + align - 1) / align * align;

@@ -203,7 +203,7 @@ static int acxxx_init_ready_wait(struct acxxx_init *in, u64 now_ms, u32 val,
 				 struct acxxx_init_io *io)
 {
 	bool is_341 = in->dialect == ACXXX_DIALECT_341;
-	u32 reg = is_341 ? ACXXX_REG_OUT_INT_STATUS : ACXXX_REG_OUT_DOORBELL;
+	u32 reg = acxxx_irq_status_reg(in->dialect);
 
 	if (acxxx_init_gone(in, val, reg, now_ms, io))
 		return acxxx_init_fail(in, ACXXX_INIT_FAILED_NODEV);
@@ -227,8 +227,7 @@ static int acxxx_init_ready_wait(struct acxxx_init *in, u64 now_ms, u32 val,
 	}
 	if (now_ms >= in->deadline_ms)
 		return acxxx_init_fail(in, ACXXX_INIT_FAILED_TIMEOUT);
-	acxxx_init_poll(in, io, is_341 ? ACXXX_REG_OUT_INT_STATUS :
-					 ACXXX_REG_OUT_DOORBELL, now_ms);
+	acxxx_init_poll(in, io, reg, now_ms);
 	return 0;
 }
 

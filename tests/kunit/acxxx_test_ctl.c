@@ -43,6 +43,8 @@ static void acxxx_test_dialect_of(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, acxxx_reg_bar(d), d == ACXXX_DIALECT_341 ? 0U : 1U);
 	KUNIT_EXPECT_EQ(test, acxxx_irq_unmask_value(d),
 			d == ACXXX_DIALECT_341 ? 0x17U : 0x01U);
+	KUNIT_EXPECT_EQ(test, acxxx_irq_status_reg(d),
+			d == ACXXX_DIALECT_341 ? 0x30U : 0x9CU);
 }
 
 static void acxxx_test_layout_default(struct kunit *test)

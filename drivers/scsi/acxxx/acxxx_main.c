@@ -755,9 +755,7 @@ static irqreturn_t acxxx_isr(int irq, void *data)
 	 */
 	if (!READ_ONCE(hba->irq_ready) || !acxxx_watching(hba)) {
 		if (hba->irq_shared && !READ_ONCE(hba->pci_error))
-			acxxx_readl(hba, hba->dialect == ACXXX_DIALECT_341 ?
-				    ACXXX_REG_OUT_INT_STATUS :
-				    ACXXX_REG_OUT_DOORBELL);
+			acxxx_readl(hba, acxxx_irq_status_reg(hba->dialect));
 		return IRQ_NONE;
 	}
 
