@@ -382,10 +382,10 @@ static unsigned int drain(struct host *h)
 	return n;
 }
 
-/* Post an internal request already encoded and wait for its reply. */
 /*
- * Post an internal request and wait up to @timeout_ms for its reply; a
- * timeout is a failure of the run unless @may_drop (the caller recovers).
+ * Post an internal request already encoded and wait up to @timeout_ms for
+ * its reply; a timeout is a failure of the run unless @may_drop (the
+ * caller recovers).
  */
 static int ireq_wait(struct host *h, u16 slot, struct acxxx_cpl *cpl,
 		     unsigned int timeout_ms, bool may_drop)
@@ -784,6 +784,35 @@ static void release_io(struct host *h, struct io *io)
 }
 
 /*
+ * Abort the request on @slot, which the firmware left unanswered (task
+ * management, 16.16).  Returns 0 once the firmware terminated it and the
+ * slot is free again, 1 if its own reply came first, negative when the
+ * abort could not be sent or did not terminate it (a failure of the run).
+ */
+static int abort_slot(struct host *h, u8 lun, u16 slot)
+{
+	bool internal = slot < ACXXX_FIRST_IO_SLOT;
+	struct acxxx_cpl cpl;
+
+	if (acxxx_encode_tmf(&h->ctl, ACXXX_SLOT_TMF, ACXXX_TMF_ABORT_TASK,
+			     lun, slot))
+		return -EINVAL;
+	if (ireq_run(h, ACXXX_SLOT_TMF, &cpl))
+		return -EIO;
+	if (internal ? h->ireq_done[slot] : !h->io[slot].busy)
+		return 1;
+	if (cpl.kind != ACXXX_CPL_TMF || cpl.reply_status ||
+	    cpl.tmf_type != ACXXX_TMF_ABORT_TASK || cpl.tmf_terminated != 1) {
+		fail(h, "abort of slot %u: status 0x%02x terminated %u", slot,
+		     cpl.reply_status, cpl.tmf_terminated);
+		return -EIO;
+	}
+	acxxx_slot_finish(&h->ctl, slot);
+	h->n.aborts++;
+	return 0;
+}
+
+/*
  * Run a SCSI command on the internal slot until the firmware really
  * answers it.  The fault rules apply to it as to any SCSI command: an
  * injected busy reply is sent again, a dropped command aborted and sent
@@ -793,7 +822,6 @@ static int internal_scsi(struct host *h, const struct acxxx_scsi_cmd *cmd,
 			 struct acxxx_cpl *cpl)
 {
 	const u16 slot = ACXXX_SLOT_INTERNAL;
-	struct acxxx_cpl tmf;
 	unsigned int tries;
 	int ret;
 
@@ -802,23 +830,15 @@ static int internal_scsi(struct host *h, const struct acxxx_scsi_cmd *cmd,
 			return -EINVAL;
 		ret = ireq_wait(h, slot, cpl, DROP_TIMEOUT_MS, true);
 		if (ret == -ETIMEDOUT) {
-			if (acxxx_encode_tmf(&h->ctl, ACXXX_SLOT_TMF,
-					     ACXXX_TMF_ABORT_TASK, cmd->lun, slot) ||
-			    ireq_run(h, ACXXX_SLOT_TMF, &tmf))
-				return -EIO;
-			if (h->ireq_done[slot]) {
-				/* its reply came first after all */
-				*cpl = h->ireq_cpl[slot];
-				return 0;
-			}
-			if (tmf.reply_status || tmf.tmf_terminated != 1)
-				return -EIO;
-			acxxx_slot_finish(&h->ctl, slot);
-			h->n.aborts++;
-			continue;
-		}
-		if (ret)
+			ret = abort_slot(h, cmd->lun, slot);
+			if (ret < 0)
+				return ret;
+			if (!ret)
+				continue;	/* terminated: send it again */
+			*cpl = h->ireq_cpl[slot];	/* its reply came first */
+		} else if (ret) {
 			return ret;
+		}
 		if (cpl->reply_status != ACXXX_RS_BUSY)
 			return 0;
 		h->n.busy_retries++;
@@ -988,23 +1008,9 @@ static void complete_io(struct host *h, u16 slot,
 static void abort_io(struct host *h, u16 slot)
 {
 	struct io *io = &h->io[slot];
-	struct acxxx_cpl cpl;
 
-	if (acxxx_encode_tmf(&h->ctl, ACXXX_SLOT_TMF, ACXXX_TMF_ABORT_TASK,
-			     io->lun, slot))
-		return;
-	if (ireq_run(h, ACXXX_SLOT_TMF, &cpl))
-		return;
-	if (!io->busy)
-		return;		/* its reply came first */
-	if (cpl.kind != ACXXX_CPL_TMF || cpl.reply_status ||
-	    cpl.tmf_type != ACXXX_TMF_ABORT_TASK || cpl.tmf_terminated != 1) {
-		fail(h, "abort of slot %u: status 0x%02x terminated %u", slot,
-		     cpl.reply_status, cpl.tmf_terminated);
-		return;
-	}
-	acxxx_slot_finish(&h->ctl, slot);
-	h->n.aborts++;
+	if (abort_slot(h, io->lun, slot))
+		return;		/* its reply came first, or the abort failed */
 	if (io->kind == IO_WRITE)
 		repair_write(h, io->lun, io->lba, io->blocks);
 	release_io(h, io);
