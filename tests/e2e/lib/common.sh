@@ -105,6 +105,17 @@ kernel_dir() {
 	echo "$E2E_CACHE/kernels/$1"
 }
 
+# module_copy SRC DST: a kernel module file, decompressed (.xz, .zst, .gz
+# or plain) into DST.
+module_copy() {
+	case "$1" in
+	*.xz) xz -dc "$1" >"$2" ;;
+	*.zst) zstd -q -dc "$1" >"$2" ;;
+	*.gz) gzip -dc "$1" >"$2" ;;
+	*) cp "$1" "$2" ;;
+	esac
+}
+
 # Read one KEY= from a kernel's info file.
 kernel_info() {
 	local f
