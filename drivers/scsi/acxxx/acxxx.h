@@ -2,17 +2,35 @@
 /*
  * acxxx: Linux driver for the Accusys DAS RAID host bus adapters.
  *
+ * Layers
+ * ------
+ * acxxx_main.c   module, PCI probe/remove/shutdown, power management, PCI
+ *                error callbacks, sysfs: calls ctrl, fw and scsi
+ * acxxx_ctrl.c   the state machine (the only writer of hba->state),
+ *                bring-up, re-init, health check, pause, internal requests,
+ *                firmware events: calls fw and scsi
+ * acxxx_fw.c     registers, submission, reply draining, the interrupt
+ *                handler, reply frame return, slot release: calls the core
+ *                and scsi's completion
+ * acxxx_scsi.c   queuecommand, result translation, error handling, scan:
+ *                calls ctrl and fw
+ * Nothing calls into acxxx_main.c.  Only ctrl changes the state.  The
+ * error handler never edits the core's slot state: it asks fw.
+ *
  * Locking
  * -------
  * One spinlock per adapter, hba->lock (taken with interrupts disabled),
  * protects the core state (hba->ctl: slot and reply frame ownership), the
- * table of outstanding SCSI commands (hba->cmds), the internal request
- * bookkeeping (hba->ireq), the frames waiting to be returned, the state
- * word and the pause flag, and every access to REQUEST_PORT and REPLY_PORT:
- * a slot is marked outstanding and posted under it, and a reply descriptor
- * is popped and decoded under it, so a completion can never race with the
- * post or with another completion.  Internal request waiters are woken
- * under it too, so a late reply can never wake the next user of the slot.
+ * table of outstanding SCSI commands (hba->cmds, hba->handing), the
+ * internal request bookkeeping (hba->ireq), the frames waiting to be
+ * returned, the state word, and every access to REQUEST_PORT and
+ * REPLY_PORT: a slot is marked outstanding and posted under it, and a
+ * reply descriptor is popped and decoded under it, so a completion can
+ * never race with the post or with another completion.  Internal request
+ * waiters are woken under it too, so a late reply can never wake the next
+ * user of the slot.  The state is written under it and may be read
+ * without it (READ_ONCE) where a stale value is harmless; whoever acts on
+ * the state in a way a transition must not overtake reads it under it.
  *
  * SCSI completions (scsi_done) happen after the lock is dropped: scsi_done
  * may run the midlayer's completion, and the next queuecommand, inline.
@@ -24,10 +42,10 @@
  * Sleeping paths are serialised by mutexes: each internal slot has one
  * (hba->ireq[slot].mutex: one management request at a time as 7.1 wants,
  * one abort, one LUN or target reset, one driver-issued SCSI command, one
- * event switch request); hba->reset_mutex serialises controller re-inits; and
- * hba->scan_mutex protects what the SCSI midlayer has been told about the
- * volumes (hba->lun_map, hba->ident).  Lock order: scan_mutex,
- * reset_mutex, an ireq mutex, then lock.
+ * event switch request); hba->reset_mutex serialises controller re-inits
+ * and the start of detaching; and hba->scan_mutex protects what the SCSI
+ * midlayer has been told about the volumes (hba->lun_map, hba->ident).
+ * Lock order: scan_mutex, reset_mutex, an ireq mutex, then lock.
  *
  * Bring-up and LUN reconciliation run as work items on the adapter's
  * ordered workqueue, so they never run concurrently with each other.
@@ -35,7 +53,10 @@
 #ifndef ACXXX_H
 #define ACXXX_H
 
+#include <linux/atomic.h>
 #include <linux/completion.h>
+#include <linux/hrtimer.h>
+#include <linux/interrupt.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/spinlock.h>
@@ -74,19 +95,39 @@ enum acxxx_stage {
 };
 
 /**
- * enum acxxx_state - adapter state
- * @ACXXX_ST_INIT: bring-up in progress
- * @ACXXX_ST_RUNNING: serving I/O
- * @ACXXX_ST_RESETTING: a host reset is re-initialising the controller
- * @ACXXX_ST_OFFLINE: the controller failed or is gone: I/O fails
- * @ACXXX_ST_REMOVING: the driver is detaching
+ * enum acxxx_state - adapter state, changed only by acxxx_change_state()
+ * @ACXXX_ST_NEW: probed, bring-up not started
+ * @ACXXX_ST_CONNECTING: a bring-up handshake runs: the device's interrupt
+ *	and its queues are not ours
+ * @ACXXX_ST_STARTING: handshake done: reply frames posted, page 0 read
+ *	and events switched on through internal requests; no SCSI I/O yet
+ * @ACXXX_ST_LIVE: serving I/O
+ * @ACXXX_ST_PAUSED: the firmware asked the host to pause (2.3)
+ * @ACXXX_ST_RESETTING: a re-init (host reset, recovery, resume, PCI error
+ *	recovery) owns the controller
+ * @ACXXX_ST_SUSPENDED: quiesced for system sleep
+ * @ACXXX_ST_FROZEN: the PCI core is recovering the link: hands off
+ * @ACXXX_ST_DEAD: the controller failed or is gone: I/O fails
+ * @ACXXX_ST_DELETING: detaching: I/O still served while the midlayer
+ *	flushes the disks, no new background work
+ * @ACXXX_ST_DELETING_PAUSED: detaching, and the firmware paused the host
+ * @ACXXX_ST_DELETING_NOIO: detaching, the controller stopped
+ * @ACXXX_NR_STATES: number of states
  */
 enum acxxx_state {
-	ACXXX_ST_INIT,
-	ACXXX_ST_RUNNING,
+	ACXXX_ST_NEW,
+	ACXXX_ST_CONNECTING,
+	ACXXX_ST_STARTING,
+	ACXXX_ST_LIVE,
+	ACXXX_ST_PAUSED,
 	ACXXX_ST_RESETTING,
-	ACXXX_ST_OFFLINE,
-	ACXXX_ST_REMOVING,
+	ACXXX_ST_SUSPENDED,
+	ACXXX_ST_FROZEN,
+	ACXXX_ST_DEAD,
+	ACXXX_ST_DELETING,
+	ACXXX_ST_DELETING_PAUSED,
+	ACXXX_ST_DELETING_NOIO,
+	ACXXX_NR_STATES
 };
 
 /**
@@ -111,23 +152,30 @@ struct acxxx_ireq {
  * @dialect: register dialect
  * @stage: bring-up stage
  * @lock: see "Locking" above
- * @state: enum acxxx_state (@lock)
- * @paused: the firmware asked the host to pause (@lock)
+ * @state: enum acxxx_state (written under @lock by acxxx_change_state())
  * @ctl: core state (@lock)
  * @ctl_mem: control memory
  * @ctl_dma: its bus address
  * @ctl_size: its size
  * @cmds: outstanding SCSI command of each slot (@lock)
+ * @nr_outstanding: number of commands in @cmds (@lock)
  * @handing: command of each slot being handed back outside @lock (@lock)
+ * @poll_timer: drains under load instead of the interrupt (acxxx_fw.c)
+ * @poll_ns: its interval, adapted to the reply rate (@lock)
+ * @poll_found: replies drained since the last poll decision (@lock)
+ * @polling: the interrupt is masked for completion polling (@lock)
+ * @poll_next: the poll timer runs again (@lock; read by the timer and
+ *	the interrupt handler without it)
  * @waitq: woken when a hand-back ends and when PCI error recovery ends
  * @sgl: scratch segment array of the command being posted (@lock)
  * @ireq: internal requests, indexed by slot (@lock for posting)
  * @repost: reply frames the 2208's free FIFO had no room for (@lock)
- * @nr_repost: number of them
+ * @nr_repost: number of them (@lock)
  * @sense: scratch sense buffer of the reply being decoded (@lock)
  * @init: handshake state (bring-up work only)
- * @init_read: register the handshake asked to read next
- * @init_tries: handshakes bring-up has started
+ * @init_read: register the handshake asked to read next (bring-up work)
+ * @init_tries: handshakes bring-up has started (bring-up work, and PCI
+ *	error recovery once the bring-up work is cancelled)
  * @wq: ordered workqueue: bring-up and reconciliation
  * @aux_wq: recovery, health checks, frame returns, pause watch
  * @bringup_work: bring-up, one handshake step per run
@@ -135,24 +183,24 @@ struct acxxx_ireq {
  * @repost_work: retries returning reply frames (2208 FIFO full)
  * @drain_work: goes on draining when the interrupt handler's budget ran out
  * @recover_work: re-init outside the error handler (flush, hang)
- * @recover_why: reason of the pending re-init, for the log
+ * @recover_why: reason of the pending re-init, for the log (@lock)
  * @health_work: periodic check that the device and its firmware live
  * @health_misses: checks in a row that found the firmware not running
+ *	(health work only)
  * @pause_work: watches for "resume" while the firmware paused the host
  * @ready: completed when bring-up and the first reconciliation ended
- * @removing: the driver is detaching: no new work is queued (@lock)
- * @pci_error: the PCI core is recovering from an error: leave the device be
- * @events_on: the event switch is on
+ * @events_on: the event switch is on (event switch slot mutex)
  * @no_tmf: the firmware answered task management with "invalid function"
+ *	(written by the error handler, one at a time; read without a lock)
  * @ireq_lost: internal requests in a row the firmware did not answer
- * @reset_mutex: serialises re-inits (host reset, recovery)
- * @scan_mutex: protects @lun_map
+ * @reset_mutex: serialises re-inits (host reset, recovery) and detaching
+ * @scan_mutex: protects @lun_map and @ident
  * @ident: identity from page 0 (@scan_mutex)
  * @lun_map: LUN map the midlayer has been told about (@scan_mutex)
  * @irq: Linux interrupt number
  * @irq_shared: INTx, shared: the handler may see interrupts of others
- * @irq_ready: the first handshake unmasked the device's interrupt
  * @stat_bad_replies: rejected reply descriptors (rate-limited log)
+ * @bench_locks: acquisitions of @lock (bench builds only: ACXXX_BENCH)
  */
 struct acxxx_hba {
 	struct Scsi_Host *shost;
@@ -163,13 +211,18 @@ struct acxxx_hba {
 
 	spinlock_t lock;		/* see "Locking" at the top */
 	enum acxxx_state state;
-	bool paused;
 	struct acxxx_ctl ctl;
 	void *ctl_mem;
 	dma_addr_t ctl_dma;
 	size_t ctl_size;
 	struct scsi_cmnd *cmds[ACXXX_MAX_SLOTS];
+	unsigned int nr_outstanding;
 	struct scsi_cmnd *handing[ACXXX_MAX_SLOTS];
+	struct hrtimer poll_timer;
+	u32 poll_ns;
+	unsigned int poll_found;
+	bool polling;
+	bool poll_next;
 	wait_queue_head_t waitq;
 	struct acxxx_sge sgl[ACXXX_MAX_SGE];
 	struct acxxx_ireq ireq[ACXXX_FIRST_IO_SLOT];
@@ -193,22 +246,42 @@ struct acxxx_hba {
 	unsigned int health_misses;
 	struct delayed_work pause_work;
 	struct completion ready;
-	bool removing;
-	bool pci_error;
 	bool events_on;
 	bool no_tmf;
 	atomic_t ireq_lost;
 
-	struct mutex reset_mutex;	/* one re-init at a time */
+	struct mutex reset_mutex;	/* re-inits and the start of detaching */
 	struct mutex scan_mutex;	/* protects lun_map and ident */
 	struct acxxx_ident ident;
 	u16 lun_map[ACXXX_MAX_LUNS];
 
 	int irq;
 	bool irq_shared;
-	bool irq_ready;
 	atomic_t stat_bad_replies;
+#ifdef ACXXX_BENCH
+	atomic64_t bench_locks;
+#endif
 };
+
+/*
+ * hba->lock, taken with interrupts disabled.  Bench builds (make
+ * ACXXX_BENCH=y) count the acquisitions for make bench.
+ */
+#ifdef ACXXX_BENCH
+#define acxxx_bench_lock_taken(hba)	atomic64_inc(&(hba)->bench_locks)
+#else
+#define acxxx_bench_lock_taken(hba)	do { } while (0)
+#endif
+
+#define acxxx_lock(hba, flags)					\
+	do {							\
+		struct acxxx_hba *__hba = (hba);		\
+								\
+		spin_lock_irqsave(&__hba->lock, flags);		\
+		acxxx_bench_lock_taken(__hba);			\
+	} while (0)
+
+#define acxxx_unlock(hba, flags)	spin_unlock_irqrestore(&(hba)->lock, flags)
 
 static inline u32 acxxx_readl(struct acxxx_hba *hba, u32 reg)
 {
@@ -240,48 +313,78 @@ static inline int acxxx_sdev_lun(struct scsi_device *sdev)
 	return sdev->id - 1;
 }
 
-/*
- * Take the command of a slot out of the table to hand it back to the
- * midlayer outside hba->lock; acxxx_handback_end() once scsi_done returned.
+/* ---- acxxx_ctrl.c: the state machine and what it drives ---- */
+
+/**
+ * enum acxxx_submit - may a request be posted in this state?
+ * @ACXXX_SUBMIT_OK: yes
+ * @ACXXX_SUBMIT_BUSY: not now: the state will change (retry later)
+ * @ACXXX_SUBMIT_FAIL: never again: offline or stopped
  */
-static inline struct scsi_cmnd *acxxx_handback_begin(struct acxxx_hba *hba,
-						     u16 slot)
-{
-	struct scsi_cmnd *scmd = hba->cmds[slot];
+enum acxxx_submit {
+	ACXXX_SUBMIT_OK,
+	ACXXX_SUBMIT_BUSY,
+	ACXXX_SUBMIT_FAIL,
+};
 
-	lockdep_assert_held(&hba->lock);
-	hba->cmds[slot] = NULL;
-	hba->handing[slot] = scmd;
-	return scmd;
-}
+bool acxxx_state_allowed(enum acxxx_state old, enum acxxx_state new);
+bool acxxx_change_state(struct acxxx_hba *hba, enum acxxx_state new);
+enum acxxx_submit acxxx_can_submit(enum acxxx_state st);
+enum acxxx_submit acxxx_can_ireq(enum acxxx_state st);
+bool acxxx_can_drain(enum acxxx_state st);
+bool acxxx_irq_expected(enum acxxx_state st);
+bool acxxx_takes_work(enum acxxx_state st);
+const char *acxxx_state_name(enum acxxx_state st);
 
-/* State changes are made under hba->lock and read without it. */
-static inline void acxxx_set_state(struct acxxx_hba *hba,
-				   enum acxxx_state state)
-{
-	lockdep_assert_held(&hba->lock);
-	WRITE_ONCE(hba->state, state);
-}
-
-/* acxxx_main.c */
-extern const struct attribute_group *acxxx_host_groups[];
-int acxxx_post_scsi(struct acxxx_hba *hba, struct scsi_cmnd *scmd, int nseg,
-		    u8 lun, u8 dir);
-int acxxx_ireq_run(struct acxxx_hba *hba, u16 slot, unsigned int timeout_s,
-		   struct acxxx_cpl *cpl);
+void acxxx_bringup_begin(struct acxxx_hba *hba, unsigned long delay);
+void acxxx_ctrl_init(struct acxxx_hba *hba);
+int acxxx_reinit(struct acxxx_hba *hba, const char *why);
+void acxxx_go_offline(struct acxxx_hba *hba, const char *why);
+void acxxx_schedule_recovery(struct acxxx_hba *hba, const char *why);
+bool acxxx_doorbell(struct acxxx_hba *hba);
+void acxxx_event(struct acxxx_hba *hba, const struct acxxx_cpl *cpl);
 int acxxx_read_page0(struct acxxx_hba *hba, struct acxxx_ident *id);
 int acxxx_tmf(struct acxxx_hba *hba, u8 type, u8 lun, u16 task_slot,
 	      struct acxxx_cpl *cpl);
-unsigned int acxxx_drain(struct acxxx_hba *hba);
-int acxxx_reinit(struct acxxx_hba *hba, const char *why);
+void acxxx_ctrl_detach(struct acxxx_hba *hba);
+void acxxx_ctrl_stop_work(struct acxxx_hba *hba);
+void acxxx_ctrl_stop(struct acxxx_hba *hba);
+int acxxx_ctrl_suspend(struct acxxx_hba *hba);
+void acxxx_ctrl_resume(struct acxxx_hba *hba);
+void acxxx_ctrl_pci_frozen(struct acxxx_hba *hba);
+void acxxx_ctrl_pci_resume(struct acxxx_hba *hba);
+
+/* ---- acxxx_fw.c: registers, submission, completion ---- */
+bool acxxx_present(struct acxxx_hba *hba);
+void acxxx_irq_mask(struct acxxx_hba *hba, bool on);
+int acxxx_post_locked(struct acxxx_hba *hba, u16 slot);
+int acxxx_post_scsi(struct acxxx_hba *hba, struct scsi_cmnd *scmd, int nseg,
+		    u8 lun, u8 dir);
+void acxxx_post_all_frames(struct acxxx_hba *hba);
+void acxxx_drop_frames_locked(struct acxxx_hba *hba);
+unsigned int acxxx_drain(struct acxxx_hba *hba, bool poll);
+void acxxx_poll_decide(struct acxxx_hba *hba);
+void acxxx_poll_init(struct acxxx_hba *hba);
+void acxxx_poll_stop(struct acxxx_hba *hba);
+void acxxx_drain_work(struct work_struct *work);
+void acxxx_repost_work(struct work_struct *work);
+irqreturn_t acxxx_isr(int irq, void *data);
 void acxxx_release_slot(struct acxxx_hba *hba, u16 slot);
-void acxxx_handback_end(struct acxxx_hba *hba, u16 slot);
+void acxxx_release_all(struct acxxx_hba *hba);
+bool acxxx_abort_slot(struct acxxx_hba *hba, struct scsi_cmnd *scmd,
+		      bool terminated);
+void acxxx_release_volume(struct acxxx_hba *hba, struct scsi_device *sdev);
+bool acxxx_outstanding(struct acxxx_hba *hba, struct scsi_cmnd *scmd);
 void acxxx_wait_handback(struct acxxx_hba *hba, struct scsi_cmnd *scmd,
 			 struct scsi_device *sdev);
 
-/* acxxx_scsi.c */
+/* ---- acxxx_main.c ---- */
+extern const struct attribute_group *acxxx_host_groups[];
+
+/* ---- acxxx_scsi.c ---- */
 extern ACXXX_SHT_CONST struct scsi_host_template acxxx_sht;
-void acxxx_complete_scsi(struct scsi_cmnd *scmd, const struct acxxx_cpl *cpl);
+void acxxx_set_result(struct scsi_cmnd *scmd, const struct acxxx_cpl *cpl);
+void acxxx_scsi_done(struct scsi_cmnd *scmd);
 void acxxx_finish_scsi(struct scsi_cmnd *scmd, int host_byte);
 int acxxx_reconcile(struct acxxx_hba *hba, const u16 *new_map);
 void acxxx_rescan_work(struct work_struct *work);

@@ -11,6 +11,8 @@
 #ifndef ACXXX_COMPAT_H
 #define ACXXX_COMPAT_H
 
+#include <linux/hrtimer.h>
+
 /* scsi_host_alloc() takes a const template since 6.4. */
 #ifdef ACXXX_HAVE_CONST_SHT
 #define ACXXX_SHT_CONST const
@@ -24,5 +26,18 @@
 #else
 #define acxxx_qc_ret int
 #endif
+
+/* hrtimer_setup() replaces hrtimer_init() plus setting .function (6.13). */
+static inline void
+acxxx_hrtimer_setup(struct hrtimer *t, enum hrtimer_restart (*fn)(struct hrtimer *),
+		    clockid_t clock, enum hrtimer_mode mode)
+{
+#ifdef ACXXX_HAVE_HRTIMER_SETUP
+	hrtimer_setup(t, fn, clock, mode);
+#else
+	hrtimer_init(t, clock, mode);
+	t->function = fn;
+#endif
+}
 
 #endif /* ACXXX_COMPAT_H */

@@ -29,12 +29,17 @@ static u8 acxxx_dir(struct scsi_cmnd *scmd)
 	}
 }
 
-/*
- * Turn a decoded completion into a midlayer result (6.5, with the
- * original's mistakes corrected: "task set full" and "busy" are statuses
- * the midlayer retries and throttles on, not a bad target).
+/**
+ * acxxx_set_result() - turn a decoded completion into a midlayer result
+ * @scmd: the command
+ * @cpl: how it completed
+ *
+ * 6.5, with the original's mistakes corrected: "task set full" and "busy"
+ * are statuses the midlayer retries and throttles on, not a bad target.
+ *
+ * Context: any; the caller owns @scmd (it is no longer outstanding).
  */
-static void acxxx_set_result(struct scsi_cmnd *scmd, const struct acxxx_cpl *cpl)
+void acxxx_set_result(struct scsi_cmnd *scmd, const struct acxxx_cpl *cpl)
 {
 	u32 resid = 0;
 
@@ -85,16 +90,16 @@ static void acxxx_set_result(struct scsi_cmnd *scmd, const struct acxxx_cpl *cpl
 }
 
 /**
- * acxxx_complete_scsi() - hand a command the firmware completed back
- * @scmd: the command (its sense data already copied)
- * @cpl: how it completed
+ * acxxx_scsi_done() - hand a command the firmware completed back
+ * @scmd: the command, its result and sense data set (acxxx_set_result())
  *
  * Unmaps the data before the midlayer sees the command.
+ *
+ * Context: no driver lock held: scsi_done may run the next queuecommand.
  */
-void acxxx_complete_scsi(struct scsi_cmnd *scmd, const struct acxxx_cpl *cpl)
+void acxxx_scsi_done(struct scsi_cmnd *scmd)
 {
 	scsi_dma_unmap(scmd);
-	acxxx_set_result(scmd, cpl);
 	scsi_done(scmd);
 }
 
@@ -189,16 +194,10 @@ static int acxxx_eh_abort(struct scsi_cmnd *scmd)
 {
 	struct acxxx_hba *hba = shost_to_hba(scmd->device->host);
 	int lun = acxxx_sdev_lun(scmd->device);
-	u16 slot = acxxx_cmd_slot(scmd);
 	struct acxxx_cpl cpl;
-	unsigned long flags;
-	bool ours;
 	int ret;
 
-	spin_lock_irqsave(&hba->lock, flags);
-	ours = hba->cmds[slot] == scmd;
-	spin_unlock_irqrestore(&hba->lock, flags);
-	if (!ours) {
+	if (!acxxx_outstanding(hba, scmd)) {
 		/* Completed meanwhile: let its hand-back finish first. */
 		acxxx_wait_handback(hba, scmd, NULL);
 		return SUCCESS;
@@ -206,26 +205,19 @@ static int acxxx_eh_abort(struct scsi_cmnd *scmd)
 	if (lun < 0 || hba->stage == ACXXX_STAGE_NULL || hba->no_tmf)
 		return FAILED;
 
-	ret = acxxx_tmf(hba, ACXXX_TMF_ABORT_TASK, lun, slot, &cpl);
+	ret = acxxx_tmf(hba, ACXXX_TMF_ABORT_TASK, lun, acxxx_cmd_slot(scmd),
+			&cpl);
 	if (ret || acxxx_tmf_unsupported(hba, &cpl) ||
 	    cpl.reply_status != ACXXX_RS_SUCCESS)
 		return FAILED;
 
 	/*
-	 * Replies come in order: the command's own reply, had it finished
-	 * first, was consumed before the abort's.  If it is still ours and
-	 * the firmware terminated a task, it will never complete: take the
-	 * slot back.  If nothing was terminated the firmware may still be
-	 * working on it, so never report success (escalate).
+	 * A command still outstanding that the firmware terminated will
+	 * never complete: its slot is taken back.  If nothing was terminated
+	 * the firmware may still be working on it, so never report success
+	 * (escalate).
 	 */
-	spin_lock_irqsave(&hba->lock, flags);
-	ours = hba->cmds[slot] == scmd;
-	if (ours && cpl.tmf_terminated) {
-		acxxx_slot_finish(&hba->ctl, slot);
-		hba->cmds[slot] = NULL;
-	}
-	spin_unlock_irqrestore(&hba->lock, flags);
-	if (!ours) {
+	if (!acxxx_abort_slot(hba, scmd, cpl.tmf_terminated)) {
 		acxxx_wait_handback(hba, scmd, NULL);
 		return SUCCESS;
 	}
@@ -241,10 +233,7 @@ static int acxxx_eh_reset_volume(struct scsi_cmnd *scmd, u8 type)
 	struct scsi_device *sdev = scmd->device;
 	struct acxxx_hba *hba = shost_to_hba(sdev->host);
 	int lun = acxxx_sdev_lun(sdev);
-	struct scsi_cmnd *victim;
 	struct acxxx_cpl cpl;
-	unsigned long flags;
-	u16 slot;
 	int ret;
 
 	if (lun < 0 || hba->stage == ACXXX_STAGE_NULL || hba->no_tmf)
@@ -254,23 +243,7 @@ static int acxxx_eh_reset_volume(struct scsi_cmnd *scmd, u8 type)
 	    cpl.reply_status != ACXXX_RS_SUCCESS)
 		return FAILED;
 
-	for (slot = ACXXX_FIRST_IO_SLOT; slot < hba->ctl.lay.nr_slots; slot++) {
-		spin_lock_irqsave(&hba->lock, flags);
-		victim = hba->cmds[slot];
-		if (victim && victim->device == sdev) {
-			acxxx_slot_finish(&hba->ctl, slot);
-			acxxx_handback_begin(hba, slot);
-		} else {
-			victim = NULL;
-		}
-		spin_unlock_irqrestore(&hba->lock, flags);
-		if (victim) {
-			acxxx_finish_scsi(victim, DID_RESET);
-			acxxx_handback_end(hba, slot);
-		}
-	}
-	/* Replies of the volume's commands being completed right now. */
-	acxxx_wait_handback(hba, NULL, sdev);
+	acxxx_release_volume(hba, sdev);
 	sdev_printk(KERN_INFO, sdev, "%s reset done, %u commands terminated\n",
 		    type == ACXXX_TMF_LUN_RESET ? "LUN" : "target",
 		    cpl.tmf_terminated);
@@ -373,7 +346,7 @@ void acxxx_rescan_work(struct work_struct *work)
 	struct acxxx_ident *id;
 	int ret, tries;
 
-	if (READ_ONCE(hba->state) != ACXXX_ST_RUNNING)
+	if (READ_ONCE(hba->state) != ACXXX_ST_LIVE)
 		return;
 	id = kzalloc(sizeof(*id), GFP_KERNEL);
 	if (!id)
@@ -383,7 +356,7 @@ void acxxx_rescan_work(struct work_struct *work)
 		ret = acxxx_read_page0(hba, id);
 		if (ret != -EBUSY && ret != -ETIMEDOUT && ret != -EIO)
 			break;
-		if (READ_ONCE(hba->state) != ACXXX_ST_RUNNING)
+		if (READ_ONCE(hba->state) != ACXXX_ST_LIVE)
 			break;
 		msleep(500);
 	}
