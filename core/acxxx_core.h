@@ -275,8 +275,49 @@ static inline u32 acxxx_msgid(u16 slot)
 	return (u32)slot << ACXXX_MSGID_SHIFT;
 }
 
-int acxxx_msgid_to_slot(const struct acxxx_ctl *c, u32 msg_id);
-int acxxx_slot_start(struct acxxx_ctl *c, u16 slot);
+/**
+ * acxxx_msgid_to_slot() - validate a message identifier from the device
+ * @c: controller
+ * @msg_id: identifier as the device returned it
+ *
+ * Inline: every reply goes through it.
+ *
+ * Return: the slot index (1..nr_slots-1); -EINVAL for zero or an
+ * identifier with its two low bits set; -ERANGE beyond the slot space.
+ * Whether the slot is outstanding is a separate check.
+ */
+static inline int acxxx_msgid_to_slot(const struct acxxx_ctl *c, u32 msg_id)
+{
+	u32 slot;
+
+	if (!msg_id || (msg_id & ACXXX_MSGID_LOW_MASK))
+		return -EINVAL;
+	slot = msg_id >> ACXXX_MSGID_SHIFT;
+	if (slot >= c->lay.nr_slots)
+		return -ERANGE;
+	return (int)slot;
+}
+
+/**
+ * acxxx_slot_start() - mark a slot as handed to the firmware
+ * @c: controller
+ * @slot: slot whose request is about to be posted
+ *
+ * Inline: every post goes through it.
+ *
+ * Return: 0, -ERANGE for a slot outside the index space, -EBUSY if the
+ * slot is already outstanding.
+ */
+static inline int acxxx_slot_start(struct acxxx_ctl *c, u16 slot)
+{
+	if (slot < ACXXX_FIRST_SLOT || slot >= c->lay.nr_slots)
+		return -ERANGE;
+	if (c->slot_state[slot] != ACXXX_SLOT_FREE)
+		return -EBUSY;
+	c->slot_state[slot] = ACXXX_SLOT_ACTIVE;
+	return 0;
+}
+
 int acxxx_slot_finish(struct acxxx_ctl *c, u16 slot);
 bool acxxx_slot_active(const struct acxxx_ctl *c, u16 slot);
 unsigned int acxxx_slots_active(const struct acxxx_ctl *c);
@@ -339,12 +380,13 @@ struct acxxx_scsi_cmd {
  * @c: controller
  * @req: the slot's request frame
  * @next: where the next element goes
+ * @limit: the end of the elements announced at begin
  * @slot: the slot
  * @nr_sge: elements announced at begin
- * @done: elements written so far
  * @rw: 16-byte read/write elements (else 12-byte basic elements)
  * @list: the elements are in the list area (list mode, 5.6)
  * @flags: flag bits of a basic element (direction)
+ * @last_ext: what the last 16-byte element carries in its last word
  * @max_len: longest segment an element can carry
  * @data_len: the command's data length
  * @total: bytes of the elements written so far
@@ -357,12 +399,13 @@ struct acxxx_enc {
 	struct acxxx_ctl *c;
 	void *req;
 	void *next;
+	void *limit;
 	u16 slot;
 	u16 nr_sge;
-	u16 done;
 	bool rw;
 	bool list;
 	u32 flags;
+	u32 last_ext;
 	u32 max_len;
 	u32 data_len;
 	u64 total;
@@ -372,8 +415,45 @@ struct acxxx_enc {
 bool acxxx_cdb_is_rw(u8 opcode);
 int acxxx_encode_scsi_begin(struct acxxx_ctl *c, struct acxxx_enc *e,
 			    u16 slot, const struct acxxx_scsi_cmd *cmd);
-int acxxx_encode_sge(struct acxxx_enc *e, u64 addr, u32 len);
+int acxxx_encode_sge_bad(struct acxxx_enc *e, u32 len);
 int acxxx_encode_scsi_end(struct acxxx_enc *e);
+
+/**
+ * acxxx_encode_sge() - add the next data segment of a SCSI request
+ * @e: encoding started by acxxx_encode_scsi_begin()
+ * @addr: bus address of the segment
+ * @len: its length in bytes
+ *
+ * Inline: it runs once per segment of every command.
+ *
+ * Return: 0; -EINVAL for a zero length or a segment beyond the count
+ * announced; -E2BIG for a segment too long for its element (16 MiB for a
+ * 12-byte element).  The first error sticks: acxxx_encode_scsi_end()
+ * returns it, so a loop over the segments may check only there.
+ */
+static inline int acxxx_encode_sge(struct acxxx_enc *e, u64 addr, u32 len)
+{
+	if (!len || len > e->max_len || e->next == e->limit)
+		return acxxx_encode_sge_bad(e, len);
+	e->total += len;
+	if (e->rw) {
+		struct acxxx_sge_rw *rw = e->next;
+
+		rw->addr_lo = cpu_to_le32((u32)addr);
+		rw->addr_hi = cpu_to_le32((u32)(addr >> 32));
+		rw->len = cpu_to_le32(len);
+		rw->ext = rw + 1 == e->limit ? cpu_to_le32(e->last_ext) : 0;
+		e->next = rw + 1;
+	} else {
+		struct acxxx_sge_basic *b = e->next;
+
+		b->flags_len = cpu_to_le32(e->flags | len);
+		b->addr_lo = cpu_to_le32((u32)addr);
+		b->addr_hi = cpu_to_le32((u32)(addr >> 32));
+		e->next = b + 1;
+	}
+	return e->err;
+}
 int acxxx_encode_scsi(struct acxxx_ctl *c, u16 slot,
 		      const struct acxxx_scsi_cmd *cmd);
 int acxxx_encode_mgmt(struct acxxx_ctl *c, u16 slot, const u8 *cdb,

@@ -309,51 +309,10 @@ void acxxx_ctl_reset(struct acxxx_ctl *c)
 }
 EXPORT_SYMBOL_IF_KUNIT(acxxx_ctl_reset);
 
-/**
- * acxxx_msgid_to_slot() - validate a message identifier from the device
- * @c: controller
- * @msg_id: identifier as the device returned it
- *
- * Return: the slot index (1..nr_slots-1); -EINVAL for zero or an
- * identifier with its two low bits set; -ERANGE beyond the slot space.
- * Whether the slot is outstanding is a separate check.
- */
-int acxxx_msgid_to_slot(const struct acxxx_ctl *c, u32 msg_id)
-{
-	u32 slot;
-
-	if (!msg_id || (msg_id & ACXXX_MSGID_LOW_MASK))
-		return -EINVAL;
-	slot = msg_id >> ACXXX_MSGID_SHIFT;
-	if (slot >= c->lay.nr_slots)
-		return -ERANGE;
-	return (int)slot;
-}
-EXPORT_SYMBOL_IF_KUNIT(acxxx_msgid_to_slot);
-
 static bool acxxx_slot_valid(const struct acxxx_ctl *c, u16 slot)
 {
 	return slot >= ACXXX_FIRST_SLOT && slot < c->lay.nr_slots;
 }
-
-/**
- * acxxx_slot_start() - mark a slot as handed to the firmware
- * @c: controller
- * @slot: slot whose request is about to be posted
- *
- * Return: 0, -ERANGE for a slot outside the index space, -EBUSY if the
- * slot is already outstanding.
- */
-int acxxx_slot_start(struct acxxx_ctl *c, u16 slot)
-{
-	if (!acxxx_slot_valid(c, slot))
-		return -ERANGE;
-	if (c->slot_state[slot] != ACXXX_SLOT_FREE)
-		return -EBUSY;
-	c->slot_state[slot] = ACXXX_SLOT_ACTIVE;
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(acxxx_slot_start);
 
 /**
  * acxxx_slot_finish() - take a slot back from the firmware

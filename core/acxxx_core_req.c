@@ -7,8 +7,8 @@
  * into the 512 bytes the last encoding wrote (slot_end); every byte past
  * that mark is zero, from acxxx_ctl_init() on.  An encoder writes its own
  * bytes and zeroes only the stretch between its own end and the old mark,
- * instead of the whole message: a single-segment command zeroes 8 bytes,
- * not 512.  The mark is raised before anything is written, so a failed
+ * instead of the whole message: a single-segment command zeroes 48
+ * bytes, not 512.  The mark is raised before anything is written, so a failed
  * encoding leaves it covering whatever it wrote.  The request block is
  * host memory the firmware only reads (5.2); the mark describes the
  * host's own writes.
@@ -24,21 +24,19 @@
  *
  * Return: true for the eight read/write opcodes.
  */
+static bool acxxx_rw_opcode(u8 opcode)
+{
+	/*
+	 * READ is 0x08 and WRITE 0x0A within their group (bits 4..0, bit 1
+	 * apart); the groups are those of 6-, 10-, 16- and 12-byte CDBs:
+	 * 0 (0x08, 0x0A), 1 (0x28, 0x2A), 4 (0x88, 0x8A), 5 (0xA8, 0xAA).
+	 */
+	return (opcode & 0x1D) == 0x08 && ((0x33u >> (opcode >> 5)) & 1);
+}
+
 bool acxxx_cdb_is_rw(u8 opcode)
 {
-	switch (opcode) {
-	case 0x08:	/* READ (6) */
-	case 0x0A:	/* WRITE (6) */
-	case 0x28:	/* READ (10) */
-	case 0x2A:	/* WRITE (10) */
-	case 0xA8:	/* READ (12) */
-	case 0xAA:	/* WRITE (12) */
-	case 0x88:	/* READ (16) */
-	case 0x8A:	/* WRITE (16) */
-		return true;
-	default:
-		return false;
-	}
+	return acxxx_rw_opcode(opcode);
 }
 EXPORT_SYMBOL_IF_KUNIT(acxxx_cdb_is_rw);
 
@@ -47,13 +45,15 @@ static bool acxxx_slot_ok(const struct acxxx_ctl *c, u16 slot)
 	return slot >= ACXXX_FIRST_SLOT && slot < c->lay.nr_slots;
 }
 
-/* Zero what an encoding of @end bytes needs zero, and move the mark. */
+/*
+ * The requests the driver makes itself are rare: their encoders zero the
+ * whole message, and leave the mark at the end of what they write.
+ */
 static void *acxxx_req_clear(struct acxxx_ctl *c, u16 slot, u32 end)
 {
 	void *req = acxxx_slot_req(c, slot);
-	u32 old = c->slot_end[slot];
 
-	memset(req, 0, old > end ? old : end);
+	memset(req, 0, ACXXX_REQ_MSG_SIZE);
 	c->slot_end[slot] = (u16)end;
 	return req;
 }
@@ -95,22 +95,19 @@ static u32 acxxx_enc_place(struct acxxx_enc *e, u16 nr)
 {
 	u32 esize = e->rw ? sizeof(struct acxxx_sge_rw) :
 			    sizeof(struct acxxx_sge_basic);
-	u32 end;
+	u32 start, end;
 
-	if (!nr)
-		return ACXXX_SCSI_BDL_OFFSET;
 	e->list = nr > (e->rw ? ACXXX_DIRECT_MAX_RW : ACXXX_DIRECT_MAX_BASIC);
-	if (e->list) {
-		e->next = acxxx_at(e->req, ACXXX_LIST_OFFSET);
-		end = ACXXX_LIST_OFFSET + nr * esize;
-		return end < ACXXX_REQ_MSG_SIZE ? end : ACXXX_REQ_MSG_SIZE;
-	}
-	if (e->rw) {
-		e->next = acxxx_at(e->req, ACXXX_SCSI_RW_DIRECT_OFFSET);
-		return ACXXX_SCSI_RW_DIRECT_OFFSET + nr * esize;
-	}
-	e->next = acxxx_at(e->req, ACXXX_SCSI_BDL_OFFSET);
-	return ACXXX_SCSI_BDL_OFFSET + nr * esize;
+	if (e->list)
+		start = ACXXX_LIST_OFFSET;
+	else if (e->rw && nr)
+		start = ACXXX_SCSI_RW_DIRECT_OFFSET;
+	else
+		start = ACXXX_SCSI_BDL_OFFSET;
+	end = start + nr * esize;
+	e->next = acxxx_at(e->req, start);
+	e->limit = acxxx_at(e->req, end);
+	return end < ACXXX_REQ_MSG_SIZE ? end : ACXXX_REQ_MSG_SIZE;
 }
 
 /**
@@ -142,27 +139,26 @@ int acxxx_encode_scsi_begin(struct acxxx_ctl *c, struct acxxx_enc *e,
 
 	if (!acxxx_slot_ok(c, slot))
 		return -ERANGE;
-	if (!cmd->cdb || !cmd->cdb_len || cmd->cdb_len > ACXXX_MAX_CDB)
-		return -EINVAL;
-	if (cmd->lun >= ACXXX_MAX_LUNS)
-		return -EINVAL;
-	if (cmd->dir > ACXXX_CTL_DIR_READ ||
+	if (!cmd->cdb || (u8)(cmd->cdb_len - 1) >= ACXXX_MAX_CDB ||
+	    cmd->lun >= ACXXX_MAX_LUNS || cmd->dir > ACXXX_CTL_DIR_READ ||
 	    (cmd->task_attr & ~ACXXX_CTL_ATTR_MASK))
 		return -EINVAL;
 	if (cmd->nr_sge > c->lay.max_sge)
 		return -E2BIG;
-	if (!cmd->data_len != !cmd->nr_sge || !cmd->data_len != !cmd->dir)
+	/* Data, segments and a direction come all together or not at all. */
+	if (cmd->nr_sge ? !cmd->data_len || !cmd->dir :
+			  cmd->data_len || cmd->dir)
 		return -EINVAL;
 
 	e->c = c;
 	e->req = acxxx_slot_req(c, slot);
 	e->slot = slot;
 	e->nr_sge = (u16)cmd->nr_sge;
-	e->done = 0;
-	e->rw = c->caps->rw_elements && acxxx_cdb_is_rw(cmd->cdb[0]);
+	e->rw = c->caps->rw_elements && acxxx_rw_opcode(cmd->cdb[0]);
 	e->list = false;
 	e->flags = cmd->dir == ACXXX_CTL_DIR_WRITE ? ACXXX_SGE_WRITE :
 						     ACXXX_SGE_READ;
+	e->last_ext = c->caps->rw_last_mark ? ACXXX_SGE_RW_LAST : 0;
 	e->max_len = e->rw ? 0xFFFFFFFFu : ACXXX_SGE_LEN_MASK;
 	e->data_len = cmd->data_len;
 	e->total = 0;
@@ -195,7 +191,12 @@ int acxxx_encode_scsi_begin(struct acxxx_ctl *c, struct acxxx_enc *e,
 	memcpy(req->cdb, cmd->cdb, cmd->cdb_len);
 	req->data_len = cpu_to_le32(cmd->data_len);
 	req->sense_lo = cpu_to_le32((u32)acxxx_slot_sense_dma(c, slot));
-	memset(acxxx_slot_sense(c, slot), 0, ACXXX_SENSE_BLOCK_SIZE);
+	/*
+	 * The sense block's header says what of it is valid (16.13): zero
+	 * it, and stale sense data behind it is never read.
+	 */
+	memset(acxxx_slot_sense(c, slot), 0,
+	       offsetof(struct acxxx_sense_block, data));
 
 	if (e->list) {
 		/* The list element; 0x34..0x3F stay zero (cleared above). */
@@ -213,46 +214,21 @@ int acxxx_encode_scsi_begin(struct acxxx_ctl *c, struct acxxx_enc *e,
 EXPORT_SYMBOL_IF_KUNIT(acxxx_encode_scsi_begin);
 
 /**
- * acxxx_encode_sge() - add the next data segment of a SCSI request
- * @e: encoding started by acxxx_encode_scsi_begin()
- * @addr: bus address of the segment
- * @len: its length in bytes
+ * acxxx_encode_sge_bad() - record a segment acxxx_encode_sge() refused
+ * @e: the encoding
+ * @len: the segment's length
  *
- * Return: 0; -EINVAL for a zero length or a segment beyond the count
- * announced; -E2BIG for a segment too long for its element (16 MiB for a
- * 12-byte element).  The first error sticks: acxxx_encode_scsi_end()
- * returns it, so a loop over the segments may check only there.
+ * Out of line: the rare path of acxxx_encode_sge().
+ *
+ * Return: the encoding's first error.
  */
-int acxxx_encode_sge(struct acxxx_enc *e, u64 addr, u32 len)
+int acxxx_encode_sge_bad(struct acxxx_enc *e, u32 len)
 {
-	struct acxxx_sge_basic *basic;
-	struct acxxx_sge_rw *rw;
-
-	if (e->err)
-		return e->err;
-	if (!len || e->done >= e->nr_sge)
-		return e->err = -EINVAL;
-	if (len > e->max_len)
-		return e->err = -E2BIG;
-
-	e->total += len;
-	if (e->rw) {
-		rw = e->next;
-		rw->addr_lo = cpu_to_le32((u32)addr);
-		rw->addr_hi = cpu_to_le32((u32)(addr >> 32));
-		rw->len = cpu_to_le32(len);
-		rw->ext = e->c->caps->rw_last_mark && e->done + 1 == e->nr_sge ?
-			  cpu_to_le32(ACXXX_SGE_RW_LAST) : 0;
-		e->next = rw + 1;
-	} else {
-		basic = e->next;
-		acxxx_put_basic(basic, e->flags | len, addr);
-		e->next = basic + 1;
-	}
-	e->done++;
-	return 0;
+	if (!e->err)
+		e->err = len && len > e->max_len ? -E2BIG : -EINVAL;
+	return e->err;
 }
-EXPORT_SYMBOL_IF_KUNIT(acxxx_encode_sge);
+EXPORT_SYMBOL_IF_KUNIT(acxxx_encode_sge_bad);
 
 /**
  * acxxx_encode_scsi_end() - finish a SCSI request, ready to post
@@ -269,9 +245,10 @@ int acxxx_encode_scsi_end(struct acxxx_enc *e)
 
 	if (e->err)
 		return e->err;
-	if (e->done != e->nr_sge || e->total != e->data_len)
+	if (e->next != e->limit || e->total != e->data_len)
 		return e->err = -EINVAL;
-	end = e->nr_sge ? (u32)((u8 *)e->next - (u8 *)e->req) : ACXXX_SCSI_BDL_OFFSET;
+	end = e->nr_sge ? (u32)((u8 *)e->next - (u8 *)e->req) :
+			  ACXXX_SCSI_BDL_OFFSET;
 	if (end < ACXXX_REQ_MSG_SIZE)
 		e->c->slot_end[e->slot] = (u16)end;
 	return 0;
