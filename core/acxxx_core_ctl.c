@@ -385,11 +385,7 @@ int acxxx_frame_post(struct acxxx_ctl *c, u16 frame, u32 *value)
 		return -ERANGE;
 	if (c->frame_state[frame] != ACXXX_FRAME_HOST)
 		return -EBUSY;
-	/*
-	 * The decoder reads only the bytes the firmware writes (6.4: 96);
-	 * what lies beyond them in the 256-byte allocation is never read.
-	 */
-	memset(acxxx_frame(c, frame), 0, ACXXX_REPLY_FRAME_SIZE);
+	memset(acxxx_frame(c, frame), 0, ACXXX_REPLY_FRAME_ALLOC);
 	c->frame_state[frame] = ACXXX_FRAME_POSTED;
 	*value = (u32)acxxx_frame_dma(c, frame);
 	return 0;
