@@ -38,11 +38,69 @@ enum acxxx_dialect {
 	ACXXX_DIALECT_3108 = 3,
 };
 
+/**
+ * struct acxxx_caps - what a register dialect needs of the host
+ * @dialect: the dialect described
+ * @name: short name, for logs and sysfs ("341", "2208", "3108")
+ * @reg_bar: BAR that holds the register file
+ * @irq_unmask: OUT_INT_MASK value that enables interrupts
+ * @irq_status_reg: register whose bit 0 is "ready" and whose read has no
+ *	side effect: OUT_INT_STATUS (341) or OUT_DOORBELL (2208/3108)
+ * @has_doorbell: OUT_DOORBELL carries notifications (restart, flush,
+ *	pause, resume) that the interrupt handler reads and acknowledges
+ * @post_room_read: a REQUEST_PORT read must say there is room (not
+ *	all-ones) before each post
+ * @free_fifo: reply frames are returned through the 16-deep outbound
+ *	free FIFO: room read at OUT_FREE_CI, IN_DOORBELL FREE_REPLY after the
+ *	writes (2208)
+ * @free_fifo_depth: entries of that FIFO (0 without one)
+ * @scratch2_after_evsw: write SCRATCH2 <- normal once events are on
+ * @health_scratch1: SCRATCH1 reports the firmware running (health check)
+ * @detach_reg: register whose write makes the firmware forget the host's
+ *	reply frames at detach: HOST_MSG0 (341, written with the high
+ *	address) or IN_DOORBELL (written with the interface reset)
+ * @rw_elements: READ/WRITE commands use 16-byte elements (5.5 c)
+ * @rw_last_mark: the last 16-byte element carries the end mark (3108)
+ *
+ * One table instead of dialect tests spread over the callers: the glue
+ * asks the table, never the dialect number.
+ */
+struct acxxx_caps {
+	enum acxxx_dialect dialect;
+	const char *name;
+	u8 reg_bar;
+	u32 irq_unmask;
+	u32 irq_status_reg;
+	bool has_doorbell;
+	bool post_room_read;
+	bool free_fifo;
+	u8 free_fifo_depth;
+	bool scratch2_after_evsw;
+	bool health_scratch1;
+	u32 detach_reg;
+	bool rw_elements;
+	bool rw_last_mark;
+};
+
+const struct acxxx_caps *acxxx_caps(enum acxxx_dialect dialect);
 int acxxx_dialect_of(u16 vendor, u16 device);
 const char *acxxx_dialect_name(enum acxxx_dialect dialect);
 unsigned int acxxx_reg_bar(enum acxxx_dialect dialect);
 u32 acxxx_irq_unmask_value(enum acxxx_dialect dialect);
 u32 acxxx_irq_status_reg(enum acxxx_dialect dialect);
+
+/**
+ * struct acxxx_wr - one register write the core asks the caller to make
+ * @reg: register offset
+ * @val: value
+ */
+struct acxxx_wr {
+	u32 reg;
+	u32 val;
+};
+
+/* "No register to read" wherever the core names one. */
+#define ACXXX_NO_READ	0xFFFFFFFFu
 
 /* ---------------------------------------------------------------------- */
 /* Control memory layout                                                   */
@@ -102,6 +160,24 @@ int acxxx_layout_check_window(const struct acxxx_layout *lay, u64 base_dma);
 
 #define ACXXX_FRAME_HOST	0	/* owned by the host */
 #define ACXXX_FRAME_POSTED	1	/* on the firmware's free list */
+#define ACXXX_FRAME_QUEUED	2	/* waiting in the return ring */
+
+/**
+ * struct acxxx_fret - reply frames waiting to go back to the firmware
+ * @q: frame numbers, oldest first, a ring of @count entries from @head
+ * @head: index of the oldest entry
+ * @count: entries waiting
+ * @credit: free-FIFO entries known free (2208): frames that may be written
+ *	without another OUT_FREE_CI read
+ * @ring: the FIFO needs its doorbell for frames written since the last one
+ */
+struct acxxx_fret {
+	u16 q[ACXXX_MAX_SLOTS];
+	u16 head;
+	u16 count;
+	u8 credit;
+	bool ring;
+};
 
 /**
  * struct acxxx_ctl - per-controller state of the core
@@ -114,6 +190,10 @@ int acxxx_layout_check_window(const struct acxxx_layout *lay, u64 base_dma);
  * @frame_state: ACXXX_FRAME_* per reply frame
  * @slot_fn: function of the request last encoded in each slot
  * @slot_len: its data length (SCSI I/O and management, else 0)
+ * @slot_end: bytes of the slot's 512-byte message the last encoding
+ *	wrote; every byte past it is zero (see acxxx_encode_scsi_begin())
+ * @caps: the dialect's capability table
+ * @fret: reply frames waiting to be returned
  *
  * Lives in memory the caller allocates; acxxx_ctl_init() fills it.  The
  * function and data length of a request are kept here, not read back
@@ -130,6 +210,9 @@ struct acxxx_ctl {
 	u8 frame_state[ACXXX_MAX_SLOTS];
 	u8 slot_fn[ACXXX_MAX_SLOTS];
 	u32 slot_len[ACXXX_MAX_SLOTS];
+	u16 slot_end[ACXXX_MAX_SLOTS];
+	const struct acxxx_caps *caps;
+	struct acxxx_fret fret;
 };
 
 int acxxx_ctl_init(struct acxxx_ctl *c, enum acxxx_dialect dialect,
@@ -192,14 +275,70 @@ static inline u32 acxxx_msgid(u16 slot)
 	return (u32)slot << ACXXX_MSGID_SHIFT;
 }
 
-int acxxx_msgid_to_slot(const struct acxxx_ctl *c, u32 msg_id);
-int acxxx_slot_start(struct acxxx_ctl *c, u16 slot);
+/**
+ * acxxx_msgid_to_slot() - validate a message identifier from the device
+ * @c: controller
+ * @msg_id: identifier as the device returned it
+ *
+ * Inline: every reply goes through it.
+ *
+ * Return: the slot index (1..nr_slots-1); -EINVAL for zero or an
+ * identifier with its two low bits set; -ERANGE beyond the slot space.
+ * Whether the slot is outstanding is a separate check.
+ */
+static inline int acxxx_msgid_to_slot(const struct acxxx_ctl *c, u32 msg_id)
+{
+	u32 slot;
+
+	if (!msg_id || (msg_id & ACXXX_MSGID_LOW_MASK))
+		return -EINVAL;
+	slot = msg_id >> ACXXX_MSGID_SHIFT;
+	if (slot >= c->lay.nr_slots)
+		return -ERANGE;
+	return (int)slot;
+}
+
+/**
+ * acxxx_slot_start() - mark a slot as handed to the firmware
+ * @c: controller
+ * @slot: slot whose request is about to be posted
+ *
+ * Inline: every post goes through it.
+ *
+ * Return: 0, -ERANGE for a slot outside the index space, -EBUSY if the
+ * slot is already outstanding.
+ */
+static inline int acxxx_slot_start(struct acxxx_ctl *c, u16 slot)
+{
+	if (slot < ACXXX_FIRST_SLOT || slot >= c->lay.nr_slots)
+		return -ERANGE;
+	if (c->slot_state[slot] != ACXXX_SLOT_FREE)
+		return -EBUSY;
+	c->slot_state[slot] = ACXXX_SLOT_ACTIVE;
+	return 0;
+}
+
 int acxxx_slot_finish(struct acxxx_ctl *c, u16 slot);
 bool acxxx_slot_active(const struct acxxx_ctl *c, u16 slot);
 unsigned int acxxx_slots_active(const struct acxxx_ctl *c);
 
 int acxxx_frame_post(struct acxxx_ctl *c, u16 frame, u32 *value);
 bool acxxx_free_fifo_room(u32 out_free_ci_pi);
+
+/* The frame-return ring (acxxx_core_ctl.c). */
+#define ACXXX_FRET_MAX_WR	2	/* writes one acxxx_fret_next() asks for */
+
+int acxxx_fret_push(struct acxxx_ctl *c, u16 frame);
+void acxxx_fret_push_all(struct acxxx_ctl *c);
+u32 acxxx_fret_read_reg(const struct acxxx_ctl *c);
+unsigned int acxxx_fret_credit(struct acxxx_ctl *c, u32 value);
+unsigned int acxxx_fret_next(struct acxxx_ctl *c,
+			     struct acxxx_wr wr[ACXXX_FRET_MAX_WR]);
+
+static inline unsigned int acxxx_fret_pending(const struct acxxx_ctl *c)
+{
+	return c->fret.count;
+}
 
 /* ---------------------------------------------------------------------- */
 /* Request encoding                                                        */
@@ -236,7 +375,85 @@ struct acxxx_scsi_cmd {
 	u32 nr_sge;
 };
 
+/**
+ * struct acxxx_enc - an element-by-element SCSI encoding in progress
+ * @c: controller
+ * @req: the slot's request frame
+ * @next: where the next element goes
+ * @limit: the end of the elements announced at begin
+ * @slot: the slot
+ * @nr_sge: elements announced at begin
+ * @rw: 16-byte read/write elements (else 12-byte basic elements)
+ * @list: the elements are in the list area (list mode, 5.6)
+ * @flags: flag bits of a basic element (direction)
+ * @last_ext: what the last 16-byte element carries in its last word
+ * @max_len: longest segment an element can carry
+ * @data_len: the command's data length
+ * @total: bytes of the elements written so far
+ * @err: first error met, returned by acxxx_encode_scsi_end()
+ *
+ * Lives on the caller's stack between acxxx_encode_scsi_begin() and
+ * acxxx_encode_scsi_end(); the fields are the core's.
+ */
+struct acxxx_enc {
+	struct acxxx_ctl *c;
+	void *req;
+	void *next;
+	void *limit;
+	u16 slot;
+	u16 nr_sge;
+	bool rw;
+	bool list;
+	u32 flags;
+	u32 last_ext;
+	u32 max_len;
+	u32 data_len;
+	u64 total;
+	int err;
+};
+
 bool acxxx_cdb_is_rw(u8 opcode);
+int acxxx_encode_scsi_begin(struct acxxx_ctl *c, struct acxxx_enc *e,
+			    u16 slot, const struct acxxx_scsi_cmd *cmd);
+int acxxx_encode_sge_bad(struct acxxx_enc *e, u32 len);
+int acxxx_encode_scsi_end(struct acxxx_enc *e);
+
+/**
+ * acxxx_encode_sge() - add the next data segment of a SCSI request
+ * @e: encoding started by acxxx_encode_scsi_begin()
+ * @addr: bus address of the segment
+ * @len: its length in bytes
+ *
+ * Inline: it runs once per segment of every command.
+ *
+ * Return: 0; -EINVAL for a zero length or a segment beyond the count
+ * announced; -E2BIG for a segment too long for its element (16 MiB for a
+ * 12-byte element).  The first error sticks: acxxx_encode_scsi_end()
+ * returns it, so a loop over the segments may check only there.
+ */
+static inline int acxxx_encode_sge(struct acxxx_enc *e, u64 addr, u32 len)
+{
+	if (!len || len > e->max_len || e->next == e->limit)
+		return acxxx_encode_sge_bad(e, len);
+	e->total += len;
+	if (e->rw) {
+		struct acxxx_sge_rw *rw = e->next;
+
+		rw->addr_lo = cpu_to_le32((u32)addr);
+		rw->addr_hi = cpu_to_le32((u32)(addr >> 32));
+		rw->len = cpu_to_le32(len);
+		rw->ext = rw + 1 == e->limit ? cpu_to_le32(e->last_ext) : 0;
+		e->next = rw + 1;
+	} else {
+		struct acxxx_sge_basic *b = e->next;
+
+		b->flags_len = cpu_to_le32(e->flags | len);
+		b->addr_lo = cpu_to_le32((u32)addr);
+		b->addr_hi = cpu_to_le32((u32)(addr >> 32));
+		e->next = b + 1;
+	}
+	return e->err;
+}
 int acxxx_encode_scsi(struct acxxx_ctl *c, u16 slot,
 		      const struct acxxx_scsi_cmd *cmd);
 int acxxx_encode_mgmt(struct acxxx_ctl *c, u16 slot, const u8 *cdb,
@@ -341,6 +558,73 @@ struct acxxx_doorbell {
 void acxxx_decode_doorbell(u32 value, struct acxxx_doorbell *db);
 
 /* ---------------------------------------------------------------------- */
+/* Verdicts: what a completion means, for the glue to translate            */
+
+/**
+ * enum acxxx_host_res - the host-side part of a SCSI command's result
+ * @ACXXX_HOST_OK: the command reached the device; the SAM status counts
+ * @ACXXX_HOST_ERROR: the firmware failed the command without a usable
+ *	status (Linux: DID_ERROR, retried within the command's allowance)
+ * @ACXXX_HOST_NO_CONNECT: no volume at that LUN (DID_NO_CONNECT)
+ * @ACXXX_HOST_RETRY: terminated, not failed: send again (DID_SOFT_ERROR)
+ * @ACXXX_HOST_RESET: dropped by a reset or re-init (DID_RESET)
+ * @ACXXX_HOST_BAD_TARGET: no volume can exist at that address
+ *	(DID_BAD_TARGET)
+ */
+enum acxxx_host_res {
+	ACXXX_HOST_OK = 0,
+	ACXXX_HOST_ERROR,
+	ACXXX_HOST_NO_CONNECT,
+	ACXXX_HOST_RETRY,
+	ACXXX_HOST_RESET,
+	ACXXX_HOST_BAD_TARGET,
+};
+
+/* SAM status codes the verdict produces itself (SAM-5). */
+#define ACXXX_SAM_GOOD			0x00
+#define ACXXX_SAM_CHECK_CONDITION	0x02
+#define ACXXX_SAM_BUSY			0x08
+#define ACXXX_SAM_TASK_SET_FULL		0x28
+
+/**
+ * struct acxxx_verdict - the result of a SCSI command, OS-neutral
+ * @host: enum acxxx_host_res
+ * @sam_status: SAM status byte, meaningful with ACXXX_HOST_OK
+ * @residual: bytes not transferred, at most the command's data length
+ * @rejected: the firmware refused the command with a reply status the
+ *	host does not expect (@host is ACXXX_HOST_ERROR): worth a log line
+ */
+struct acxxx_verdict {
+	u8 host;
+	u8 sam_status;
+	u32 residual;
+	bool rejected;
+};
+
+void acxxx_scsi_verdict(const struct acxxx_cpl *cpl, struct acxxx_verdict *v);
+
+/**
+ * enum acxxx_tmf_res - what the error handler concludes from a TMF reply
+ * @ACXXX_TMF_RES_DONE: the task (abort) or the volume's tasks (resets)
+ *	were terminated: take their slots back (acxxx_slot_finish()) and
+ *	report success
+ * @ACXXX_TMF_RES_COMPLETED: abort of a task that completed through its
+ *	own reply first: success, nothing to take back
+ * @ACXXX_TMF_RES_FAILED: not done: escalate to the next step
+ * @ACXXX_TMF_RES_UNSUPPORTED: the firmware has no task management:
+ *	escalate, and do not send task management again
+ */
+enum acxxx_tmf_res {
+	ACXXX_TMF_RES_DONE = 0,
+	ACXXX_TMF_RES_COMPLETED,
+	ACXXX_TMF_RES_FAILED,
+	ACXXX_TMF_RES_UNSUPPORTED,
+};
+
+int acxxx_tmf_verdict(int err, const struct acxxx_cpl *cpl, u8 type,
+		      bool task_outstanding);
+
+/* ---------------------------------------------------------------------- */
 /* Bring-up and re-init handshake                                          */
 
 /**
@@ -408,6 +692,111 @@ void acxxx_init_begin(struct acxxx_init *in, enum acxxx_dialect dialect,
 		      u64 now_ms);
 int acxxx_init_step(struct acxxx_init *in, u64 now_ms, u32 read_val,
 		    struct acxxx_init_io *io);
+
+/* ---------------------------------------------------------------------- */
+/* Start and stop sequences around the handshake                           */
+
+struct acxxx_ident;
+
+/**
+ * enum acxxx_seq_act - what a sequence step asks the caller to do
+ * @ACXXX_ACT_NONE: nothing (the sequence ended)
+ * @ACXXX_ACT_FRAMES: every reply frame is queued in the return ring:
+ *	return them (acxxx_fret_*()), then call the step again
+ * @ACXXX_ACT_REQUEST: encode the request of @io with acxxx_seq_encode()
+ *	into internal slot @io->slot, post it, wait for its reply (or give
+ *	up after @io->timeout_s) and pass the outcome to the next step
+ * @ACXXX_ACT_WRITE: make the register writes of @io, in order
+ */
+enum acxxx_seq_act {
+	ACXXX_ACT_NONE = 0,
+	ACXXX_ACT_FRAMES,
+	ACXXX_ACT_REQUEST,
+	ACXXX_ACT_WRITE,
+};
+
+/**
+ * enum acxxx_seq_req - requests a sequence makes
+ * @ACXXX_SEQ_PAGE0: read management page 0 (identity and LUN map)
+ * @ACXXX_SEQ_EVENTS_ON: turn firmware events on
+ * @ACXXX_SEQ_EVENTS_OFF: turn firmware events off
+ * @ACXXX_SEQ_FLUSH: SYNCHRONIZE CACHE (10) of volume @io->lun
+ */
+enum acxxx_seq_req {
+	ACXXX_SEQ_PAGE0 = 1,
+	ACXXX_SEQ_EVENTS_ON,
+	ACXXX_SEQ_EVENTS_OFF,
+	ACXXX_SEQ_FLUSH,
+};
+
+#define ACXXX_SEQ_MAX_WR	2
+
+/* Reply timeouts of the sequences' requests, in seconds. */
+#define ACXXX_SEQ_MGMT_TIMEOUT	30
+#define ACXXX_SEQ_EVSW_TIMEOUT	10
+#define ACXXX_SEQ_FLUSH_TIMEOUT	60
+
+/**
+ * struct acxxx_seq_io - what the caller does after one step
+ * @act: enum acxxx_seq_act
+ * @req: enum acxxx_seq_req, with ACXXX_ACT_REQUEST
+ * @slot: internal slot of the request
+ * @lun: volume of a flush
+ * @timeout_s: how long to wait for the request's reply
+ * @wr: register writes, with ACXXX_ACT_WRITE
+ * @nr_wr: their number
+ */
+struct acxxx_seq_io {
+	u8 act;
+	u8 req;
+	u16 slot;
+	u8 lun;
+	u32 timeout_s;
+	struct acxxx_wr wr[ACXXX_SEQ_MAX_WR];
+	unsigned int nr_wr;
+};
+
+/**
+ * struct acxxx_seq - state of a start or stop sequence
+ * @stop: a stop (detach) sequence, else a start sequence
+ * @state: internal state
+ * @talk: (stop) the firmware is running and may be sent requests
+ * @next_lun: (stop) next LUN index to consider for a flush, so the flush
+ *	last asked for is of @next_lun - 1; (start) 1 once page 0 was asked
+ * @hi: (stop) the global high address, for the 341's detach write
+ * @caps: the dialect's capabilities
+ * @lun_map: (stop) the volumes to flush
+ * @id: (start) where page 0 goes
+ * @events_on: firmware events are on, as far as the sequence knows
+ * @evsw_err: outcome of the last event switch request (0: none or ok)
+ * @flush_failed: (stop) flushes that failed: bit i is LUN index i
+ * @last_err: outcome of the last request (the glue logs it)
+ */
+struct acxxx_seq {
+	bool stop;
+	u8 state;
+	bool talk;
+	u8 next_lun;
+	u32 hi;
+	const struct acxxx_caps *caps;
+	u16 lun_map[ACXXX_MAX_LUNS];
+	struct acxxx_ident *id;
+	bool events_on;
+	int evsw_err;
+	u64 flush_failed;
+	int last_err;
+};
+
+void acxxx_start_begin(struct acxxx_seq *s, const struct acxxx_ctl *c,
+		       struct acxxx_ident *id);
+void acxxx_stop_begin(struct acxxx_seq *s, const struct acxxx_ctl *c,
+		      const u16 *lun_map, bool events_on, bool talk,
+		      bool present);
+int acxxx_seq_step(struct acxxx_seq *s, const struct acxxx_ctl *c, int err,
+		   const struct acxxx_cpl *cpl, struct acxxx_seq_io *io);
+int acxxx_seq_encode(struct acxxx_ctl *c, const struct acxxx_seq_io *io);
+int acxxx_page0_result(const struct acxxx_ctl *c, int err,
+		       const struct acxxx_cpl *cpl, struct acxxx_ident *id);
 
 /* ---------------------------------------------------------------------- */
 /* Page 0, LUN map, events, management requests from user space            */

@@ -35,6 +35,76 @@ int acxxx_dialect_of(u16 vendor, u16 device)
 }
 EXPORT_SYMBOL_IF_KUNIT(acxxx_dialect_of);
 
+static const struct acxxx_caps acxxx_caps_table[] = {
+	{
+		.dialect = ACXXX_DIALECT_341,
+		.name = "341",
+		.reg_bar = ACXXX_REG_BAR_341,
+		.irq_unmask = ACXXX_IMASK_ON_341,
+		.irq_status_reg = ACXXX_REG_OUT_INT_STATUS,
+		.detach_reg = ACXXX_REG_HOST_MSG0,
+	},
+	{
+		.dialect = ACXXX_DIALECT_2208,
+		.name = "2208",
+		.reg_bar = ACXXX_REG_BAR_2208,
+		.irq_unmask = ACXXX_IMASK_ON_2208,
+		.irq_status_reg = ACXXX_REG_OUT_DOORBELL,
+		.has_doorbell = true,
+		.post_room_read = true,
+		.free_fifo = true,
+		.free_fifo_depth = ACXXX_FREE_FIFO_DEPTH,
+		.scratch2_after_evsw = true,
+		.health_scratch1 = true,
+		.detach_reg = ACXXX_REG_IN_DOORBELL,
+		.rw_elements = true,
+	},
+	{
+		.dialect = ACXXX_DIALECT_3108,
+		.name = "3108",
+		.reg_bar = ACXXX_REG_BAR_2208,
+		.irq_unmask = ACXXX_IMASK_ON_2208,
+		.irq_status_reg = ACXXX_REG_OUT_DOORBELL,
+		.has_doorbell = true,
+		.post_room_read = true,
+		.scratch2_after_evsw = true,
+		.health_scratch1 = true,
+		.detach_reg = ACXXX_REG_IN_DOORBELL,
+		.rw_elements = true,
+		.rw_last_mark = true,
+	},
+};
+
+/**
+ * acxxx_caps() - the capability table of a register dialect
+ * @dialect: register dialect
+ *
+ * 341 family: registers in BAR0, unmask 0x17, ready in OUT_INT_STATUS,
+ * no doorbells, blind posts, frames returned straight to REPLY_PORT, the
+ * high address written again to HOST_MSG0 at detach, 12-byte elements
+ * only.  2208/3108: registers in BAR1, unmask 0x01, ready and
+ * notifications in OUT_DOORBELL, a room read before each post, SCRATCH2
+ * after the event switch, SCRATCH1 health, the interface reset at detach,
+ * 16-byte elements for READ/WRITE.  The 2208 alone returns frames through
+ * its 16-deep free FIFO; the 3108 alone marks the last 16-byte element
+ * (2, 4, 5.5, 5.6, 16.7 to 16.11).
+ *
+ * Return: the table, or NULL for a value that is no dialect.
+ */
+const struct acxxx_caps *acxxx_caps(enum acxxx_dialect dialect)
+{
+	switch (dialect) {
+	case ACXXX_DIALECT_341:
+		return &acxxx_caps_table[0];
+	case ACXXX_DIALECT_2208:
+		return &acxxx_caps_table[1];
+	case ACXXX_DIALECT_3108:
+		return &acxxx_caps_table[2];
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(acxxx_caps);
+
 /**
  * acxxx_dialect_name() - short name of a family, for logs and sysfs
  * @dialect: register dialect
@@ -43,21 +113,17 @@ EXPORT_SYMBOL_IF_KUNIT(acxxx_dialect_of);
  */
 const char *acxxx_dialect_name(enum acxxx_dialect dialect)
 {
-	switch (dialect) {
-	case ACXXX_DIALECT_341:
-		return "341";
-	case ACXXX_DIALECT_2208:
-		return "2208";
-	case ACXXX_DIALECT_3108:
-		return "3108";
-	}
-	return "unknown";
+	const struct acxxx_caps *caps = acxxx_caps(dialect);
+
+	return caps ? caps->name : "unknown";
 }
 EXPORT_SYMBOL_IF_KUNIT(acxxx_dialect_name);
 
 /**
  * acxxx_reg_bar() - BAR that holds the register file
  * @dialect: register dialect
+ *
+ * Same as acxxx_caps(@dialect)->reg_bar, for callers not yet on the table.
  *
  * Return: 0 for the 341 family, 1 for the 2208/3108 family.
  */
@@ -72,6 +138,8 @@ EXPORT_SYMBOL_IF_KUNIT(acxxx_reg_bar);
  * acxxx_irq_unmask_value() - OUT_INT_MASK value that enables interrupts
  * @dialect: register dialect
  *
+ * Same as acxxx_caps(@dialect)->irq_unmask.
+ *
  * Return: 0x17 for the 341 family, 0x01 for the 2208/3108 family (16.8).
  */
 u32 acxxx_irq_unmask_value(enum acxxx_dialect dialect)
@@ -85,8 +153,9 @@ EXPORT_SYMBOL_IF_KUNIT(acxxx_irq_unmask_value);
  * acxxx_irq_status_reg() - register that shows what the firmware signals
  * @dialect: register dialect
  *
- * Ready is bit 0 of it in both dialects (4.2, 16.9); reading it has no side
- * effect (the bits are cleared by a write).
+ * Same as acxxx_caps(@dialect)->irq_status_reg.  Ready is bit 0 of it in
+ * both dialects (4.2, 16.9); reading it has no side effect (the bits are
+ * cleared by a write).
  *
  * Return: OUT_INT_STATUS for the 341 family, OUT_DOORBELL for 2208/3108.
  */
@@ -192,8 +261,7 @@ int acxxx_ctl_init(struct acxxx_ctl *c, enum acxxx_dialect dialect,
 
 	if (!c || !lay || !mem)
 		return -EINVAL;
-	if (dialect != ACXXX_DIALECT_341 && dialect != ACXXX_DIALECT_2208 &&
-	    dialect != ACXXX_DIALECT_3108)
+	if (!acxxx_caps(dialect))
 		return -EINVAL;
 	ret = acxxx_layout_init(&check, lay->nr_slots, lay->max_sge);
 	if (ret)
@@ -209,6 +277,7 @@ int acxxx_ctl_init(struct acxxx_ctl *c, enum acxxx_dialect dialect,
 
 	memset(c, 0, sizeof(*c));
 	c->dialect = dialect;
+	c->caps = acxxx_caps(dialect);
 	c->lay = check;
 	c->mem = mem;
 	c->mem_dma = mem_dma;
@@ -225,60 +294,25 @@ EXPORT_SYMBOL_IF_KUNIT(acxxx_ctl_init);
  * For use after a re-init handshake (16.11), when the firmware has dropped
  * every outstanding request and free reply frame without touching host
  * memory for them again.  The caller completes the commands it had
- * outstanding and posts the reply frames again.
+ * outstanding and posts the reply frames again.  Frames waiting in the
+ * return ring are dropped with it (acxxx_fret_push_all() queues them all
+ * again) and the free-FIFO credit is forgotten.
  */
 void acxxx_ctl_reset(struct acxxx_ctl *c)
 {
 	memset(c->slot_state, ACXXX_SLOT_FREE, sizeof(c->slot_state));
 	memset(c->frame_state, ACXXX_FRAME_HOST, sizeof(c->frame_state));
+	c->fret.head = 0;
+	c->fret.count = 0;
+	c->fret.credit = 0;
+	c->fret.ring = false;
 }
 EXPORT_SYMBOL_IF_KUNIT(acxxx_ctl_reset);
-
-/**
- * acxxx_msgid_to_slot() - validate a message identifier from the device
- * @c: controller
- * @msg_id: identifier as the device returned it
- *
- * Return: the slot index (1..nr_slots-1); -EINVAL for zero or an
- * identifier with its two low bits set; -ERANGE beyond the slot space.
- * Whether the slot is outstanding is a separate check.
- */
-int acxxx_msgid_to_slot(const struct acxxx_ctl *c, u32 msg_id)
-{
-	u32 slot;
-
-	if (!msg_id || (msg_id & ACXXX_MSGID_LOW_MASK))
-		return -EINVAL;
-	slot = msg_id >> ACXXX_MSGID_SHIFT;
-	if (slot >= c->lay.nr_slots)
-		return -ERANGE;
-	return (int)slot;
-}
-EXPORT_SYMBOL_IF_KUNIT(acxxx_msgid_to_slot);
 
 static bool acxxx_slot_valid(const struct acxxx_ctl *c, u16 slot)
 {
 	return slot >= ACXXX_FIRST_SLOT && slot < c->lay.nr_slots;
 }
-
-/**
- * acxxx_slot_start() - mark a slot as handed to the firmware
- * @c: controller
- * @slot: slot whose request is about to be posted
- *
- * Return: 0, -ERANGE for a slot outside the index space, -EBUSY if the
- * slot is already outstanding.
- */
-int acxxx_slot_start(struct acxxx_ctl *c, u16 slot)
-{
-	if (!acxxx_slot_valid(c, slot))
-		return -ERANGE;
-	if (c->slot_state[slot] != ACXXX_SLOT_FREE)
-		return -EBUSY;
-	c->slot_state[slot] = ACXXX_SLOT_ACTIVE;
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(acxxx_slot_start);
 
 /**
  * acxxx_slot_finish() - take a slot back from the firmware
@@ -378,3 +412,144 @@ bool acxxx_free_fifo_room(u32 out_free_ci_pi)
 	return ((pi + 1) & ACXXX_FREE_FIFO_MASK) != ci;
 }
 EXPORT_SYMBOL_IF_KUNIT(acxxx_free_fifo_room);
+
+/**
+ * acxxx_fret_push() - queue a reply frame for return to the firmware
+ * @c: controller
+ * @frame: a frame the host owns (acxxx_cpl.frame of a decoded reply)
+ *
+ * Return: 0; -ERANGE for a frame outside the posted set; -EBUSY if the
+ * firmware holds it or it is queued already (nothing is queued twice).
+ */
+int acxxx_fret_push(struct acxxx_ctl *c, u16 frame)
+{
+	struct acxxx_fret *r = &c->fret;
+	u32 tail;
+
+	if (frame < ACXXX_FIRST_SLOT || frame > c->lay.nr_frames)
+		return -ERANGE;
+	if (c->frame_state[frame] != ACXXX_FRAME_HOST)
+		return -EBUSY;
+	tail = (u32)r->head + r->count;
+	if (tail >= ACXXX_MAX_SLOTS)
+		tail -= ACXXX_MAX_SLOTS;
+	r->q[tail] = frame;
+	r->count++;
+	c->frame_state[frame] = ACXXX_FRAME_QUEUED;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(acxxx_fret_push);
+
+/**
+ * acxxx_fret_push_all() - queue every reply frame (after a handshake)
+ * @c: controller
+ *
+ * Frames the firmware holds or that are queued already are left alone.
+ */
+void acxxx_fret_push_all(struct acxxx_ctl *c)
+{
+	u16 frame;
+
+	for (frame = ACXXX_FIRST_SLOT; frame <= c->lay.nr_frames; frame++)
+		acxxx_fret_push(c, frame);
+}
+EXPORT_SYMBOL_IF_KUNIT(acxxx_fret_push_all);
+
+/**
+ * acxxx_fret_read_reg() - register to read before returning frames
+ * @c: controller
+ *
+ * Only the 2208 asks for one, and only when frames wait and the credit of
+ * free-FIFO entries from the last read is used up: one OUT_FREE_CI read
+ * covers up to 15 frames.  Its value goes to acxxx_fret_credit().
+ *
+ * Return: ACXXX_REG_OUT_FREE_CI, or ACXXX_NO_READ.
+ */
+u32 acxxx_fret_read_reg(const struct acxxx_ctl *c)
+{
+	if (!c->caps->free_fifo || !c->fret.count || c->fret.credit ||
+	    c->fret.ring)
+		return ACXXX_NO_READ;
+	return ACXXX_REG_OUT_FREE_CI;
+}
+EXPORT_SYMBOL_IF_KUNIT(acxxx_fret_read_reg);
+
+/**
+ * acxxx_fret_credit() - take the free-FIFO room from an OUT_FREE_CI read
+ * @c: controller
+ * @value: the dword read at OUT_FREE_CI (consumer index in bits 15..0,
+ *	producer index in bits 31..16)
+ *
+ * The FIFO is full when advancing the producer would reach the consumer
+ * (2.2, 16.10), so (CI - PI - 1) mod 16 entries are free.  Only the host
+ * advances the producer and the firmware only advances the consumer, so
+ * the count stays a safe lower bound until the host writes more frames;
+ * the core keeps what is left of it for the next call.
+ *
+ * Return: the credit now available (0: the FIFO is full, or the register
+ * read as all-ones: try again later).
+ */
+unsigned int acxxx_fret_credit(struct acxxx_ctl *c, u32 value)
+{
+	u32 ci = value & ACXXX_FREE_FIFO_MASK;
+	u32 pi = (value >> 16) & ACXXX_FREE_FIFO_MASK;
+
+	if (!c->caps->free_fifo)
+		return 0;
+	c->fret.credit = value == ACXXX_EMPTY ? 0 :
+			 (u8)((ci - pi - 1) & ACXXX_FREE_FIFO_MASK);
+	return c->fret.credit;
+}
+EXPORT_SYMBOL_IF_KUNIT(acxxx_fret_credit);
+
+/**
+ * acxxx_fret_next() - the register writes that return the next frame
+ * @c: controller
+ * @wr: filled with up to ACXXX_FRET_MAX_WR writes to make, in order
+ *
+ * Each call returns the oldest queued frame (acxxx_frame_post()) with one
+ * REPLY_PORT write.  On the 2208 a frame needs credit, and the FIFO's
+ * doorbell (IN_DOORBELL <- FREE_REPLY) is rung once after the last frame
+ * a credit allows, or after the last frame queued, instead of after every
+ * frame: the firmware takes everything up to the producer index when it
+ * is rung.  Returning N frames so costs N writes on the 341 and 3108, and
+ * N + ceil(N / 15) writes and ceil(N / 15) reads on the 2208.
+ *
+ * The caller loops: read acxxx_fret_read_reg() when it names a register
+ * and feed the value to acxxx_fret_credit() (stop when that gives none),
+ * then make the writes of each call until one asks for none.  Frames
+ * left (acxxx_fret_pending()) wait for a later try.
+ *
+ * Return: the number of writes in @wr, 0 when nothing can be done now.
+ */
+unsigned int acxxx_fret_next(struct acxxx_ctl *c,
+			     struct acxxx_wr wr[ACXXX_FRET_MAX_WR])
+{
+	struct acxxx_fret *r = &c->fret;
+	unsigned int n = 0;
+	u32 val;
+	u16 frame;
+
+	while (r->count && (!c->caps->free_fifo || r->credit)) {
+		frame = r->q[r->head];
+		r->head = r->head + 1 == ACXXX_MAX_SLOTS ? 0 : r->head + 1;
+		r->count--;
+		c->frame_state[frame] = ACXXX_FRAME_HOST;
+		if (acxxx_frame_post(c, frame, &val))
+			continue;	/* cannot happen: queued frames are the host's */
+		wr[n].reg = ACXXX_REG_REPLY_PORT;
+		wr[n++].val = val;
+		if (c->caps->free_fifo) {
+			r->credit--;
+			r->ring = true;
+		}
+		break;
+	}
+	if (r->ring && (!r->credit || !r->count)) {
+		wr[n].reg = ACXXX_REG_IN_DOORBELL;
+		wr[n++].val = ACXXX_IDB_FREE_REPLY;
+		r->ring = false;
+	}
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(acxxx_fret_next);

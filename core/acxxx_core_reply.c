@@ -319,3 +319,121 @@ void acxxx_decode_doorbell(u32 value, struct acxxx_doorbell *db)
 	db->unknown = bits & ~ACXXX_ODB_KNOWN;
 }
 EXPORT_SYMBOL_IF_KUNIT(acxxx_decode_doorbell);
+
+/* A reply status the host expects for SCSI I/O, with its outcome. */
+static void acxxx_verdict_status(const struct acxxx_cpl *cpl,
+				 struct acxxx_verdict *v)
+{
+	if ((cpl->scsi_state & ACXXX_SSTATE_NO_STATUS) ||
+	    (cpl->flags & ACXXX_CPL_F_OVERRUN)) {
+		v->host = ACXXX_HOST_ERROR;
+		return;
+	}
+	if (cpl->reply_status != ACXXX_RS_SUCCESS &&
+	    cpl->scsi_status == ACXXX_SAM_GOOD) {
+		/* A SCSI-level error without a status: needs sense. */
+		if (cpl->sense_len)
+			v->sam_status = ACXXX_SAM_CHECK_CONDITION;
+		else
+			v->host = ACXXX_HOST_ERROR;
+		return;
+	}
+	v->sam_status = cpl->scsi_status;
+	if (cpl->flags & ACXXX_CPL_F_RESID_VALID)
+		v->residual = cpl->residual;
+}
+
+/**
+ * acxxx_scsi_verdict() - the result of a SCSI command from its completion
+ * @cpl: completion decoded by acxxx_decode_reply() (or acxxx_null_exec())
+ * @v: the verdict, which the glue only translates
+ *
+ * Every reply status gets a deliberate outcome (6.5, with the original's
+ * mistakes corrected, docs/decisions.md "Result mapping"):
+ *
+ * - success, recovered (0x21), overrun (0x23), under/overrun (0x24): the
+ *   SCSI status and the residual; no status or a device overrun is a host
+ *   error; a non-success status without a SCSI status is CHECK CONDITION
+ *   when sense came with it, else a host error;
+ * - busy (0x02): SAM BUSY, insufficient resources (0x05): TASK SET FULL,
+ *   so the midlayer retries and throttles;
+ * - LUN not present (0x22): no connection;
+ * - terminated (0x27): retry;
+ * - invalid function, BDL or field, internal error, illegal management
+ *   request, data error, task management failure and every undefined
+ *   value: a host error, marked @v->rejected for the log.
+ *
+ * The residual never exceeds the data length of the request (the decoder
+ * clamps it).
+ */
+void acxxx_scsi_verdict(const struct acxxx_cpl *cpl, struct acxxx_verdict *v)
+{
+	v->host = ACXXX_HOST_OK;
+	v->sam_status = ACXXX_SAM_GOOD;
+	v->residual = 0;
+	v->rejected = false;
+
+	switch (cpl->reply_status) {
+	case ACXXX_RS_SUCCESS:
+		if (!(cpl->scsi_status | cpl->scsi_state | cpl->flags))
+			return;		/* the common case */
+		acxxx_verdict_status(cpl, v);
+		return;
+	case ACXXX_RS_RECOVERED:
+	case ACXXX_RS_OVERRUN:
+	case ACXXX_RS_UNDER_OVERRUN:
+		acxxx_verdict_status(cpl, v);
+		return;
+	case ACXXX_RS_BUSY:
+		v->sam_status = ACXXX_SAM_BUSY;
+		return;
+	case ACXXX_RS_NO_RESOURCES:
+		v->sam_status = ACXXX_SAM_TASK_SET_FULL;
+		return;
+	case ACXXX_RS_NO_DEVICE:
+		v->host = ACXXX_HOST_NO_CONNECT;
+		return;
+	case ACXXX_RS_TERMINATED:
+		v->host = ACXXX_HOST_RETRY;
+		return;
+	default:
+		v->host = ACXXX_HOST_ERROR;
+		v->rejected = true;
+		return;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(acxxx_scsi_verdict);
+
+/**
+ * acxxx_tmf_verdict() - what a task management reply means
+ * @err: outcome of waiting for the reply: 0, or a negative error (timeout,
+ *	device gone, not sent)
+ * @cpl: the reply (with @err 0)
+ * @type: ACXXX_TMF_* that was sent
+ * @task_outstanding: (abort task) the aborted command is still the host's
+ *	outstanding command on its slot, checked after the reply arrived:
+ *	replies come in order, so a command whose own reply came first is no
+ *	longer outstanding
+ *
+ * Return: an enum acxxx_tmf_res.  An abort that terminated nothing while
+ * its command is still outstanding fails: the firmware may still be
+ * working on it, so it is never reported aborted.  A reply with another
+ * function or task type than the request fails too.
+ */
+int acxxx_tmf_verdict(int err, const struct acxxx_cpl *cpl, u8 type,
+		      bool task_outstanding)
+{
+	if (err || !cpl)
+		return ACXXX_TMF_RES_FAILED;
+	if (cpl->reply_status == ACXXX_RS_INVALID_FUNCTION)
+		return ACXXX_TMF_RES_UNSUPPORTED;
+	if (cpl->reply_status != ACXXX_RS_SUCCESS ||
+	    cpl->kind != ACXXX_CPL_TMF || cpl->tmf_type != type)
+		return ACXXX_TMF_RES_FAILED;
+	if (type != ACXXX_TMF_ABORT_TASK)
+		return ACXXX_TMF_RES_DONE;
+	if (!task_outstanding)
+		return ACXXX_TMF_RES_COMPLETED;
+	return cpl->tmf_terminated ? ACXXX_TMF_RES_DONE : ACXXX_TMF_RES_FAILED;
+}
+EXPORT_SYMBOL_IF_KUNIT(acxxx_tmf_verdict);

@@ -2,8 +2,16 @@
 /*
  * acxxx core: request encoding (sections 5.3 to 5.10).
  *
- * Every encoder zeroes the 512-byte message it writes, so a frame never
- * carries bytes of an earlier request (the firmware reads all 512).
+ * The firmware reads all 512 bytes of a message, so a frame must never
+ * carry bytes of an earlier request.  The core keeps, per slot, how far
+ * into the 512 bytes the last encoding wrote (slot_end); every byte past
+ * that mark is zero, from acxxx_ctl_init() on.  An encoder writes its own
+ * bytes and zeroes only the stretch between its own end and the old mark,
+ * instead of the whole message: a single-segment command zeroes 48
+ * bytes, not 512.  The mark is raised before anything is written, so a failed
+ * encoding leaves it covering whatever it wrote.  The request block is
+ * host memory the firmware only reads (5.2); the mark describes the
+ * host's own writes.
  */
 #include "acxxx_core.h"
 
@@ -16,21 +24,19 @@
  *
  * Return: true for the eight read/write opcodes.
  */
+static bool acxxx_rw_opcode(u8 opcode)
+{
+	/*
+	 * READ is 0x08 and WRITE 0x0A within their group (bits 4..0, bit 1
+	 * apart); the groups are those of 6-, 10-, 16- and 12-byte CDBs:
+	 * 0 (0x08, 0x0A), 1 (0x28, 0x2A), 4 (0x88, 0x8A), 5 (0xA8, 0xAA).
+	 */
+	return (opcode & 0x1D) == 0x08 && ((0x33u >> (opcode >> 5)) & 1);
+}
+
 bool acxxx_cdb_is_rw(u8 opcode)
 {
-	switch (opcode) {
-	case 0x08:	/* READ (6) */
-	case 0x0A:	/* WRITE (6) */
-	case 0x28:	/* READ (10) */
-	case 0x2A:	/* WRITE (10) */
-	case 0xA8:	/* READ (12) */
-	case 0xAA:	/* WRITE (12) */
-	case 0x88:	/* READ (16) */
-	case 0x8A:	/* WRITE (16) */
-		return true;
-	default:
-		return false;
-	}
+	return acxxx_rw_opcode(opcode);
 }
 EXPORT_SYMBOL_IF_KUNIT(acxxx_cdb_is_rw);
 
@@ -39,11 +45,16 @@ static bool acxxx_slot_ok(const struct acxxx_ctl *c, u16 slot)
 	return slot >= ACXXX_FIRST_SLOT && slot < c->lay.nr_slots;
 }
 
-static void *acxxx_req_clear(struct acxxx_ctl *c, u16 slot)
+/*
+ * The requests the driver makes itself are rare: their encoders zero the
+ * whole message, and leave the mark at the end of what they write.
+ */
+static void *acxxx_req_clear(struct acxxx_ctl *c, u16 slot, u32 end)
 {
 	void *req = acxxx_slot_req(c, slot);
 
 	memset(req, 0, ACXXX_REQ_MSG_SIZE);
+	c->slot_end[slot] = (u16)end;
 	return req;
 }
 
@@ -70,130 +81,104 @@ static void acxxx_put_basic(struct acxxx_sge_basic *e, u32 flags_len, u64 addr)
 	e->addr_hi = cpu_to_le32((u32)(addr >> 32));
 }
 
-static int acxxx_check_sgl(const struct acxxx_scsi_cmd *cmd, u32 max_sge,
-			   u32 max_len)
-{
-	u64 total = 0;
-	u32 i;
-
-	if (cmd->nr_sge > max_sge)
-		return -E2BIG;
-	if (!cmd->data_len != !cmd->nr_sge)
-		return -EINVAL;
-	if (!cmd->data_len != !cmd->dir)
-		return -EINVAL;
-	if (cmd->nr_sge && !cmd->sgl)
-		return -EINVAL;
-	for (i = 0; i < cmd->nr_sge; i++) {
-		if (!cmd->sgl[i].len)
-			return -EINVAL;
-		if (cmd->sgl[i].len > max_len)
-			return -E2BIG;
-		total += cmd->sgl[i].len;
-	}
-	return total == cmd->data_len ? 0 : -EINVAL;
-}
-
 /*
- * 2208/3108 read/write commands: 16-byte elements, directly from 0x30
- * (0x28..0x2F left zero) for up to 29 segments, otherwise a list element
- * at 0x28 pointing at the elements in the list area at 0x40.  The 3108
- * marks the last element; the 2208 list has no end mark (5.6).
+ * Where the elements of a command go (5.6): 2208/3108 read/write commands
+ * use 16-byte elements directly from 0x30 (0x28..0x2F left zero) for up
+ * to 29 segments, every other command 12-byte basic elements directly
+ * from 0x28 for up to 39; beyond that a list element at 0x28 points at
+ * the elements in the list area at 0x40.  The 3108 marks the last 16-byte
+ * element; the 2208 list has no end mark.
+ *
+ * Return: the end of the bytes written inside the 512-byte message.
  */
-static void acxxx_put_rw_sgl(struct acxxx_ctl *c, u16 slot, void *req,
-			     const struct acxxx_scsi_cmd *cmd)
+static u32 acxxx_enc_place(struct acxxx_enc *e, u16 nr)
 {
-	struct acxxx_sge_rw *e;
-	u32 i;
+	u32 esize = e->rw ? sizeof(struct acxxx_sge_rw) :
+			    sizeof(struct acxxx_sge_basic);
+	u32 start, end;
 
-	if (cmd->nr_sge <= ACXXX_DIRECT_MAX_RW) {
-		e = acxxx_at(req, ACXXX_SCSI_RW_DIRECT_OFFSET);
-	} else {
-		acxxx_put_basic(acxxx_at(req, ACXXX_SCSI_BDL_OFFSET),
-				ACXXX_SGE_CHAIN | cmd->nr_sge,
-				acxxx_slot_req_dma(c, slot) + ACXXX_LIST_OFFSET);
-		e = acxxx_at(req, ACXXX_LIST_OFFSET);
-	}
-
-	for (i = 0; i < cmd->nr_sge; i++) {
-		e[i].addr_lo = cpu_to_le32((u32)cmd->sgl[i].addr);
-		e[i].addr_hi = cpu_to_le32((u32)(cmd->sgl[i].addr >> 32));
-		e[i].len = cpu_to_le32(cmd->sgl[i].len);
-		e[i].ext = 0;
-	}
-	if (c->dialect == ACXXX_DIALECT_3108)
-		e[cmd->nr_sge - 1].ext = cpu_to_le32(ACXXX_SGE_RW_LAST);
-}
-
-/*
- * Every other command, and every command on the 341 family: 12-byte
- * basic elements directly from 0x28 for up to 39 segments, otherwise a
- * list element at 0x28 pointing at the list area at 0x40 (5.6).
- */
-static void acxxx_put_basic_sgl(struct acxxx_ctl *c, u16 slot, void *req,
-				const struct acxxx_scsi_cmd *cmd)
-{
-	struct acxxx_sge_basic *e;
-	u32 flags;
-	u32 i;
-
-	if (cmd->nr_sge <= ACXXX_DIRECT_MAX_BASIC) {
-		e = acxxx_at(req, ACXXX_SCSI_BDL_OFFSET);
-	} else {
-		acxxx_put_basic(acxxx_at(req, ACXXX_SCSI_BDL_OFFSET),
-				ACXXX_SGE_CHAIN | cmd->nr_sge,
-				acxxx_slot_req_dma(c, slot) + ACXXX_LIST_OFFSET);
-		e = acxxx_at(req, ACXXX_LIST_OFFSET);
-	}
-
-	flags = cmd->dir == ACXXX_CTL_DIR_WRITE ? ACXXX_SGE_WRITE :
-						  ACXXX_SGE_READ;
-	for (i = 0; i < cmd->nr_sge; i++)
-		acxxx_put_basic(&e[i], flags | cmd->sgl[i].len,
-				cmd->sgl[i].addr);
+	e->list = nr > (e->rw ? ACXXX_DIRECT_MAX_RW : ACXXX_DIRECT_MAX_BASIC);
+	if (e->list)
+		start = ACXXX_LIST_OFFSET;
+	else if (e->rw && nr)
+		start = ACXXX_SCSI_RW_DIRECT_OFFSET;
+	else
+		start = ACXXX_SCSI_BDL_OFFSET;
+	end = start + nr * esize;
+	e->next = acxxx_at(e->req, start);
+	e->limit = acxxx_at(e->req, end);
+	return end < ACXXX_REQ_MSG_SIZE ? end : ACXXX_REQ_MSG_SIZE;
 }
 
 /**
- * acxxx_encode_scsi() - write a SCSI I/O request into a slot's frame
+ * acxxx_encode_scsi_begin() - start writing a SCSI request into a slot
  * @c: controller
+ * @e: encoding state, on the caller's stack
  * @slot: slot that will carry the request
- * @cmd: the command
+ * @cmd: the command; @cmd->nr_sge is the number of segments that
+ *	acxxx_encode_sge() will add (@cmd->sgl is not used)
  *
- * Chooses the element shape from the family and the opcode, and direct
- * or list mode from the segment count, exactly at the limits of 5.6.
- * The sense block of the same slot receives the firmware's sense data.
+ * Writes the header, the CDB and the sense address, and clears the sense
+ * block.  The segments follow with acxxx_encode_sge(), straight from the
+ * caller's own list (scsi_for_each_sg() on Linux); acxxx_encode_scsi_end()
+ * checks the whole and finishes the frame.  The slot's frame is the
+ * caller's (the slot is not outstanding); nothing is posted before
+ * acxxx_encode_scsi_end() returned 0, so the firmware never sees a frame
+ * half-written or one that failed a check.
  *
  * Return: 0; -EINVAL for a malformed command (LUN, CDB length, direction
- * against the data length, segment lengths not adding up to the data
- * length, a zero-length segment); -E2BIG for more segments than the
- * layout allows or a segment too long for a 12-byte element (16 MiB);
- * -ERANGE for a slot outside the index space.
+ * against the data length, segments without data or data without
+ * segments); -E2BIG for more segments than the layout allows; -ERANGE for
+ * a slot outside the index space.  On error nothing needs undoing.
  */
-int acxxx_encode_scsi(struct acxxx_ctl *c, u16 slot,
-		      const struct acxxx_scsi_cmd *cmd)
+int acxxx_encode_scsi_begin(struct acxxx_ctl *c, struct acxxx_enc *e,
+			    u16 slot, const struct acxxx_scsi_cmd *cmd)
 {
 	struct acxxx_scsi_req *req;
-	bool rw;
-	int ret;
+	u32 end, old;
 
 	if (!acxxx_slot_ok(c, slot))
 		return -ERANGE;
-	if (!cmd->cdb || !cmd->cdb_len || cmd->cdb_len > ACXXX_MAX_CDB)
-		return -EINVAL;
-	if (cmd->lun >= ACXXX_MAX_LUNS)
-		return -EINVAL;
-	if (cmd->dir > ACXXX_CTL_DIR_READ ||
+	if (!cmd->cdb || (u8)(cmd->cdb_len - 1) >= ACXXX_MAX_CDB ||
+	    cmd->lun >= ACXXX_MAX_LUNS || cmd->dir > ACXXX_CTL_DIR_READ ||
 	    (cmd->task_attr & ~ACXXX_CTL_ATTR_MASK))
 		return -EINVAL;
+	if (cmd->nr_sge > c->lay.max_sge)
+		return -E2BIG;
+	/* Data, segments and a direction come all together or not at all. */
+	if (cmd->nr_sge ? !cmd->data_len || !cmd->dir :
+			  cmd->data_len || cmd->dir)
+		return -EINVAL;
 
-	rw = c->dialect != ACXXX_DIALECT_341 && acxxx_cdb_is_rw(cmd->cdb[0]);
-	ret = acxxx_check_sgl(cmd, c->lay.max_sge,
-			      rw ? 0xFFFFFFFFu : ACXXX_SGE_LEN_MASK);
-	if (ret)
-		return ret;
+	e->c = c;
+	e->req = acxxx_slot_req(c, slot);
+	e->slot = slot;
+	e->nr_sge = (u16)cmd->nr_sge;
+	e->rw = c->caps->rw_elements && acxxx_rw_opcode(cmd->cdb[0]);
+	e->list = false;
+	e->flags = cmd->dir == ACXXX_CTL_DIR_WRITE ? ACXXX_SGE_WRITE :
+						     ACXXX_SGE_READ;
+	e->last_ext = c->caps->rw_last_mark ? ACXXX_SGE_RW_LAST : 0;
+	e->max_len = e->rw ? 0xFFFFFFFFu : ACXXX_SGE_LEN_MASK;
+	e->data_len = cmd->data_len;
+	e->total = 0;
+	e->err = 0;
 
-	req = acxxx_req_clear(c, slot);
-	acxxx_put_hdr(c, &req->hdr, ACXXX_FN_SCSI_IO, cmd->lun, slot);
+	/* Raise the mark first: it covers whatever is written from here. */
+	end = acxxx_enc_place(e, e->nr_sge);
+	old = c->slot_end[slot];
+	if (old < end)
+		c->slot_end[slot] = (u16)end;
+	else if (old > end)
+		memset(acxxx_at(e->req, end), 0, old - end);
+
+	req = e->req;
+	memset(req, 0, sizeof(*req));
+	c->slot_fn[slot] = ACXXX_FN_SCSI_IO;
+	c->slot_len[slot] = cmd->data_len;
+	req->hdr.fn_byte = cmd->lun;
+	req->hdr.function = ACXXX_FN_SCSI_IO;
+	req->hdr.msg_id = cpu_to_le32(acxxx_msgid(slot));
 	req->cdb_len = cmd->cdb_len;
 	req->sense_len = ACXXX_SENSE_BLOCK_SIZE;
 	/*
@@ -205,17 +190,105 @@ int acxxx_encode_scsi(struct acxxx_ctl *c, u16 slot,
 				   cmd->task_attr);
 	memcpy(req->cdb, cmd->cdb, cmd->cdb_len);
 	req->data_len = cpu_to_le32(cmd->data_len);
-	c->slot_len[slot] = cmd->data_len;
 	req->sense_lo = cpu_to_le32((u32)acxxx_slot_sense_dma(c, slot));
-	memset(acxxx_slot_sense(c, slot), 0, ACXXX_SENSE_BLOCK_SIZE);
+	/*
+	 * The sense block's header says what of it is valid (16.13): zero
+	 * it, and stale sense data behind it is never read.
+	 */
+	memset(acxxx_slot_sense(c, slot), 0,
+	       offsetof(struct acxxx_sense_block, data));
 
-	if (!cmd->nr_sge)
-		return 0;
-	if (rw)
-		acxxx_put_rw_sgl(c, slot, req, cmd);
-	else
-		acxxx_put_basic_sgl(c, slot, req, cmd);
+	if (e->list) {
+		/* The list element; 0x34..0x3F stay zero (cleared above). */
+		memset(acxxx_at(e->req, ACXXX_SCSI_BDL_OFFSET), 0,
+		       ACXXX_LIST_OFFSET - ACXXX_SCSI_BDL_OFFSET);
+		acxxx_put_basic(acxxx_at(e->req, ACXXX_SCSI_BDL_OFFSET),
+				ACXXX_SGE_CHAIN | e->nr_sge,
+				acxxx_slot_req_dma(c, slot) + ACXXX_LIST_OFFSET);
+	} else if (e->rw && e->nr_sge) {
+		memset(acxxx_at(e->req, ACXXX_SCSI_BDL_OFFSET), 0,
+		       ACXXX_SCSI_RW_DIRECT_OFFSET - ACXXX_SCSI_BDL_OFFSET);
+	}
 	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(acxxx_encode_scsi_begin);
+
+/**
+ * acxxx_encode_sge_bad() - record a segment acxxx_encode_sge() refused
+ * @e: the encoding
+ * @len: the segment's length
+ *
+ * Out of line: the rare path of acxxx_encode_sge().
+ *
+ * Return: the encoding's first error.
+ */
+int acxxx_encode_sge_bad(struct acxxx_enc *e, u32 len)
+{
+	if (!e->err)
+		e->err = len && len > e->max_len ? -E2BIG : -EINVAL;
+	return e->err;
+}
+EXPORT_SYMBOL_IF_KUNIT(acxxx_encode_sge_bad);
+
+/**
+ * acxxx_encode_scsi_end() - finish a SCSI request, ready to post
+ * @e: encoding started by acxxx_encode_scsi_begin()
+ *
+ * Return: 0 when the frame is complete and may be posted; the first
+ * error of acxxx_encode_sge(); -EINVAL if fewer segments came than
+ * announced or their lengths do not add up to the data length.  After an
+ * error the slot must not be posted (encode it again first).
+ */
+int acxxx_encode_scsi_end(struct acxxx_enc *e)
+{
+	u32 end;
+
+	if (e->err)
+		return e->err;
+	if (e->next != e->limit || e->total != e->data_len)
+		return e->err = -EINVAL;
+	end = e->nr_sge ? (u32)((u8 *)e->next - (u8 *)e->req) :
+			  ACXXX_SCSI_BDL_OFFSET;
+	if (end < ACXXX_REQ_MSG_SIZE)
+		e->c->slot_end[e->slot] = (u16)end;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(acxxx_encode_scsi_end);
+
+/**
+ * acxxx_encode_scsi() - write a SCSI I/O request into a slot's frame
+ * @c: controller
+ * @slot: slot that will carry the request
+ * @cmd: the command, with its segments in @cmd->sgl
+ *
+ * acxxx_encode_scsi_begin(), acxxx_encode_sge() for each segment and
+ * acxxx_encode_scsi_end(), for callers that have their segments in an
+ * array already.  Chooses the element shape from the family and the
+ * opcode, and direct or list mode from the segment count, exactly at the
+ * limits of 5.6.  The sense block of the same slot receives the
+ * firmware's sense data.
+ *
+ * Return: 0; -EINVAL for a malformed command (LUN, CDB length, direction
+ * against the data length, segment lengths not adding up to the data
+ * length, a zero-length segment); -E2BIG for more segments than the
+ * layout allows or a segment too long for a 12-byte element (16 MiB);
+ * -ERANGE for a slot outside the index space.
+ */
+int acxxx_encode_scsi(struct acxxx_ctl *c, u16 slot,
+		      const struct acxxx_scsi_cmd *cmd)
+{
+	struct acxxx_enc e;
+	u32 i;
+	int ret;
+
+	if (cmd->nr_sge && !cmd->sgl)
+		return -EINVAL;
+	ret = acxxx_encode_scsi_begin(c, &e, slot, cmd);
+	if (ret)
+		return ret;
+	for (i = 0; i < cmd->nr_sge; i++)
+		acxxx_encode_sge(&e, cmd->sgl[i].addr, cmd->sgl[i].len);
+	return acxxx_encode_scsi_end(&e);
 }
 EXPORT_SYMBOL_IF_KUNIT(acxxx_encode_scsi);
 
@@ -248,7 +321,7 @@ int acxxx_encode_mgmt(struct acxxx_ctl *c, u16 slot, const u8 *cdb,
 	if (len > ACXXX_MGMT_BUF_SIZE)
 		return -E2BIG;
 
-	req = acxxx_req_clear(c, slot);
+	req = acxxx_req_clear(c, slot, sizeof(*req));
 	acxxx_put_hdr(c, &req->hdr, ACXXX_FN_MGMT, dir, slot);
 	memcpy(req->cdb, cdb, ACXXX_MGMT_CDB_LEN);
 	req->data_len = cpu_to_le32(len);
@@ -295,7 +368,7 @@ int acxxx_encode_event_switch(struct acxxx_ctl *c, u16 slot, bool on)
 
 	if (!acxxx_slot_ok(c, slot))
 		return -ERANGE;
-	hdr = acxxx_req_clear(c, slot);
+	hdr = acxxx_req_clear(c, slot, sizeof(*hdr));
 	acxxx_put_hdr(c, hdr, ACXXX_FN_EVENT_SWITCH,
 		      on ? ACXXX_EVSW_ON : ACXXX_EVSW_OFF, slot);
 	return 0;
@@ -327,7 +400,7 @@ int acxxx_encode_tmf(struct acxxx_ctl *c, u16 slot, u8 type, u8 lun,
 	    (!acxxx_slot_ok(c, task_slot) || task_slot == slot) : task_slot)
 		return -EINVAL;
 
-	req = acxxx_req_clear(c, slot);
+	req = acxxx_req_clear(c, slot, sizeof(*req));
 	acxxx_put_hdr(c, &req->hdr, ACXXX_FN_TASK_MGMT, type, slot);
 	req->lun = lun;
 	if (task_slot)

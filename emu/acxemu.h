@@ -7,7 +7,8 @@
  * and validation of section 5, the completion path of section 6, the
  * management interface and events of section 7, and RAID volumes with a
  * write-back cache (16.20).  It shares only core/acxxx_proto.h (and the
- * kernel type names of core/acxxx_types.h) with the rest of the project.
+ * kernel type names of acxxx_types.h, defined outside the kernel by
+ * userspace/acxxx_user.h) with the rest of the project.
  *
  * Three seams connect it to a host:
  *
@@ -31,7 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../core/acxxx_types.h"
+#include "acxxx_types.h"
 
 struct acxemu;
 

@@ -28,7 +28,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-#include "../core/acxxx_proto.h"
+#include "acxxx_proto.h"
 #include "acxemu.h"
 
 #define EMU_BLOCK		512u

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/acxxx_proto.h"
+#include "acxxx_proto.h"
 #include "acxemu_frontend.h"
 #include "vfio-user/vfu.h"
 

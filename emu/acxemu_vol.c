@@ -135,7 +135,7 @@ int vol_open(struct emu_vol **out, const struct acxemu_volume_config *cfg,
 		vol->fd = open(cfg->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 		/*
 		 * lseek rather than fstat: <sys/stat.h> pulls <linux/types.h>,
-		 * whose __le64 clashes with core/acxxx_types.h.
+		 * whose __le64 clashes with userspace/acxxx_user.h.
 		 */
 		cur = vol->fd < 0 ? -1 : lseek(vol->fd, 0, SEEK_END);
 		if (cur < 0) {

@@ -8,7 +8,8 @@
  * written into the reply frame and 64 into a sense block before the
  * descriptor is decoded.  Every decoded completion is checked against
  * the core's promises: slots and frames in range, lengths bounded, state
- * transitions consistent.
+ * transitions consistent, the verdict in range; frames go back through
+ * the core's return ring, with a free-FIFO room taken from the input.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,13 +70,54 @@ static void setup(unsigned char sel)
 	}
 }
 
+/* Return what the ring holds; the 2208's FIFO room comes from @room. */
+static void give_frames(u32 room)
+{
+	struct acxxx_wr wr[ACXXX_FRET_MAX_WR];
+	unsigned int i, n, credit = ~0u, posted = 0;
+	u32 reg;
+
+	for (;;) {
+		reg = acxxx_fret_read_reg(&ctl);
+		if (reg != ACXXX_NO_READ) {
+			check(reg == ACXXX_REG_OUT_FREE_CI && ctl.caps->free_fifo,
+			      "room read on the 2208 only");
+			if (credit != ~0u)
+				break;		/* one read per call here */
+			credit = acxxx_fret_credit(&ctl, room);
+			check(credit < ACXXX_FREE_FIFO_DEPTH, "credit below depth");
+			if (!credit)
+				break;
+		}
+		n = acxxx_fret_next(&ctl, wr);
+		if (!n)
+			break;
+		check(n <= ACXXX_FRET_MAX_WR, "writes bounded");
+		for (i = 0; i < n; i++) {
+			if (wr[i].reg == ACXXX_REG_IN_DOORBELL) {
+				check(ctl.caps->free_fifo &&
+				      wr[i].val == ACXXX_IDB_FREE_REPLY, "doorbell");
+				continue;
+			}
+			check(wr[i].reg == ACXXX_REG_REPLY_PORT, "reply port");
+			check(wr[i].val >= (u32)DMA_BASE &&
+			      (wr[i].val - (u32)DMA_BASE) % lay.stride ==
+			      lay.reply_off, "a frame address");
+			posted++;
+		}
+	}
+	if (ctl.caps->free_fifo && credit != ~0u)
+		check(posted <= credit, "no more frames than the FIFO room");
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
+	struct acxxx_verdict vd;
 	struct acxxx_doorbell db;
 	struct acxxx_cpl cpl;
 	u8 sense[SENSE_ROOM];
 	unsigned int before, after;
-	u32 desc, v;
+	u32 desc;
 	u16 frame;
 	size_t n;
 	int ret;
@@ -130,9 +172,18 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			check(cpl.sense_len <= sizeof(sense), "sense bounded");
 			check(cpl.sense_len <= ACXXX_SENSE_DATA_LEN, "sense in block");
 			check(cpl.residual <= cpl.data_len, "residual bounded");
+			if (cpl.kind == ACXXX_CPL_SCSI) {
+				acxxx_scsi_verdict(&cpl, &vd);
+				check(vd.host <= ACXXX_HOST_BAD_TARGET, "verdict");
+				check(vd.residual <= cpl.data_len,
+				      "verdict residual bounded");
+				check(!vd.rejected || vd.host == ACXXX_HOST_ERROR,
+				      "a rejection is an error");
+			}
 		}
 		if (cpl.frame)
-			check(!acxxx_frame_post(&ctl, cpl.frame, &v), "frame repost");
+			check(!acxxx_fret_push(&ctl, cpl.frame), "frame queued");
+		give_frames(desc);
 	}
 	return 0;
 }

@@ -281,7 +281,181 @@ static void acxxx_test_free_fifo_gone(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, acxxx_free_fifo_room(0xFFFFFFFF));
 }
 
+static void acxxx_test_caps(struct kunit *test)
+{
+	const struct acxxx_caps *a = acxxx_caps(ACXXX_DIALECT_341);
+	const struct acxxx_caps *b = acxxx_caps(ACXXX_DIALECT_2208);
+	const struct acxxx_caps *c = acxxx_caps(ACXXX_DIALECT_3108);
+	const struct acxxx_caps *t[] = { a, b, c };
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_NULL(test, acxxx_caps(0));
+	KUNIT_EXPECT_NULL(test, acxxx_caps(4));
+
+	/* 2.1, 2.2, 16.7 to 16.10, 5.5 */
+	KUNIT_EXPECT_EQ(test, a->reg_bar, 0);
+	KUNIT_EXPECT_EQ(test, b->reg_bar, 1);
+	KUNIT_EXPECT_EQ(test, c->reg_bar, 1);
+	KUNIT_EXPECT_EQ(test, a->irq_unmask, 0x17U);
+	KUNIT_EXPECT_EQ(test, b->irq_unmask, 0x01U);
+	KUNIT_EXPECT_EQ(test, a->irq_status_reg, 0x30U);
+	KUNIT_EXPECT_EQ(test, c->irq_status_reg, 0x9CU);
+	KUNIT_EXPECT_FALSE(test, a->has_doorbell || a->post_room_read ||
+			   a->free_fifo || a->scratch2_after_evsw ||
+			   a->health_scratch1 || a->rw_elements);
+	KUNIT_EXPECT_TRUE(test, b->has_doorbell && b->post_room_read &&
+			  b->free_fifo && b->scratch2_after_evsw &&
+			  b->health_scratch1 && b->rw_elements);
+	KUNIT_EXPECT_EQ(test, b->free_fifo_depth, 16);
+	KUNIT_EXPECT_FALSE(test, c->free_fifo);
+	KUNIT_EXPECT_EQ(test, c->free_fifo_depth, 0);
+	KUNIT_EXPECT_FALSE(test, b->rw_last_mark);
+	KUNIT_EXPECT_TRUE(test, c->rw_last_mark);
+	KUNIT_EXPECT_EQ(test, a->detach_reg, 0x10U);
+	KUNIT_EXPECT_EQ(test, c->detach_reg, 0x20U);
+
+	/* The per-value helpers agree with the table. */
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		KUNIT_EXPECT_EQ(test, t[i]->dialect, (enum acxxx_dialect)(i + 1));
+		KUNIT_EXPECT_STREQ(test, t[i]->name,
+				   acxxx_dialect_name(t[i]->dialect));
+		KUNIT_EXPECT_EQ(test, t[i]->reg_bar,
+				acxxx_reg_bar(t[i]->dialect));
+		KUNIT_EXPECT_EQ(test, t[i]->irq_unmask,
+				acxxx_irq_unmask_value(t[i]->dialect));
+		KUNIT_EXPECT_EQ(test, t[i]->irq_status_reg,
+				acxxx_irq_status_reg(t[i]->dialect));
+	}
+}
+
+/* 341 and 3108: one REPLY_PORT write per frame, oldest first, no read. */
+static void acxxx_test_fret_plain(struct kunit *test)
+{
+	struct acxxx_fix *f = acxxx_fix_new(test, ACXXX_DIALECT_3108, 64,
+					    ACXXX_TEST_DMA);
+	struct acxxx_ctl *c = &f->c;
+	struct acxxx_wr wr[ACXXX_FRET_MAX_WR];
+	static const u16 order[] = { 7, 3, 40 };
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, acxxx_fret_read_reg(c), ACXXX_NO_READ);
+	KUNIT_EXPECT_EQ(test, acxxx_fret_next(c, wr), 0U);
+	for (i = 0; i < ARRAY_SIZE(order); i++)
+		KUNIT_ASSERT_EQ(test, 0, acxxx_fret_push(c, order[i]));
+	KUNIT_EXPECT_EQ(test, -EBUSY, acxxx_fret_push(c, 3));	/* queued */
+	KUNIT_EXPECT_EQ(test, -ERANGE, acxxx_fret_push(c, 0));
+	KUNIT_EXPECT_EQ(test, -ERANGE, acxxx_fret_push(c, 64));
+	KUNIT_EXPECT_EQ(test, acxxx_fret_pending(c), 3U);
+	KUNIT_EXPECT_EQ(test, acxxx_fret_read_reg(c), ACXXX_NO_READ);
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		memset(acxxx_frame(c, order[i]), 0xAB, ACXXX_REPLY_FRAME_SIZE);
+		KUNIT_ASSERT_EQ(test, acxxx_fret_next(c, wr), 1U);
+		KUNIT_EXPECT_EQ(test, wr[0].reg, ACXXX_REG_REPLY_PORT);
+		KUNIT_EXPECT_EQ(test, wr[0].val,
+				(u32)acxxx_frame_dma(c, order[i]));
+		KUNIT_EXPECT_TRUE(test, acxxx_all_zero(acxxx_frame(c, order[i]),
+						       0, ACXXX_REPLY_FRAME_SIZE));
+		KUNIT_EXPECT_EQ(test, c->frame_state[order[i]],
+				ACXXX_FRAME_POSTED);
+	}
+	KUNIT_EXPECT_EQ(test, acxxx_fret_next(c, wr), 0U);
+	KUNIT_EXPECT_EQ(test, acxxx_fret_pending(c), 0U);
+	/* The firmware holds it now: not queued again. */
+	KUNIT_EXPECT_EQ(test, -EBUSY, acxxx_fret_push(c, 7));
+
+	/* After a re-init every frame goes back, once. */
+	acxxx_ctl_reset(c);
+	acxxx_fret_push_all(c);
+	acxxx_fret_push_all(c);
+	KUNIT_EXPECT_EQ(test, acxxx_fret_pending(c), 63U);
+	for (i = 1; i <= 63; i++) {
+		KUNIT_ASSERT_EQ(test, acxxx_fret_next(c, wr), 1U);
+		KUNIT_EXPECT_EQ(test, wr[0].val, (u32)acxxx_frame_dma(c, i));
+	}
+	KUNIT_EXPECT_EQ(test, acxxx_fret_next(c, wr), 0U);
+}
+
+/*
+ * 2208: one OUT_FREE_CI read gives the room for up to 15 frames and the
+ * doorbell is rung once after the last of them.
+ */
+static void acxxx_test_fret_fifo(struct kunit *test)
+{
+	struct acxxx_fix *f = acxxx_fix_new(test, ACXXX_DIALECT_2208, 512,
+					    ACXXX_TEST_DMA);
+	struct acxxx_ctl *c = &f->c;
+	struct acxxx_wr wr[ACXXX_FRET_MAX_WR];
+	unsigned int i, n, writes = 0, reads = 0, rings = 0;
+	u16 next = 1;
+
+	acxxx_fret_push_all(c);
+	KUNIT_EXPECT_EQ(test, acxxx_fret_pending(c), 510U);
+	KUNIT_ASSERT_EQ(test, acxxx_fret_read_reg(c), ACXXX_REG_OUT_FREE_CI);
+	/* Full (pi + 1 == ci), or all-ones: no credit, nothing written. */
+	KUNIT_EXPECT_EQ(test, acxxx_fret_credit(c, 15U << 16 | 0), 0U);
+	KUNIT_EXPECT_EQ(test, acxxx_fret_next(c, wr), 0U);
+	KUNIT_EXPECT_EQ(test, acxxx_fret_credit(c, 0xFFFFFFFF), 0U);
+	KUNIT_EXPECT_EQ(test, acxxx_fret_credit(c, 9U << 16 | 4), 10U);
+	KUNIT_EXPECT_EQ(test, acxxx_fret_credit(c, 0), 15U);
+	acxxx_fret_credit(c, 15U << 16);
+
+	/* The caller's loop, with a firmware that empties the FIFO at once. */
+	for (;;) {
+		if (acxxx_fret_read_reg(c) != ACXXX_NO_READ) {
+			reads++;
+			if (!acxxx_fret_credit(c, 0))
+				break;
+		}
+		n = acxxx_fret_next(c, wr);
+		if (!n)
+			break;
+		for (i = 0; i < n; i++) {
+			writes++;
+			if (wr[i].reg == ACXXX_REG_IN_DOORBELL) {
+				KUNIT_EXPECT_EQ(test, wr[i].val,
+						ACXXX_IDB_FREE_REPLY);
+				rings++;
+				continue;
+			}
+			KUNIT_EXPECT_EQ(test, wr[i].reg, ACXXX_REG_REPLY_PORT);
+			KUNIT_EXPECT_EQ(test, wr[i].val,
+					(u32)acxxx_frame_dma(c, next));
+			next++;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, next, 511);
+	/* 510 frames: 34 runs of 15, one read and one doorbell per run. */
+	KUNIT_EXPECT_EQ(test, rings, 34U);
+	KUNIT_EXPECT_EQ(test, reads, 34U);
+	KUNIT_EXPECT_EQ(test, writes, 510U + 34U);
+
+	/* Three frames with credit left: no read, the doorbell once. */
+	acxxx_ctl_reset(c);
+	KUNIT_EXPECT_EQ(test, acxxx_fret_credit(c, 0), 15U);
+	for (i = 1; i <= 3; i++)
+		acxxx_fret_push(c, i);
+	KUNIT_EXPECT_EQ(test, acxxx_fret_next(c, wr), 1U);
+	KUNIT_EXPECT_EQ(test, acxxx_fret_next(c, wr), 1U);
+	KUNIT_EXPECT_EQ(test, acxxx_fret_next(c, wr), 2U);
+	KUNIT_EXPECT_EQ(test, wr[1].reg, ACXXX_REG_IN_DOORBELL);
+	KUNIT_EXPECT_EQ(test, c->fret.credit, 12);
+	acxxx_fret_push(c, 9);
+	KUNIT_EXPECT_EQ(test, acxxx_fret_read_reg(c), ACXXX_NO_READ);
+	KUNIT_EXPECT_EQ(test, acxxx_fret_next(c, wr), 2U);
+	/* A re-init forgets the credit. */
+	acxxx_ctl_reset(c);
+	acxxx_fret_push(c, 9);
+	KUNIT_EXPECT_EQ(test, acxxx_fret_read_reg(c), ACXXX_REG_OUT_FREE_CI);
+	KUNIT_EXPECT_EQ(test, acxxx_fret_next(c, wr), 0U);
+}
+
 static struct kunit_case acxxx_ctl_cases[] = {
+	KUNIT_CASE(acxxx_test_caps),
+	KUNIT_CASE(acxxx_test_fret_plain),
+	KUNIT_CASE(acxxx_test_fret_fifo),
 	KUNIT_CASE_PARAM(acxxx_test_dialect_of, dialect_gen_params),
 	KUNIT_CASE(acxxx_test_layout_default),
 	KUNIT_CASE(acxxx_test_layout_bounds),

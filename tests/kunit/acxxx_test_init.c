@@ -403,7 +403,237 @@ static void acxxx_test_init_hung_firmware(struct kunit *test)
 	KUNIT_EXPECT_GE(test, s.hi_ms, 2500ULL);
 }
 
+/* A reply as the drain loop would hand it to a sequence. */
+static struct acxxx_cpl *seq_cpl(struct kunit *test, u8 kind, u8 status)
+{
+	struct acxxx_cpl *cpl = kunit_kzalloc(test, sizeof(*cpl), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cpl);
+	cpl->kind = kind;
+	cpl->reply_status = status;
+	return cpl;
+}
+
+/* Frames, page 0, events on, then SCRATCH2 on the 2208/3108 only. */
+static void acxxx_test_start_seq(struct kunit *test)
+{
+	static const enum acxxx_dialect dialects[] = {
+		ACXXX_DIALECT_341, ACXXX_DIALECT_2208, ACXXX_DIALECT_3108,
+	};
+	struct acxxx_ident *id = kunit_kzalloc(test, sizeof(*id), GFP_KERNEL);
+	struct acxxx_seq_io io;
+	struct acxxx_seq s;
+	unsigned int d;
+	u8 *pg;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, id);
+	for (d = 0; d < ARRAY_SIZE(dialects); d++) {
+		struct acxxx_fix *f = acxxx_fix_new(test, dialects[d], 64,
+						    ACXXX_TEST_DMA);
+		const u8 *req = acxxx_slot_req(&f->c, ACXXX_SLOT_MGMT);
+
+		acxxx_start_begin(&s, &f->c, id);
+		KUNIT_ASSERT_EQ(test, 0, acxxx_seq_step(&s, &f->c, 0, NULL, &io));
+		KUNIT_EXPECT_EQ(test, io.act, ACXXX_ACT_FRAMES);
+		KUNIT_ASSERT_EQ(test, 0, acxxx_seq_step(&s, &f->c, 0, NULL, &io));
+		KUNIT_ASSERT_EQ(test, io.act, ACXXX_ACT_REQUEST);
+		KUNIT_EXPECT_EQ(test, io.req, ACXXX_SEQ_PAGE0);
+		KUNIT_EXPECT_EQ(test, io.slot, ACXXX_SLOT_MGMT);
+		KUNIT_EXPECT_GT(test, io.timeout_s, 0U);
+		pg = acxxx_mgmt_buf(&f->c);
+		memset(pg, 0xEE, ACXXX_PAGE_SIZE);
+		KUNIT_ASSERT_EQ(test, 0, acxxx_seq_encode(&f->c, &io));
+		KUNIT_EXPECT_EQ(test, req[3], ACXXX_FN_MGMT);
+		KUNIT_EXPECT_EQ(test, req[8], ACXXX_MGMT_OP_GET_PAGE);
+		KUNIT_EXPECT_TRUE(test, acxxx_all_zero(pg, 0, ACXXX_PAGE_SIZE));
+		/* The firmware answers with a page holding volume 2. */
+		memcpy(pg + offsetof(struct acxxx_page0, serial), "S1", 2);
+		memset(pg + offsetof(struct acxxx_page0, lun_map), 0xFF,
+		       2 * ACXXX_MAX_LUNS);
+		pg[offsetof(struct acxxx_page0, lun_map) + 4] = 0x05;
+		pg[offsetof(struct acxxx_page0, lun_map) + 5] = 0x00;
+		KUNIT_ASSERT_EQ(test, 0,
+				acxxx_seq_step(&s, &f->c, 0,
+					       seq_cpl(test, ACXXX_CPL_MGMT, 0),
+					       &io));
+		KUNIT_EXPECT_STREQ(test, id->serial, "S1");
+		KUNIT_EXPECT_EQ(test, id->lun_map[2], 5);
+		KUNIT_EXPECT_EQ(test, id->lun_map[3], ACXXX_LUN_ABSENT);
+		KUNIT_ASSERT_EQ(test, io.act, ACXXX_ACT_REQUEST);
+		KUNIT_EXPECT_EQ(test, io.req, ACXXX_SEQ_EVENTS_ON);
+		KUNIT_EXPECT_EQ(test, io.slot, ACXXX_SLOT_EVSW);
+		KUNIT_ASSERT_EQ(test, 0, acxxx_seq_encode(&f->c, &io));
+		req = acxxx_slot_req(&f->c, ACXXX_SLOT_EVSW);
+		KUNIT_EXPECT_EQ(test, req[2], ACXXX_EVSW_ON);
+		KUNIT_EXPECT_EQ(test, req[3], ACXXX_FN_EVENT_SWITCH);
+		KUNIT_ASSERT_EQ(test, 1,
+				acxxx_seq_step(&s, &f->c, 0,
+					       seq_cpl(test, ACXXX_CPL_EVSW, 0),
+					       &io));
+		KUNIT_EXPECT_TRUE(test, s.events_on);
+		KUNIT_EXPECT_EQ(test, s.evsw_err, 0);
+		if (dialects[d] == ACXXX_DIALECT_341) {
+			KUNIT_EXPECT_EQ(test, io.act, ACXXX_ACT_NONE);
+			KUNIT_EXPECT_EQ(test, io.nr_wr, 0U);
+		} else {
+			KUNIT_EXPECT_EQ(test, io.act, ACXXX_ACT_WRITE);
+			KUNIT_ASSERT_EQ(test, io.nr_wr, 1U);
+			KUNIT_EXPECT_EQ(test, io.wr[0].reg, ACXXX_REG_SCRATCH2);
+			KUNIT_EXPECT_EQ(test, io.wr[0].val, ACXXX_SCRATCH2_NORMAL);
+		}
+		/* Done stays done. */
+		KUNIT_EXPECT_EQ(test, 1, acxxx_seq_step(&s, &f->c, 0, NULL, &io));
+	}
+}
+
+/* Page 0 failing fails the start; events failing do not. */
+static void acxxx_test_start_seq_errors(struct kunit *test)
+{
+	struct acxxx_fix *f = acxxx_fix_new(test, ACXXX_DIALECT_2208, 64,
+					    ACXXX_TEST_DMA);
+	struct acxxx_ident *id = kunit_kzalloc(test, sizeof(*id), GFP_KERNEL);
+	struct acxxx_seq_io io;
+	struct acxxx_seq s;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, id);
+	acxxx_start_begin(&s, &f->c, id);
+	acxxx_seq_step(&s, &f->c, 0, NULL, &io);
+	acxxx_seq_step(&s, &f->c, 0, NULL, &io);
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT,
+			acxxx_seq_step(&s, &f->c, -ETIMEDOUT, NULL, &io));
+	KUNIT_EXPECT_EQ(test, io.act, ACXXX_ACT_NONE);
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT,
+			acxxx_seq_step(&s, &f->c, 0, NULL, &io));
+
+	/* A refused page read is an I/O error. */
+	acxxx_start_begin(&s, &f->c, id);
+	acxxx_seq_step(&s, &f->c, 0, NULL, &io);
+	acxxx_seq_step(&s, &f->c, 0, NULL, &io);
+	KUNIT_EXPECT_EQ(test, -EIO,
+			acxxx_seq_step(&s, &f->c, 0,
+				       seq_cpl(test, ACXXX_CPL_MGMT, 0x11), &io));
+
+	/* Events refused: started anyway, no SCRATCH2. */
+	acxxx_start_begin(&s, &f->c, id);
+	acxxx_seq_step(&s, &f->c, 0, NULL, &io);
+	acxxx_seq_step(&s, &f->c, 0, NULL, &io);
+	KUNIT_ASSERT_EQ(test, 0,
+			acxxx_seq_step(&s, &f->c, 0,
+				       seq_cpl(test, ACXXX_CPL_MGMT, 0), &io));
+	KUNIT_EXPECT_EQ(test, 1,
+			acxxx_seq_step(&s, &f->c, 0,
+				       seq_cpl(test, ACXXX_CPL_EVSW, 0x04), &io));
+	KUNIT_EXPECT_EQ(test, io.nr_wr, 0U);
+	KUNIT_EXPECT_EQ(test, s.evsw_err, -EIO);
+	KUNIT_EXPECT_FALSE(test, s.events_on);
+}
+
+/* Flush every volume, events off, then mask and the detach write. */
+static void acxxx_test_stop_seq(struct kunit *test)
+{
+	static const enum acxxx_dialect dialects[] = {
+		ACXXX_DIALECT_341, ACXXX_DIALECT_2208,
+	};
+	struct acxxx_seq_io io;
+	struct acxxx_seq s;
+	u16 map[ACXXX_MAX_LUNS];
+	unsigned int d;
+
+	memset(map, 0xFF, sizeof(map));
+	map[0] = 0;
+	map[2] = 7;
+	for (d = 0; d < ARRAY_SIZE(dialects); d++) {
+		struct acxxx_fix *f = acxxx_fix_new(test, dialects[d], 64,
+						    ACXXX_TEST_DMA);
+		const u8 *req = acxxx_slot_req(&f->c, ACXXX_SLOT_INTERNAL);
+		bool is_341 = dialects[d] == ACXXX_DIALECT_341;
+
+		acxxx_stop_begin(&s, &f->c, map, true, true, true);
+		KUNIT_ASSERT_EQ(test, 0, acxxx_seq_step(&s, &f->c, 0, NULL, &io));
+		KUNIT_ASSERT_EQ(test, io.act, ACXXX_ACT_REQUEST);
+		KUNIT_EXPECT_EQ(test, io.req, ACXXX_SEQ_FLUSH);
+		KUNIT_EXPECT_EQ(test, io.slot, ACXXX_SLOT_INTERNAL);
+		KUNIT_EXPECT_EQ(test, io.lun, 0);
+		KUNIT_ASSERT_EQ(test, 0, acxxx_seq_encode(&f->c, &io));
+		KUNIT_EXPECT_EQ(test, req[3], ACXXX_FN_SCSI_IO);
+		KUNIT_EXPECT_EQ(test, req[0x10], 0x35);	/* SYNCHRONIZE CACHE */
+		KUNIT_EXPECT_EQ(test, acxxx_rd32(req, 0x20), 0U);
+		KUNIT_ASSERT_EQ(test, 0,
+				acxxx_seq_step(&s, &f->c, 0,
+					       seq_cpl(test, ACXXX_CPL_SCSI, 0),
+					       &io));
+		KUNIT_ASSERT_EQ(test, io.act, ACXXX_ACT_REQUEST);
+		KUNIT_EXPECT_EQ(test, io.lun, 2);
+		KUNIT_ASSERT_EQ(test, 0, acxxx_seq_encode(&f->c, &io));
+		KUNIT_EXPECT_EQ(test, req[2], 2);
+		/* The second flush fails: noted, and the stop goes on. */
+		KUNIT_ASSERT_EQ(test, 0,
+				acxxx_seq_step(&s, &f->c, -ETIMEDOUT, NULL, &io));
+		KUNIT_EXPECT_EQ(test, s.flush_failed, 1ULL << 2);
+		KUNIT_ASSERT_EQ(test, io.act, ACXXX_ACT_REQUEST);
+		KUNIT_EXPECT_EQ(test, io.req, ACXXX_SEQ_EVENTS_OFF);
+		KUNIT_ASSERT_EQ(test, 0, acxxx_seq_encode(&f->c, &io));
+		req = acxxx_slot_req(&f->c, ACXXX_SLOT_EVSW);
+		KUNIT_EXPECT_EQ(test, req[2], ACXXX_EVSW_OFF);
+		if (!is_341) {
+			KUNIT_ASSERT_EQ(test, 0,
+					acxxx_seq_step(&s, &f->c, 0,
+						       seq_cpl(test, ACXXX_CPL_EVSW, 0),
+						       &io));
+			KUNIT_ASSERT_EQ(test, io.act, ACXXX_ACT_WRITE);
+			KUNIT_EXPECT_EQ(test, io.wr[0].reg, ACXXX_REG_SCRATCH2);
+			KUNIT_ASSERT_EQ(test, 1,
+					acxxx_seq_step(&s, &f->c, 0, NULL, &io));
+		} else {
+			KUNIT_ASSERT_EQ(test, 1,
+					acxxx_seq_step(&s, &f->c, 0,
+						       seq_cpl(test, ACXXX_CPL_EVSW, 0),
+						       &io));
+		}
+		KUNIT_EXPECT_FALSE(test, s.events_on);
+		KUNIT_ASSERT_EQ(test, io.act, ACXXX_ACT_WRITE);
+		KUNIT_ASSERT_EQ(test, io.nr_wr, 2U);
+		KUNIT_EXPECT_EQ(test, io.wr[0].reg, ACXXX_REG_OUT_INT_MASK);
+		KUNIT_EXPECT_EQ(test, io.wr[0].val, ACXXX_IMASK_OFF);
+		KUNIT_EXPECT_EQ(test, io.wr[1].reg,
+				is_341 ? ACXXX_REG_HOST_MSG0 : ACXXX_REG_IN_DOORBELL);
+		KUNIT_EXPECT_EQ(test, io.wr[1].val,
+				is_341 ? f->c.hi : ACXXX_IDB_RESET);
+	}
+}
+
+/* A paused or offline firmware gets no request; a gone device nothing. */
+static void acxxx_test_stop_seq_quiet(struct kunit *test)
+{
+	struct acxxx_fix *f = acxxx_fix_new(test, ACXXX_DIALECT_3108, 64,
+					    ACXXX_TEST_DMA);
+	struct acxxx_seq_io io;
+	struct acxxx_seq s;
+	u16 map[ACXXX_MAX_LUNS] = { 0 };
+
+	acxxx_stop_begin(&s, &f->c, map, true, false, true);
+	KUNIT_ASSERT_EQ(test, 1, acxxx_seq_step(&s, &f->c, 0, NULL, &io));
+	KUNIT_EXPECT_EQ(test, io.act, ACXXX_ACT_WRITE);
+	KUNIT_EXPECT_EQ(test, io.nr_wr, 2U);
+	KUNIT_EXPECT_EQ(test, io.wr[1].val, ACXXX_IDB_RESET);
+
+	acxxx_stop_begin(&s, &f->c, map, true, true, false);
+	KUNIT_ASSERT_EQ(test, 1, acxxx_seq_step(&s, &f->c, 0, NULL, &io));
+	KUNIT_EXPECT_EQ(test, io.act, ACXXX_ACT_NONE);
+	KUNIT_EXPECT_EQ(test, io.nr_wr, 0U);
+
+	/* No volume and events off: straight to the detach writes. */
+	memset(map, 0xFF, sizeof(map));
+	acxxx_stop_begin(&s, &f->c, map, false, true, true);
+	KUNIT_ASSERT_EQ(test, 1, acxxx_seq_step(&s, &f->c, 0, NULL, &io));
+	KUNIT_EXPECT_EQ(test, io.nr_wr, 2U);
+}
+
 static struct kunit_case acxxx_init_cases[] = {
+	KUNIT_CASE(acxxx_test_start_seq),
+	KUNIT_CASE(acxxx_test_start_seq_errors),
+	KUNIT_CASE(acxxx_test_stop_seq),
+	KUNIT_CASE(acxxx_test_stop_seq_quiet),
 	KUNIT_CASE(acxxx_test_init_341),
 	KUNIT_CASE(acxxx_test_init_341_late),
 	KUNIT_CASE(acxxx_test_init_341_timeout),

@@ -535,7 +535,171 @@ static void acxxx_test_doorbell(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, db.unknown, t->unknown);
 }
 
+struct verdict_case {
+	const char *what;
+	u8 status;
+	u8 scsi_status;
+	u8 state;
+	u8 flags;
+	u32 sense_len;
+	u32 residual;
+	u8 host;
+	u8 sam;
+	u32 want_resid;
+	bool rejected;
+};
+
+#define V_RV	ACXXX_CPL_F_RESID_VALID
+
+static const struct verdict_case verdict_cases[] = {
+	{ "good", 0x00, 0, 0, 0, 0, 0, ACXXX_HOST_OK, 0, 0, false },
+	{ "good-resid", 0x00, 0, 0, V_RV, 0, 512, ACXXX_HOST_OK, 0, 512, false },
+	{ "resid-not-valid", 0x00, 0, 0, 0, 0, 512, ACXXX_HOST_OK, 0, 0, false },
+	{ "check", 0x00, 0x02, 1, 0, 18, 0, ACXXX_HOST_OK, 0x02, 0, false },
+	{ "reservation", 0x00, 0x18, 0, 0, 0, 0, ACXXX_HOST_OK, 0x18, 0, false },
+	{ "no-status", 0x00, 0, ACXXX_SSTATE_NO_STATUS, 0, 0, 0,
+	  ACXXX_HOST_ERROR, 0, 0, false },
+	{ "overrun", 0x00, 0, 0, ACXXX_CPL_F_OVERRUN, 0, 0,
+	  ACXXX_HOST_ERROR, 0, 0, false },
+	{ "recovered-sense", 0x21, 0, 1, 0, 18, 0, ACXXX_HOST_OK, 0x02, 0, false },
+	{ "recovered-nosense", 0x21, 0, 0, 0, 0, 0, ACXXX_HOST_ERROR, 0, 0, false },
+	{ "recovered-status", 0x21, 0x02, 1, V_RV, 18, 8, ACXXX_HOST_OK, 0x02, 8,
+	  false },
+	{ "0x23-sense", 0x23, 0, 1, 0, 18, 0, ACXXX_HOST_OK, 0x02, 0, false },
+	{ "0x24-nosense", 0x24, 0, 0, 0, 0, 0, ACXXX_HOST_ERROR, 0, 0, false },
+	{ "busy", 0x02, 0, 0, 0, 0, 0, ACXXX_HOST_OK, 0x08, 0, false },
+	{ "no-resources", 0x05, 0, 0, 0, 0, 0, ACXXX_HOST_OK, 0x28, 0, false },
+	{ "no-device", 0x22, 0, 0, 0, 0, 0, ACXXX_HOST_NO_CONNECT, 0, 0, false },
+	{ "terminated", 0x27, 0, 0, 0, 0, 0, ACXXX_HOST_RETRY, 0, 0, false },
+	{ "invalid-function", 0x01, 0, 0, 0, 0, 0, ACXXX_HOST_ERROR, 0, 0, true },
+	{ "invalid-bdl", 0x03, 0, 0, 0, 0, 0, ACXXX_HOST_ERROR, 0, 0, true },
+	{ "internal", 0x04, 0, 0, 0, 0, 0, ACXXX_HOST_ERROR, 0, 0, true },
+	{ "invalid-field", 0x06, 0, 0, 0, 0, 0, ACXXX_HOST_ERROR, 0, 0, true },
+	{ "mgmt-illegal", 0x11, 0, 0, 0, 0, 0, ACXXX_HOST_ERROR, 0, 0, true },
+	{ "data-error", 0x25, 0x02, 1, 0, 18, 0, ACXXX_HOST_ERROR, 0, 0, true },
+	{ "tmf-failed", 0x30, 0, 0, 0, 0, 0, ACXXX_HOST_ERROR, 0, 0, true },
+	{ "undefined", 0x99, 0, 0, 0, 0, 0, ACXXX_HOST_ERROR, 0, 0, true },
+};
+
+static void verdict_desc(const struct verdict_case *t, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", t->what);
+}
+
+KUNIT_ARRAY_PARAM(verdict, verdict_cases, verdict_desc);
+
+/* The Linux result mapping of docs/decisions.md, reply status by status. */
+static void acxxx_test_scsi_verdict(struct kunit *test)
+{
+	const struct verdict_case *t = test->param_value;
+	struct acxxx_cpl cpl = {
+		.kind = ACXXX_CPL_SCSI, .reply_status = t->status,
+		.scsi_status = t->scsi_status, .scsi_state = t->state,
+		.flags = t->flags, .sense_len = t->sense_len,
+		.residual = t->residual, .data_len = 4096,
+	};
+	struct acxxx_verdict v;
+
+	memset(&v, 0xA5, sizeof(v));
+	acxxx_scsi_verdict(&cpl, &v);
+	KUNIT_EXPECT_EQ(test, v.host, t->host);
+	KUNIT_EXPECT_EQ(test, v.sam_status, t->sam);
+	KUNIT_EXPECT_EQ(test, v.residual, t->want_resid);
+	KUNIT_EXPECT_EQ(test, v.rejected, t->rejected);
+}
+
+/* A real reply through the decoder: a short read with its residual. */
+static void acxxx_test_verdict_decoded(struct kunit *test)
+{
+	struct acxxx_fix *f = acxxx_fix_new(test, ACXXX_DIALECT_3108, 512,
+					    ACXXX_TEST_DMA);
+	struct acxxx_sense_block *sb;
+	struct acxxx_verdict v;
+	struct acxxx_cpl cpl;
+
+	post_frame(test, &f->c, FRAME);
+	start_read(test, &f->c, 8192);
+	fill_scsi_reply(&f->c, FRAME, IO_SLOT, 0, 0,
+			ACXXX_SSTATE_AUTOSENSE_VALID, 4096);
+	sb = acxxx_slot_sense(&f->c, IO_SLOT);
+	sb->flags = ACXXX_SFLAG_RESID_UNDER;
+	sb->residual = cpu_to_le32(4096);
+	KUNIT_ASSERT_EQ(test, 0, acxxx_decode_reply(&f->c, addr_desc(&f->c, FRAME),
+						    &cpl, NULL, 0));
+	acxxx_scsi_verdict(&cpl, &v);
+	KUNIT_EXPECT_EQ(test, v.host, ACXXX_HOST_OK);
+	KUNIT_EXPECT_EQ(test, v.sam_status, 0);
+	KUNIT_EXPECT_EQ(test, v.residual, 4096U);
+
+	/* The fast reply of a success: good, nothing missing. */
+	start_read(test, &f->c, 8192);
+	KUNIT_ASSERT_EQ(test, 0, acxxx_decode_reply(&f->c, IO_SLOT << 2, &cpl,
+						    NULL, 0));
+	acxxx_scsi_verdict(&cpl, &v);
+	KUNIT_EXPECT_EQ(test, v.host, ACXXX_HOST_OK);
+	KUNIT_EXPECT_EQ(test, v.residual, 0U);
+}
+
+struct tmf_case {
+	const char *what;
+	int err;
+	u8 status;
+	u8 kind;
+	u8 sent;
+	u8 echoed;
+	u32 terminated;
+	bool outstanding;
+	int want;
+};
+
+static const struct tmf_case tmf_cases[] = {
+	{ "abort-done", 0, 0, ACXXX_CPL_TMF, 1, 1, 1, true, ACXXX_TMF_RES_DONE },
+	{ "abort-nothing", 0, 0, ACXXX_CPL_TMF, 1, 1, 0, true,
+	  ACXXX_TMF_RES_FAILED },
+	{ "abort-completed", 0, 0, ACXXX_CPL_TMF, 1, 1, 0, false,
+	  ACXXX_TMF_RES_COMPLETED },
+	{ "abort-timeout", -ETIMEDOUT, 0, 0, 1, 0, 0, true,
+	  ACXXX_TMF_RES_FAILED },
+	{ "abort-gone", -ENODEV, 0, 0, 1, 0, 0, false, ACXXX_TMF_RES_FAILED },
+	{ "unsupported", 0, 0x01, ACXXX_CPL_TMF, 1, 1, 0, true,
+	  ACXXX_TMF_RES_UNSUPPORTED },
+	{ "tmf-failed", 0, 0x30, ACXXX_CPL_TMF, 1, 1, 1, true,
+	  ACXXX_TMF_RES_FAILED },
+	{ "fast-reply", 0, 0x04, ACXXX_CPL_TMF, 1, 0, 0, true,
+	  ACXXX_TMF_RES_FAILED },
+	{ "other-type", 0, 0, ACXXX_CPL_TMF, 3, 1, 1, true,
+	  ACXXX_TMF_RES_FAILED },
+	{ "lun-reset", 0, 0, ACXXX_CPL_TMF, 3, 3, 0, false, ACXXX_TMF_RES_DONE },
+	{ "target-reset", 0, 0, ACXXX_CPL_TMF, 4, 4, 7, false,
+	  ACXXX_TMF_RES_DONE },
+	{ "reset-refused", 0, 0x30, ACXXX_CPL_TMF, 4, 4, 0, false,
+	  ACXXX_TMF_RES_FAILED },
+};
+
+static void tmf_desc(const struct tmf_case *t, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", t->what);
+}
+
+KUNIT_ARRAY_PARAM(tmf, tmf_cases, tmf_desc);
+
+static void acxxx_test_tmf_verdict(struct kunit *test)
+{
+	const struct tmf_case *t = test->param_value;
+	struct acxxx_cpl cpl = {
+		.kind = t->kind, .reply_status = t->status,
+		.tmf_type = t->echoed, .tmf_terminated = t->terminated,
+	};
+
+	KUNIT_EXPECT_EQ(test, t->want,
+			acxxx_tmf_verdict(t->err, &cpl, t->sent,
+					  t->outstanding));
+}
+
 static struct kunit_case acxxx_reply_cases[] = {
+	KUNIT_CASE_PARAM(acxxx_test_scsi_verdict, verdict_gen_params),
+	KUNIT_CASE(acxxx_test_verdict_decoded),
+	KUNIT_CASE_PARAM(acxxx_test_tmf_verdict, tmf_gen_params),
 	KUNIT_CASE(acxxx_test_fast_reply),
 	KUNIT_CASE(acxxx_test_frame_rewritten),
 	KUNIT_CASE_PARAM(acxxx_test_bad_desc, bad_desc_gen_params),

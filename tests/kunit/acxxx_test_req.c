@@ -102,6 +102,34 @@ static void sgl_desc(const struct sgl_case *t, char *desc)
 KUNIT_ARRAY_PARAM(sgl, sgl_cases, sgl_desc);
 
 /*
+ * Leave in @slot the bytes of an earlier request that reached as far as
+ * a request can: 128 12-byte elements in the list area, every byte of
+ * the 512-byte message from 0x02 to 0x34 and from 0x40 on non-zero.
+ * What the firmware must never see again is exactly this.
+ */
+static void dirty_slot(struct kunit *test, struct acxxx_ctl *c, u16 slot)
+{
+	u8 cdb[16];
+	struct acxxx_scsi_cmd cmd = {
+		.lun = 0x3E, .cdb = cdb, .cdb_len = 16,
+		.dir = ACXXX_CTL_DIR_WRITE, .task_attr = ACXXX_CTL_ATTR_MASK,
+		.nr_sge = 128, .data_len = 128 * 0xEEEE,
+	};
+	struct acxxx_enc e;
+	const u8 *req = acxxx_slot_req(c, slot);
+	u32 i;
+
+	memset(cdb, 0xEE, sizeof(cdb));
+	cdb[0] = 0xEA;			/* not a READ/WRITE: 12-byte elements */
+	KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi_begin(c, &e, slot, &cmd));
+	for (i = 0; i < 128; i++)
+		acxxx_encode_sge(&e, 0xEEEEEEEEEEEE0000ULL | i << 4, 0xEEEE);
+	KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi_end(&e));
+	KUNIT_ASSERT_TRUE(test, req[0x10] && req[0x1F] && req[0x40] &&
+			  req[0x1FF]);
+}
+
+/*
  * Read the frame back the way the firmware would (5.5, 5.6) and compare
  * with the segments: this is a second, independent reading of the spec.
  */
@@ -125,7 +153,7 @@ static void acxxx_test_encode_sgl(struct kunit *test)
 	sgl = kunit_kcalloc(test, 128, sizeof(*sgl), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sgl);
 	make_sgl(sgl, t->nr, &total);
-	memset(acxxx_slot_req(&f->c, SLOT), 0xEE, f->lay.req_size);
+	dirty_slot(test, &f->c, SLOT);
 
 	cmd.lun = 5;
 	cmd.cdb = cdb;
@@ -424,7 +452,163 @@ static void acxxx_test_worked_example(struct kunit *test)
 					sizeof(want)));
 }
 
+/* The element-by-element encoder writes what the array wrapper writes. */
+static void acxxx_test_encode_elements(struct kunit *test)
+{
+	static const u32 counts[] = { 1, 2, 29, 30, 39, 40, 128 };
+	static const enum acxxx_dialect dialects[] = {
+		ACXXX_DIALECT_341, ACXXX_DIALECT_2208, ACXXX_DIALECT_3108,
+	};
+	static const u8 opcodes[] = { 0x28, 0x8A, 0x12 };
+	struct acxxx_sge *sgl;
+	unsigned int d, n, o;
+	u32 total, i;
+
+	sgl = kunit_kcalloc(test, 128, sizeof(*sgl), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sgl);
+	for (d = 0; d < ARRAY_SIZE(dialects); d++)
+	for (o = 0; o < ARRAY_SIZE(opcodes); o++)
+	for (n = 0; n < ARRAY_SIZE(counts); n++) {
+		struct acxxx_fix *a = acxxx_fix_new(test, dialects[d], 64,
+						    ACXXX_TEST_DMA);
+		struct acxxx_fix *b = acxxx_fix_new(test, dialects[d], 64,
+						    ACXXX_TEST_DMA);
+		u8 cdb[16] = { opcodes[o], 1, 2, 3 };
+		struct acxxx_scsi_cmd cmd = {
+			.lun = 7, .cdb = cdb, .cdb_len = 16,
+			.dir = ACXXX_CTL_DIR_READ,
+			.task_attr = ACXXX_CTL_ATTR_UNTAGGED,
+		};
+		struct acxxx_enc e;
+
+		make_sgl(sgl, counts[n], &total);
+		cmd.data_len = total;
+		cmd.sgl = sgl;
+		cmd.nr_sge = counts[n];
+		dirty_slot(test, &a->c, SLOT);
+		dirty_slot(test, &b->c, SLOT);
+		KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi(&a->c, SLOT, &cmd));
+		KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi_begin(&b->c, &e, SLOT,
+								 &cmd));
+		for (i = 0; i < counts[n]; i++)
+			KUNIT_ASSERT_EQ(test, 0, acxxx_encode_sge(&e, sgl[i].addr,
+								  sgl[i].len));
+		KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi_end(&e));
+		KUNIT_EXPECT_EQ(test, e.list, counts[n] >
+				(e.rw ? ACXXX_DIRECT_MAX_RW :
+					ACXXX_DIRECT_MAX_BASIC));
+		KUNIT_EXPECT_EQ(test, 0,
+				memcmp(acxxx_slot_req(&a->c, SLOT),
+				       acxxx_slot_req(&b->c, SLOT),
+				       0x40 + counts[n] * 16));
+		KUNIT_EXPECT_EQ(test, b->c.slot_fn[SLOT], ACXXX_FN_SCSI_IO);
+		KUNIT_EXPECT_EQ(test, b->c.slot_len[SLOT], total);
+	}
+}
+
+/* Every mistake of a caller feeding elements is caught at the end. */
+static void acxxx_test_encode_element_errors(struct kunit *test)
+{
+	struct acxxx_fix *f = acxxx_fix_new(test, ACXXX_DIALECT_2208, 64,
+					    ACXXX_TEST_DMA);
+	u8 inq[6] = { 0x12 }, rd[10] = { 0x28 };
+	struct acxxx_scsi_cmd cmd = {
+		.cdb = inq, .cdb_len = 6, .dir = ACXXX_CTL_DIR_READ,
+		.data_len = 8192, .nr_sge = 2,
+	};
+	struct acxxx_enc e;
+
+	/* Fewer segments than announced. */
+	KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi_begin(&f->c, &e, SLOT, &cmd));
+	KUNIT_EXPECT_EQ(test, 0, acxxx_encode_sge(&e, 0x1000, 4096));
+	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_encode_scsi_end(&e));
+	/* More than announced: the error sticks. */
+	KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi_begin(&f->c, &e, SLOT, &cmd));
+	acxxx_encode_sge(&e, 0x1000, 4096);
+	acxxx_encode_sge(&e, 0x2000, 4096);
+	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_encode_sge(&e, 0x3000, 4096));
+	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_encode_scsi_end(&e));
+	/* Lengths that do not add up. */
+	KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi_begin(&f->c, &e, SLOT, &cmd));
+	acxxx_encode_sge(&e, 0x1000, 4096);
+	acxxx_encode_sge(&e, 0x2000, 4095);
+	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_encode_scsi_end(&e));
+	/* An empty segment, then a good one: still refused. */
+	KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi_begin(&f->c, &e, SLOT, &cmd));
+	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_encode_sge(&e, 0x1000, 0));
+	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_encode_sge(&e, 0x1000, 8192));
+	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_encode_scsi_end(&e));
+	/* 16 MiB does not fit a 12-byte element, but fits a 16-byte one. */
+	cmd.nr_sge = 1;
+	cmd.data_len = 0x1000000;
+	KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi_begin(&f->c, &e, SLOT, &cmd));
+	KUNIT_EXPECT_EQ(test, -E2BIG, acxxx_encode_sge(&e, 0x1000, 0x1000000));
+	KUNIT_EXPECT_EQ(test, -E2BIG, acxxx_encode_scsi_end(&e));
+	cmd.cdb = rd;
+	cmd.cdb_len = 10;
+	KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi_begin(&f->c, &e, SLOT, &cmd));
+	KUNIT_EXPECT_TRUE(test, e.rw);
+	KUNIT_EXPECT_EQ(test, 0, acxxx_encode_sge(&e, 0x1000, 0x1000000));
+	KUNIT_EXPECT_EQ(test, 0, acxxx_encode_scsi_end(&e));
+	/* Checks of begin: the count against the layout, data vs segments. */
+	cmd.nr_sge = ACXXX_MAX_SGE + 1;
+	KUNIT_EXPECT_EQ(test, -E2BIG,
+			acxxx_encode_scsi_begin(&f->c, &e, SLOT, &cmd));
+	cmd.nr_sge = 0;
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			acxxx_encode_scsi_begin(&f->c, &e, SLOT, &cmd));
+	KUNIT_EXPECT_EQ(test, -ERANGE,
+			acxxx_encode_scsi_begin(&f->c, &e, 64, &cmd));
+}
+
+/*
+ * The bytes an earlier request left behind are gone from every shape
+ * that follows, including after an encoding that failed half-way.
+ */
+static void acxxx_test_encode_stale(struct kunit *test)
+{
+	struct acxxx_fix *f = acxxx_fix_new(test, ACXXX_DIALECT_3108, 64,
+					    ACXXX_TEST_DMA);
+	const u8 *req = acxxx_slot_req(&f->c, SLOT);
+	u8 rd[10] = { 0x28 }, tur[6] = { 0 };
+	struct acxxx_sge seg = { 0x880000000ULL, 4096 };
+	struct acxxx_scsi_cmd one = {
+		.cdb = rd, .cdb_len = 10, .dir = ACXXX_CTL_DIR_READ,
+		.data_len = 4096, .sgl = &seg, .nr_sge = 1,
+	};
+	struct acxxx_scsi_cmd none = { .cdb = tur, .cdb_len = 6 };
+	struct acxxx_scsi_cmd big = one;
+	struct acxxx_enc e;
+	u32 i;
+
+	dirty_slot(test, &f->c, SLOT);
+	KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi(&f->c, SLOT, &one));
+	KUNIT_EXPECT_TRUE(test, acxxx_all_zero(req, 0x28, 0x30));
+	KUNIT_EXPECT_TRUE(test, acxxx_all_zero(req, 0x40, 0x200));
+	KUNIT_EXPECT_EQ(test, acxxx_rd32(req, 0x3C), ACXXX_SGE_RW_LAST);
+
+	dirty_slot(test, &f->c, SLOT);
+	KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi(&f->c, SLOT, &none));
+	KUNIT_EXPECT_TRUE(test, acxxx_all_zero(req, 0x28, 0x200));
+	KUNIT_EXPECT_TRUE(test, acxxx_all_zero(req, 0x10 + 6, 0x20));
+
+	/* A 100-element list that fails at its 60th element, then one. */
+	big.sgl = NULL;
+	big.nr_sge = 100;
+	big.data_len = 100 * 512;
+	KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi_begin(&f->c, &e, SLOT, &big));
+	for (i = 0; i < 59; i++)
+		acxxx_encode_sge(&e, 0xEEEEEEEE000ULL, 512);
+	acxxx_encode_sge(&e, 0xEEEEEEEE000ULL, 0);
+	KUNIT_EXPECT_EQ(test, -EINVAL, acxxx_encode_scsi_end(&e));
+	KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi(&f->c, SLOT, &one));
+	KUNIT_EXPECT_TRUE(test, acxxx_all_zero(req, 0x40, 0x200));
+}
+
 static struct kunit_case acxxx_req_cases[] = {
+	KUNIT_CASE(acxxx_test_encode_elements),
+	KUNIT_CASE(acxxx_test_encode_element_errors),
+	KUNIT_CASE(acxxx_test_encode_stale),
 	KUNIT_CASE_PARAM(acxxx_test_encode_sgl, sgl_gen_params),
 	KUNIT_CASE_PARAM(acxxx_test_encode_reject, reject_gen_params),
 	KUNIT_CASE(acxxx_test_encode_nodata),

@@ -5,9 +5,14 @@
  * nvme-loop tests the nvme host core against the target).
  *
  * The host side is a small driver written over the core, like the Linux
- * glue: the handshake state machine on a real clock, reply frames, page 0,
- * the event switch, posting and reply draining, task management and the
- * re-init handshake.  Bus memory is process memory placed at chosen bus
+ * glue, and it runs the driver's own protocol logic from the core rather
+ * than a copy of it: the handshake state machine on a real clock, the
+ * start sequence (reply frames, page 0, events on, SCRATCH2) and the stop
+ * sequence (flush, events off, detach), the frame-return ring with the
+ * 2208's free-FIFO credit, the dialect table, the element-by-element
+ * encoder, the completion and abort verdicts.  What is left here is only
+ * the register access, waiting, and checking the results against the
+ * model.  Bus memory is process memory placed at chosen bus
  * addresses: the control block ends exactly at a 4 GiB boundary, data
  * buffers sit above 4 GiB (some across a 4 GiB boundary) and below it.
  *
@@ -192,8 +197,7 @@ struct host {
 	bool ireq_done[ACXXX_FIRST_IO_SLOT];
 	struct acxxx_cpl ireq_cpl[ACXXX_FIRST_IO_SLOT];
 	bool rescan;
-	u16 pending[ACXXX_MAX_SLOTS];		/* 2208 FIFO was full */
-	unsigned int npending;
+	bool events_on;
 	pthread_mutex_t irq_lock;
 	pthread_cond_t irq_cond;
 	bool irq_level;
@@ -259,42 +263,34 @@ static void wait_irq(struct host *h, unsigned int ms)
 	pthread_mutex_unlock(&h->irq_lock);
 }
 
-/* Reply frames, through the 2208 FIFO when that dialect is in use. */
+/*
+ * Return the reply frames the core has queued, the way the driver does:
+ * the core names the register to read (the 2208's free-FIFO room) and the
+ * writes to make; what does not fit now waits for the next call.
+ */
 static void give_frames(struct host *h)
 {
-	unsigned int i = 0;
-	u32 val;
+	struct acxxx_wr w[ACXXX_FRET_MAX_WR];
+	unsigned int i, n;
+	u32 reg;
 
-	while (i < h->npending) {
-		if (h->dialect == ACXXX_DIALECT_2208 &&
-		    !acxxx_free_fifo_room(rd(h, ACXXX_REG_OUT_FREE_CI)))
+	for (;;) {
+		reg = acxxx_fret_read_reg(&h->ctl);
+		if (reg != ACXXX_NO_READ &&
+		    !acxxx_fret_credit(&h->ctl, rd(h, reg)))
 			break;
-		if (acxxx_frame_post(&h->ctl, h->pending[i], &val))
-			fail(h, "frame %u cannot be posted", h->pending[i]);
-		else
-			wr(h, ACXXX_REG_REPLY_PORT, val);
-		if (h->dialect == ACXXX_DIALECT_2208)
-			wr(h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_FREE_REPLY);
-		i++;
+		n = acxxx_fret_next(&h->ctl, w);
+		if (!n)
+			break;
+		for (i = 0; i < n; i++)
+			wr(h, w[i].reg, w[i].val);
 	}
-	h->npending -= i;
-	memmove(h->pending, h->pending + i, h->npending * sizeof(u16));
-}
-
-static void post_all_frames(struct host *h)
-{
-	u16 f;
-
-	h->npending = 0;
-	for (f = 1; f <= h->lay.nr_frames; f++)
-		h->pending[h->npending++] = f;
-	give_frames(h);
 }
 
 /* 0, or -EBUSY when the 2208/3108 inbound queue has no room. */
 static int post(struct host *h, u16 slot)
 {
-	if (h->dialect != ACXXX_DIALECT_341 &&
+	if (h->ctl.caps->post_room_read &&
 	    rd(h, ACXXX_REG_REQUEST_PORT) == ACXXX_EMPTY)
 		return -EBUSY;
 	if (acxxx_slot_start(&h->ctl, slot)) {
@@ -359,8 +355,8 @@ static unsigned int drain(struct host *h)
 			break;
 		n++;
 		ret = acxxx_decode_reply(&h->ctl, desc, &cpl, sense, sizeof(sense));
-		if (cpl.frame)
-			h->pending[h->npending++] = cpl.frame;
+		if (cpl.frame && acxxx_fret_push(&h->ctl, cpl.frame))
+			fail(h, "frame %u cannot be returned", cpl.frame);
 		if (ret) {
 			fail(h, "reply 0x%08x rejected: %d", desc, ret);
 			continue;
@@ -419,35 +415,62 @@ static int ireq_run(struct host *h, u16 slot, struct acxxx_cpl *cpl)
 
 static int read_page0(struct host *h, struct acxxx_ident *id)
 {
+	struct acxxx_seq_io io = {
+		.act = ACXXX_ACT_REQUEST, .req = ACXXX_SEQ_PAGE0,
+		.slot = ACXXX_SLOT_MGMT,
+	};
 	struct acxxx_cpl cpl;
 	int ret;
 
-	if (acxxx_encode_get_page(&h->ctl, ACXXX_SLOT_MGMT, ACXXX_PAGE_IDENTITY))
+	if (acxxx_seq_encode(&h->ctl, &io))
 		return -EINVAL;
-	ret = ireq_run(h, ACXXX_SLOT_MGMT, &cpl);
+	ret = acxxx_page0_result(&h->ctl, ireq_run(h, ACXXX_SLOT_MGMT, &cpl),
+				 &cpl, id);
 	if (ret)
-		return ret;
-	if (cpl.kind != ACXXX_CPL_MGMT || cpl.reply_status) {
-		fail(h, "page 0: kind %u status 0x%02x", cpl.kind, cpl.reply_status);
-		return -EIO;
-	}
-	return acxxx_parse_page0(acxxx_mgmt_buf(&h->ctl), ACXXX_PAGE_SIZE, id);
+		fail(h, "page 0: %d (kind %u status 0x%02x)", ret, cpl.kind,
+		     cpl.reply_status);
+	return ret;
 }
 
-static int event_switch(struct host *h, bool on)
+/*
+ * Run a start or stop sequence of the core to its end, doing what each
+ * step asks: return the frames, make a request and wait for its reply,
+ * write registers.  Every request must be answered, and an event switch
+ * acknowledged with its "done" code.
+ */
+static int run_seq(struct host *h, struct acxxx_seq *s)
 {
+	const struct acxxx_cpl *last = NULL;
+	struct acxxx_seq_io io;
 	struct acxxx_cpl cpl;
-	int ret;
+	unsigned int i;
+	int ret, err = 0;
 
-	acxxx_encode_event_switch(&h->ctl, ACXXX_SLOT_EVSW, on);
-	ret = ireq_run(h, ACXXX_SLOT_EVSW, &cpl);
-	if (!ret && (cpl.kind != ACXXX_CPL_EVSW || cpl.reply_status ||
-		     cpl.event_code != ACXXX_EVT_SWITCH_DONE)) {
-		fail(h, "event switch: kind %u status 0x%02x code 0x%02x",
-		     cpl.kind, cpl.reply_status, cpl.event_code);
-		ret = -EIO;
+	for (;;) {
+		ret = acxxx_seq_step(s, &h->ctl, err, last, &io);
+		for (i = 0; i < io.nr_wr; i++)
+			wr(h, io.wr[i].reg, io.wr[i].val);
+		if (ret)
+			return ret < 0 ? ret : 0;
+		err = 0;
+		last = NULL;
+		if (io.act == ACXXX_ACT_FRAMES) {
+			acxxx_fret_push_all(&h->ctl);
+			give_frames(h);
+		} else if (io.act == ACXXX_ACT_REQUEST) {
+			err = acxxx_seq_encode(&h->ctl, &io);
+			if (!err)
+				err = ireq_wait(h, io.slot, &cpl,
+						io.timeout_s * 1000, false);
+			if (!err)
+				last = &cpl;
+			if (!err && cpl.kind == ACXXX_CPL_EVSW &&
+			    (cpl.reply_status ||
+			     cpl.event_code != ACXXX_EVT_SWITCH_DONE))
+				fail(h, "event switch: status 0x%02x code 0x%02x",
+				     cpl.reply_status, cpl.event_code);
+		}
 	}
-	return ret;
 }
 
 static void vol_init(struct vol *v)
@@ -503,6 +526,7 @@ static void rescan(struct host *h)
 static int bring_up(struct host *h, bool reinit)
 {
 	struct acxxx_ident id;
+	struct acxxx_seq s;
 	int ret;
 
 	ret = handshake(h, reinit);
@@ -510,17 +534,25 @@ static int bring_up(struct host *h, bool reinit)
 		fail(h, "handshake failed: %d", ret);
 		return ret;
 	}
-	post_all_frames(h);
-	ret = read_page0(h, &id);
-	if (ret)
+	/* Frames, page 0, events on, SCRATCH2: the driver's start. */
+	acxxx_start_begin(&s, &h->ctl, &id);
+	ret = run_seq(h, &s);
+	if (ret) {
+		fail(h, "start failed: %d", ret);
 		return ret;
+	}
+	if (s.evsw_err || !s.events_on) {
+		fail(h, "events not on: %d", s.evsw_err);
+		return -EIO;
+	}
+	h->events_on = true;
 	if (!reinit) {
 		if (strcmp(id.vendor, "Accusys") || !id.serial[0])
 			fail(h, "page 0 identity: vendor '%s' serial '%s'",
 			     id.vendor, id.serial);
 		memcpy(h->lun_map, id.lun_map, sizeof(h->lun_map));
 	}
-	return event_switch(h, true);
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -665,7 +697,9 @@ static bool start_io(struct host *h, u16 slot)
 {
 	struct io *io = &h->io[slot];
 	struct acxxx_scsi_cmd cmd = { 0 };
+	struct acxxx_enc e;
 	u8 cdb[16];
+	u32 i;
 	int ret;
 
 	cmd.lun = io->lun;
@@ -678,22 +712,25 @@ static bool start_io(struct host *h, u16 slot)
 		cmd.dir = io->kind == IO_WRITE ? ACXXX_CTL_DIR_WRITE :
 						 ACXXX_CTL_DIR_READ;
 		cmd.data_len = io->blocks * BLK;
-		cmd.sgl = io->sgl;
 		cmd.nr_sge = io->nseg;
 		if (io->kind == IO_WRITE)
 			copy_sgl(io, io->data, true);
 		else
-			for (u32 i = 0; i < io->nseg; i++)
+			for (i = 0; i < io->nseg; i++)
 				memset(bus_ptr(io->sgl[i].addr, io->sgl[i].len),
 				       0xEE, io->sgl[i].len);
 	}
-	ret = acxxx_encode_scsi(&h->ctl, slot, &cmd);
+	/* Element by element, as the driver encodes from its scatterlist. */
+	ret = acxxx_encode_scsi_begin(&h->ctl, &e, slot, &cmd);
+	for (i = 0; !ret && i < io->nseg; i++)
+		acxxx_encode_sge(&e, io->sgl[i].addr, io->sgl[i].len);
+	if (!ret)
+		ret = acxxx_encode_scsi_end(&e);
 	if (ret) {
 		fail(h, "encode failed: %d (nseg %u)", ret, io->nseg);
 		return true;
 	}
-	if ((io->nseg > ACXXX_DIRECT_MAX_RW && h->dialect != ACXXX_DIALECT_341) ||
-	    io->nseg > ACXXX_DIRECT_MAX_BASIC)
+	if (e.list)
 		h->n.list_mode++;
 	if (post(h, slot))
 		return false;
@@ -793,16 +830,21 @@ static int abort_slot(struct host *h, u8 lun, u16 slot)
 {
 	bool internal = slot < ACXXX_FIRST_IO_SLOT;
 	struct acxxx_cpl cpl;
+	bool outstanding;
+	int ret, res;
 
 	if (acxxx_encode_tmf(&h->ctl, ACXXX_SLOT_TMF, ACXXX_TMF_ABORT_TASK,
 			     lun, slot))
 		return -EINVAL;
-	if (ireq_run(h, ACXXX_SLOT_TMF, &cpl))
+	ret = ireq_run(h, ACXXX_SLOT_TMF, &cpl);
+	if (ret)
 		return -EIO;
-	if (internal ? h->ireq_done[slot] : !h->io[slot].busy)
+	/* Replies come in order: its own reply, if any, came first. */
+	outstanding = internal ? !h->ireq_done[slot] : h->io[slot].busy;
+	res = acxxx_tmf_verdict(ret, &cpl, ACXXX_TMF_ABORT_TASK, outstanding);
+	if (res == ACXXX_TMF_RES_COMPLETED)
 		return 1;
-	if (cpl.kind != ACXXX_CPL_TMF || cpl.reply_status ||
-	    cpl.tmf_type != ACXXX_TMF_ABORT_TASK || cpl.tmf_terminated != 1) {
+	if (res != ACXXX_TMF_RES_DONE || cpl.tmf_terminated != 1) {
 		fail(h, "abort of slot %u: status 0x%02x terminated %u", slot,
 		     cpl.reply_status, cpl.tmf_terminated);
 		return -EIO;
@@ -894,6 +936,8 @@ static void complete_io(struct host *h, u16 slot,
 			const struct acxxx_cpl *cpl, const u8 *sense)
 {
 	struct io *io = &h->io[slot];
+	struct acxxx_verdict vd;
+	bool busy;
 	struct vol *v;
 	u8 *got;
 	u32 len;
@@ -904,20 +948,27 @@ static void complete_io(struct host *h, u16 slot,
 	}
 	v = &h->vol[io->lun];
 	len = io->blocks * BLK;
+	/* What the driver concludes; the run checks it against the model. */
+	acxxx_scsi_verdict(cpl, &vd);
+	busy = vd.host == ACXXX_HOST_OK && vd.sam_status == ACXXX_SAM_BUSY;
+	if (busy != (cpl->reply_status == ACXXX_RS_BUSY))
+		fail(h, "slot %u: busy verdict %d for reply 0x%02x", slot, busy,
+		     cpl->reply_status);
 	/*
 	 * The injected busy replies (fault rule on every 97th command) may
 	 * land on the probe of the absent LUN too: a busy reply is retried
 	 * below like any other.
 	 */
-	if (io->kind == IO_ABSENT && cpl->reply_status != ACXXX_RS_BUSY) {
-		if (cpl->reply_status == ACXXX_RS_NO_DEVICE)
+	if (io->kind == IO_ABSENT && !busy) {
+		if (vd.host == ACXXX_HOST_NO_CONNECT &&
+		    cpl->reply_status == ACXXX_RS_NO_DEVICE)
 			h->n.absent_ok++;
 		else
 			fail(h, "absent LUN answered 0x%02x", cpl->reply_status);
 		release_io(h, io);
 		return;
 	}
-	if (cpl->reply_status == ACXXX_RS_BUSY) {
+	if (busy) {
 		/* Injected busy: the command did nothing; send it again. */
 		h->n.busy_retries++;
 		if (!start_io(h, slot)) {
@@ -927,12 +978,13 @@ static void complete_io(struct host *h, u16 slot,
 		}
 		return;
 	}
-	if (cpl->reply_status) {
-		fail(h, "slot %u: reply status 0x%02x", slot, cpl->reply_status);
+	if (vd.host != ACXXX_HOST_OK || cpl->reply_status) {
+		fail(h, "slot %u: reply status 0x%02x, verdict %u", slot,
+		     cpl->reply_status, vd.host);
 		release_io(h, io);
 		return;
 	}
-	if (cpl->scsi_status == 0x02) {
+	if (vd.sam_status == ACXXX_SAM_CHECK_CONDITION) {
 		/* Expected only for reads of a medium error range. */
 		if (io->kind == IO_READ && cpl->sense_len >= 14 &&
 		    (sense[2] & 0x0F) == 0x03 && sense[12] == 0x11 &&
@@ -946,12 +998,12 @@ static void complete_io(struct host *h, u16 slot,
 		release_io(h, io);
 		return;
 	}
-	if (cpl->scsi_status) {
-		fail(h, "slot %u: SCSI status 0x%02x", slot, cpl->scsi_status);
+	if (vd.sam_status) {
+		fail(h, "slot %u: SCSI status 0x%02x", slot, vd.sam_status);
 		release_io(h, io);
 		return;
 	}
-	if (cpl->residual) {
+	if (vd.residual || cpl->residual) {
 		fail(h, "slot %u: residual %u of %u", slot, cpl->residual, len);
 		release_io(h, io);
 		return;
@@ -1194,6 +1246,34 @@ static void hotplug(struct host *h, bool add)
 		vol_free(&h->vol[HOTPLUG_LUN]);
 }
 
+/*
+ * Detach the way the driver does (the core's stop sequence: flush every
+ * volume, events off, mask, make the firmware forget the reply frames),
+ * then load again (a fresh bring-up), as a module reload would.
+ */
+static void stop_and_restart(struct host *h)
+{
+	struct acxemu_stats before, after;
+	struct acxxx_seq s;
+	int ret;
+
+	acxemu_get_stats(h->emu, &before);
+	acxxx_stop_begin(&s, &h->ctl, h->lun_map, h->events_on, true, true);
+	ret = run_seq(h, &s);
+	acxemu_get_stats(h->emu, &after);
+	if (ret || s.flush_failed || s.evsw_err || s.events_on)
+		fail(h, "stop: %d, flushes failed 0x%llx, events %d/%d", ret,
+		     (unsigned long long)s.flush_failed, s.evsw_err,
+		     s.events_on);
+	/* The detach write re-initialised the message interface. */
+	if (after.reinits != before.reinits + 1)
+		fail(h, "stop: %llu re-inits, expected 1",
+		     (unsigned long long)(after.reinits - before.reinits));
+	h->events_on = false;
+	acxxx_ctl_reset(&h->ctl);
+	bring_up(h, false);
+}
+
 static void set_faults(struct host *h, unsigned int phase)
 {
 	struct acxemu_fault f = { 0 };
@@ -1339,6 +1419,8 @@ static int run(enum acxxx_dialect d, u16 device_id, unsigned int target,
 
 	/* Everything written is on the medium after a flush. */
 	sync_all(h);
+	check_media(h, false);
+	stop_and_restart(h);
 	check_media(h, false);
 
 	/* Power loss after a flush loses nothing that was flushed. */

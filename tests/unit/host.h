@@ -15,7 +15,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "../../core/acxxx_proto.h"
+#include "acxxx_proto.h"
 #include "../../emu/acxemu.h"
 
 #define CTRL_BASE	0x123400000ull		/* high address 0x1 */

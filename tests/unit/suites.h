@@ -6,7 +6,7 @@
 #include <check.h>
 #include <errno.h>
 
-#include "../../core/acxxx_types.h"
+#include "acxxx_types.h"
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
