@@ -294,7 +294,8 @@ enum {
  * acxxx_start_begin() - start the sequence that follows a handshake
  * @s: sequence state to initialise
  * @c: controller (after the handshake; acxxx_ctl_reset() done)
- * @id: where page 0 goes
+ * @id: where page 0 goes; NULL skips the page 0 read (a re-init, whose
+ *	LUN map is read again by the rescan that follows it)
  *
  * The sequence (bring-up, re-init, resume): return every reply frame,
  * read page 0, turn firmware events on, then on the 2208/3108 write
@@ -488,6 +489,13 @@ static int acxxx_start_step(struct acxxx_seq *s, const struct acxxx_ctl *c,
 				s->state = ACXXX_SEQ_S_FAILED;
 				return err;
 			}
+			s->state = ACXXX_SEQ_S_EVSW;
+			acxxx_seq_req(io, ACXXX_SEQ_EVENTS_ON, ACXXX_SLOT_EVSW,
+				      ACXXX_SEQ_EVSW_TIMEOUT);
+			return 0;
+		}
+		if (!s->id) {
+			/* A re-init: the rescan that follows reads page 0. */
 			s->state = ACXXX_SEQ_S_EVSW;
 			acxxx_seq_req(io, ACXXX_SEQ_EVENTS_ON, ACXXX_SLOT_EVSW,
 				      ACXXX_SEQ_EVSW_TIMEOUT);

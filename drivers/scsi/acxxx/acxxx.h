@@ -153,7 +153,9 @@ struct acxxx_ireq {
  * @stage: bring-up stage
  * @lock: see "Locking" above
  * @state: enum acxxx_state (written under @lock by acxxx_change_state())
- * @ctl: core state (@lock)
+ * @ctl: core state, the reply frame return ring among it (@lock; the
+ *	frame of a command's own slot is encoded without it, see
+ *	acxxx_post_scsi())
  * @ctl_mem: control memory
  * @ctl_dma: its bus address
  * @ctl_size: its size
@@ -167,11 +169,7 @@ struct acxxx_ireq {
  * @poll_next: the poll timer runs again (@lock; read by the timer and
  *	the interrupt handler without it)
  * @waitq: woken when a hand-back ends and when PCI error recovery ends
- * @sgl: scratch segment array of the command being posted (@lock)
  * @ireq: internal requests, indexed by slot (@lock for posting)
- * @repost: reply frames the 2208's free FIFO had no room for (@lock)
- * @nr_repost: number of them (@lock)
- * @sense: scratch sense buffer of the reply being decoded (@lock)
  * @init: handshake state (bring-up work only)
  * @init_read: register the handshake asked to read next (bring-up work)
  * @init_tries: handshakes bring-up has started (bring-up work, and PCI
@@ -189,7 +187,7 @@ struct acxxx_ireq {
  *	(health work only)
  * @pause_work: watches for "resume" while the firmware paused the host
  * @ready: completed when bring-up and the first reconciliation ended
- * @events_on: the event switch is on (event switch slot mutex)
+ * @events_on: firmware events are on (bring-up work, reset_mutex)
  * @no_tmf: the firmware answered task management with "invalid function"
  *	(written by the error handler, one at a time; read without a lock)
  * @ireq_lost: internal requests in a row the firmware did not answer
@@ -224,11 +222,7 @@ struct acxxx_hba {
 	bool polling;
 	bool poll_next;
 	wait_queue_head_t waitq;
-	struct acxxx_sge sgl[ACXXX_MAX_SGE];
 	struct acxxx_ireq ireq[ACXXX_FIRST_IO_SLOT];
-	u16 repost[ACXXX_MAX_SLOTS];
-	unsigned int nr_repost;
-	u8 sense[SCSI_SENSE_BUFFERSIZE];
 
 	struct acxxx_init init;
 	u32 init_read;
@@ -361,7 +355,6 @@ int acxxx_post_locked(struct acxxx_hba *hba, u16 slot);
 int acxxx_post_scsi(struct acxxx_hba *hba, struct scsi_cmnd *scmd, int nseg,
 		    u8 lun, u8 dir);
 void acxxx_post_all_frames(struct acxxx_hba *hba);
-void acxxx_drop_frames_locked(struct acxxx_hba *hba);
 unsigned int acxxx_drain(struct acxxx_hba *hba, bool poll);
 void acxxx_poll_decide(struct acxxx_hba *hba);
 void acxxx_poll_init(struct acxxx_hba *hba);

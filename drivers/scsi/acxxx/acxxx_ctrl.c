@@ -390,10 +390,9 @@ static int acxxx_ireq_exec(struct acxxx_hba *hba, u16 slot,
 	return 0;
 }
 
-static int acxxx_enc_page0(struct acxxx_hba *hba, u16 slot, const void *arg)
+static int acxxx_enc_seq(struct acxxx_hba *hba, u16 slot, const void *arg)
 {
-	memset(acxxx_mgmt_buf(&hba->ctl), 0, ACXXX_PAGE_SIZE);
-	return acxxx_encode_get_page(&hba->ctl, slot, ACXXX_PAGE_IDENTITY);
+	return acxxx_seq_encode(&hba->ctl, arg);
 }
 
 /**
@@ -406,46 +405,21 @@ static int acxxx_enc_page0(struct acxxx_hba *hba, u16 slot, const void *arg)
 int acxxx_read_page0(struct acxxx_hba *hba, struct acxxx_ident *id)
 {
 	struct acxxx_ireq *ir = &hba->ireq[ACXXX_SLOT_MGMT];
+	const struct acxxx_seq_io io = {
+		.act = ACXXX_ACT_REQUEST, .req = ACXXX_SEQ_PAGE0,
+		.slot = ACXXX_SLOT_MGMT,
+	};
 	struct acxxx_cpl cpl;
 	int ret;
 
 	mutex_lock(&ir->mutex);
-	ret = acxxx_ireq_exec(hba, ACXXX_SLOT_MGMT, acxxx_enc_page0, NULL,
+	ret = acxxx_ireq_exec(hba, ACXXX_SLOT_MGMT, acxxx_enc_seq, &io,
 			      ACXXX_MGMT_TIMEOUT, &cpl);
-	if (!ret && cpl.reply_status != ACXXX_RS_SUCCESS) {
+	if (!ret && cpl.reply_status != ACXXX_RS_SUCCESS)
 		dev_warn(&hba->pdev->dev,
 			 "page 0 read failed: reply status 0x%02x, error 0x%04x\n",
 			 cpl.reply_status, cpl.mgmt_error);
-		ret = -EIO;
-	}
-	if (!ret)
-		ret = acxxx_parse_page0(acxxx_mgmt_buf(&hba->ctl),
-					ACXXX_PAGE_SIZE, id);
-	mutex_unlock(&ir->mutex);
-	return ret;
-}
-
-static int acxxx_enc_evsw(struct acxxx_hba *hba, u16 slot, const void *arg)
-{
-	return acxxx_encode_event_switch(&hba->ctl, slot, *(const bool *)arg);
-}
-
-static int acxxx_event_switch(struct acxxx_hba *hba, bool on)
-{
-	struct acxxx_ireq *ir = &hba->ireq[ACXXX_SLOT_EVSW];
-	struct acxxx_cpl cpl;
-	int ret;
-
-	mutex_lock(&ir->mutex);
-	ret = acxxx_ireq_exec(hba, ACXXX_SLOT_EVSW, acxxx_enc_evsw, &on,
-			      ACXXX_EVSW_TIMEOUT, &cpl);
-	if (!ret && cpl.reply_status != ACXXX_RS_SUCCESS)
-		ret = -EIO;
-	if (!ret) {
-		hba->events_on = on;
-		if (hba->dialect != ACXXX_DIALECT_341)
-			acxxx_writel(hba, ACXXX_REG_SCRATCH2, ACXXX_SCRATCH2_NORMAL);
-	}
+	ret = acxxx_page0_result(&hba->ctl, ret, &cpl, id);
 	mutex_unlock(&ir->mutex);
 	return ret;
 }
@@ -495,57 +469,92 @@ int acxxx_tmf(struct acxxx_hba *hba, u8 type, u8 lun, u16 task_slot,
 	return ret;
 }
 
-static int acxxx_enc_scsi(struct acxxx_hba *hba, u16 slot, const void *arg)
-{
-	return acxxx_encode_scsi(&hba->ctl, slot, arg);
-}
-
-/* SYNCHRONIZE CACHE (10) of a whole volume, issued by the driver itself. */
-static int acxxx_sync_cache(struct acxxx_hba *hba, u8 lun)
-{
-	struct acxxx_ireq *ir = &hba->ireq[ACXXX_SLOT_INTERNAL];
-	static const u8 cdb[10] = { SYNCHRONIZE_CACHE };
-	const struct acxxx_scsi_cmd cmd = {
-		.lun = lun, .cdb = cdb, .cdb_len = sizeof(cdb),
-		.dir = ACXXX_CTL_DIR_NONE,
-		.task_attr = ACXXX_CTL_ATTR_UNTAGGED,
-	};
-	struct acxxx_cpl cpl;
-	int ret;
-
-	mutex_lock(&ir->mutex);
-	ret = acxxx_ireq_exec(hba, ACXXX_SLOT_INTERNAL, acxxx_enc_scsi, &cmd,
-			      ACXXX_SYNC_TIMEOUT, &cpl);
-	if (!ret && (cpl.reply_status != ACXXX_RS_SUCCESS || cpl.scsi_status))
-		ret = -EIO;
-	mutex_unlock(&ir->mutex);
-	return ret;
-}
-
-/* Flush every volume's write cache (16.19); the midlayer is not involved. */
-static void acxxx_sync_all(struct acxxx_hba *hba)
+static void acxxx_seq_writes(struct acxxx_hba *hba,
+			     const struct acxxx_seq_io *io)
 {
 	unsigned int i;
-	int ret;
 
-	lockdep_assert_held(&hba->scan_mutex);
-	for (i = 0; i < ACXXX_MAX_LUNS; i++) {
-		if (hba->lun_map[i] == ACXXX_LUN_ABSENT)
-			continue;
-		ret = acxxx_sync_cache(hba, i);
+	for (i = 0; i < io->nr_wr; i++)
+		acxxx_writel(hba, io->wr[i].reg, io->wr[i].val);
+}
+
+/*
+ * Run one of the core's start or stop sequences (acxxx_seq_step()) up to
+ * its last step: return the frames, make each request it asks for and
+ * wait for the reply, make the writes of the steps in between.  The last
+ * step's writes are left in @io for the caller, who may have to make
+ * them under hba->lock with a state change.  The mutex of a request's
+ * slot is held until the step that judges its reply has run, so nothing
+ * else writes the management buffer before page 0 is parsed.
+ *
+ * Return: 1 when the sequence is done, or the error that ended a start.
+ */
+static int acxxx_seq_run(struct acxxx_hba *hba, struct acxxx_seq *s,
+			 struct acxxx_seq_io *io)
+{
+	const struct acxxx_cpl *last = NULL;
+	struct mutex *held = NULL;
+	struct acxxx_cpl cpl;
+	int ret, err = 0;
+
+	for (;;) {
+		ret = acxxx_seq_step(s, &hba->ctl, err, last, io);
+		if (held)
+			mutex_unlock(held);
+		held = NULL;
 		if (ret)
-			dev_warn(&hba->pdev->dev,
-				 "cache flush of volume %u failed: %pe\n", i,
-				 ERR_PTR(ret));
+			return ret;
+		acxxx_seq_writes(hba, io);
+		err = 0;
+		last = NULL;
+		if (io->act == ACXXX_ACT_FRAMES) {
+			acxxx_post_all_frames(hba);
+		} else if (io->act == ACXXX_ACT_REQUEST) {
+			held = &hba->ireq[io->slot].mutex;
+			mutex_lock(held);
+			err = acxxx_ireq_exec(hba, io->slot, acxxx_enc_seq, io,
+					      io->timeout_s, &cpl);
+			if (!err)
+				last = &cpl;
+		}
 	}
 }
 
-/* Switch events off and flush every volume before the controller stops. */
-static void acxxx_flush_and_quiet(struct acxxx_hba *hba)
+/* What a stop sequence could not do: worth a line each. */
+static void acxxx_stop_log(struct acxxx_hba *hba, const struct acxxx_seq *s)
 {
-	acxxx_sync_all(hba);
-	if (hba->events_on && acxxx_event_switch(hba, false))
-		dev_warn(&hba->pdev->dev, "event switch off failed\n");
+	unsigned int i;
+
+	for (i = 0; i < ACXXX_MAX_LUNS; i++)
+		if (s->flush_failed & BIT_ULL(i))
+			dev_warn(&hba->pdev->dev,
+				 "cache flush of volume %u failed\n", i);
+	if (s->evsw_err)
+		dev_warn(&hba->pdev->dev, "event switch off failed: %pe\n",
+			 ERR_PTR(s->evsw_err));
+}
+
+/*
+ * The start sequence after a handshake (acxxx_start_begin()): frames,
+ * page 0 into @id (none for a re-init: NULL), events on, SCRATCH2.
+ */
+static int acxxx_start_seq(struct acxxx_hba *hba, struct acxxx_ident *id)
+{
+	struct acxxx_seq_io io;
+	struct acxxx_seq s;
+	int ret;
+
+	acxxx_start_begin(&s, &hba->ctl, id);
+	ret = acxxx_seq_run(hba, &s, &io);
+	if (ret < 0)
+		return ret;
+	acxxx_seq_writes(hba, &io);
+	hba->events_on = s.events_on;
+	if (s.evsw_err)
+		dev_warn(&hba->pdev->dev,
+			 "firmware events unavailable (%pe): volume changes need a manual rescan\n",
+			 ERR_PTR(s.evsw_err));
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -742,21 +751,12 @@ static void acxxx_log_ident(struct acxxx_hba *hba, const struct acxxx_ident *id)
 /* After a successful bring-up handshake: frames, page 0, events. */
 static int acxxx_start(struct acxxx_hba *hba, struct acxxx_ident *id)
 {
-	int ret;
+	int ret = acxxx_start_seq(hba, id);
 
-	acxxx_post_all_frames(hba);
-	ret = acxxx_read_page0(hba, id);
-	if (ret) {
+	if (ret)
 		dev_err(&hba->pdev->dev, "cannot read page 0: %pe\n",
 			ERR_PTR(ret));
-		return ret;
-	}
-	ret = acxxx_event_switch(hba, true);
-	if (ret)
-		dev_warn(&hba->pdev->dev,
-			 "firmware events unavailable (%pe): volume changes need a manual rescan\n",
-			 ERR_PTR(ret));
-	return 0;
+	return ret;
 }
 
 /**
@@ -828,7 +828,6 @@ void acxxx_bringup_begin(struct acxxx_hba *hba, unsigned long delay)
 	if (ok) {
 		acxxx_irq_mask(hba, false);
 		acxxx_ctl_reset(&hba->ctl);
-		acxxx_drop_frames_locked(hba);
 	}
 	acxxx_unlock(hba, flags);
 	if (!ok)
@@ -963,9 +962,7 @@ static int acxxx_restart(struct acxxx_hba *hba, bool reinit)
 	acxxx_unlock(hba, flags);
 	if (!live)
 		return -ENODEV;
-	acxxx_post_all_frames(hba);
-	if (acxxx_event_switch(hba, true))
-		dev_warn(&hba->pdev->dev, "firmware events unavailable\n");
+	acxxx_start_seq(hba, NULL);
 	acxxx_queue_work(hba, hba->wq, &hba->rescan_work);
 	return 0;
 }
@@ -989,7 +986,6 @@ static int acxxx_quiesce(struct acxxx_hba *hba, enum acxxx_state to)
 	case ACXXX_ST_LIVE:
 	case ACXXX_ST_PAUSED:
 		acxxx_change_state(hba, to);
-		acxxx_drop_frames_locked(hba);
 		if (acxxx_present(hba))
 			acxxx_irq_mask(hba, false);
 		break;
@@ -1090,7 +1086,7 @@ static void acxxx_health_work(struct work_struct *work)
 		acxxx_go_offline(hba, "device gone");
 		return;
 	}
-	if (st == ACXXX_ST_LIVE && hba->dialect != ACXXX_DIALECT_341) {
+	if (st == ACXXX_ST_LIVE && hba->ctl.caps->health_scratch1) {
 		/*
 		 * Two checks in a row: one odd read (a completion timeout
 		 * reads all-ones) must not cost every outstanding command.
@@ -1188,24 +1184,25 @@ void acxxx_ctrl_stop_work(struct acxxx_hba *hba)
  */
 void acxxx_ctrl_stop(struct acxxx_hba *hba)
 {
+	struct acxxx_seq_io io;
 	unsigned long flags;
+	struct acxxx_seq s;
 
 	if (hba->stage == ACXXX_STAGE_NULL)
 		return;
 	mutex_lock(&hba->scan_mutex);
 	mutex_lock(&hba->reset_mutex);
-	if (READ_ONCE(hba->state) == ACXXX_ST_DELETING && acxxx_present(hba))
-		acxxx_flush_and_quiet(hba);
+	acxxx_stop_begin(&s, &hba->ctl, hba->lun_map, hba->events_on,
+			 READ_ONCE(hba->state) == ACXXX_ST_DELETING,
+			 acxxx_present(hba));
+	acxxx_seq_run(hba, &s, &io);
+	acxxx_stop_log(hba, &s);
+	hba->events_on = s.events_on;
 
+	/* The last step masks and re-inits the interface (none if gone). */
 	acxxx_lock(hba, flags);
 	acxxx_change_state(hba, ACXXX_ST_DELETING_NOIO);
-	if (acxxx_present(hba)) {
-		acxxx_irq_mask(hba, false);
-		if (hba->dialect == ACXXX_DIALECT_341)
-			acxxx_writel(hba, ACXXX_REG_HOST_MSG0, hba->ctl.hi);
-		else
-			acxxx_writel(hba, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_RESET);
-	}
+	acxxx_seq_writes(hba, &io);
 	acxxx_unlock(hba, flags);
 	synchronize_irq(hba->irq);
 	acxxx_release_all(hba);
@@ -1225,6 +1222,9 @@ void acxxx_ctrl_stop(struct acxxx_hba *hba)
  */
 int acxxx_ctrl_suspend(struct acxxx_hba *hba)
 {
+	struct acxxx_seq_io io;
+	struct acxxx_seq s;
+
 	if (hba->stage == ACXXX_STAGE_NULL)
 		return 0;
 	if (!wait_for_completion_timeout(&hba->ready, ACXXX_SCAN_TIMEOUT * HZ))
@@ -1235,8 +1235,16 @@ int acxxx_ctrl_suspend(struct acxxx_hba *hba)
 
 	mutex_lock(&hba->scan_mutex);
 	mutex_lock(&hba->reset_mutex);
-	if (READ_ONCE(hba->state) == ACXXX_ST_LIVE && acxxx_present(hba))
-		acxxx_flush_and_quiet(hba);
+	acxxx_stop_begin(&s, &hba->ctl, hba->lun_map, hba->events_on,
+			 READ_ONCE(hba->state) == ACXXX_ST_LIVE,
+			 acxxx_present(hba));
+	/*
+	 * The last step's writes (mask, interface re-init) are left out:
+	 * acxxx_quiesce() masks, and resume starts over with a handshake.
+	 */
+	acxxx_seq_run(hba, &s, &io);
+	acxxx_stop_log(hba, &s);
+	hba->events_on = s.events_on;
 	if (!acxxx_quiesce(hba, ACXXX_ST_SUSPENDED))
 		acxxx_release_all(hba);
 	mutex_unlock(&hba->reset_mutex);

@@ -35,7 +35,7 @@ bool acxxx_present(struct acxxx_hba *hba)
 void acxxx_irq_mask(struct acxxx_hba *hba, bool on)
 {
 	acxxx_writel(hba, ACXXX_REG_OUT_INT_MASK,
-		     on ? acxxx_irq_unmask_value(hba->dialect) : ACXXX_IMASK_OFF);
+		     on ? hba->ctl.caps->irq_unmask : ACXXX_IMASK_OFF);
 	/* Whoever sets the mask owns it: completion polling lets go. */
 	hba->polling = false;
 }
@@ -43,44 +43,33 @@ void acxxx_irq_mask(struct acxxx_hba *hba, bool on)
 /* ------------------------------------------------------------------ */
 /* Reply frames                                                        */
 
-static void acxxx_post_frame_locked(struct acxxx_hba *hba, u16 frame)
-{
-	u32 val;
-
-	if (acxxx_frame_post(&hba->ctl, frame, &val))
-		return;
-	acxxx_writel(hba, ACXXX_REG_REPLY_PORT, val);
-	if (hba->dialect == ACXXX_DIALECT_2208)
-		acxxx_writel(hba, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_FREE_REPLY);
-}
-
 /*
- * Give frames back to the firmware, oldest first.  The 2208 takes them
- * through a 16-entry FIFO (16.10): when it is full the rest wait for the
- * repost work instead of spinning here.
+ * Give the frames queued in the core's return ring back to the firmware,
+ * oldest first, with the writes the core asks for.  The 2208 takes them
+ * through a 16-entry FIFO (16.10): one OUT_FREE_CI read covers the room
+ * of several frames, and when it is full the rest wait for the repost
+ * work instead of spinning here.
  */
 static void acxxx_flush_frames_locked(struct acxxx_hba *hba)
 {
-	unsigned int i = 0;
+	struct acxxx_wr wr[ACXXX_FRET_MAX_WR];
+	unsigned int i, n;
+	u32 reg;
 
 	lockdep_assert_held(&hba->lock);
-	while (i < hba->nr_repost) {
-		if (hba->dialect == ACXXX_DIALECT_2208 &&
-		    !acxxx_free_fifo_room(acxxx_readl(hba, ACXXX_REG_OUT_FREE_CI)))
+	for (;;) {
+		reg = acxxx_fret_read_reg(&hba->ctl);
+		if (reg != ACXXX_NO_READ &&
+		    !acxxx_fret_credit(&hba->ctl, acxxx_readl(hba, reg)))
 			break;
-		acxxx_post_frame_locked(hba, hba->repost[i++]);
+		n = acxxx_fret_next(&hba->ctl, wr);
+		if (!n)
+			break;
+		for (i = 0; i < n; i++)
+			acxxx_writel(hba, wr[i].reg, wr[i].val);
 	}
-	hba->nr_repost -= i;
-	memmove(hba->repost, hba->repost + i, hba->nr_repost * sizeof(u16));
-	if (hba->nr_repost && acxxx_can_drain(hba->state))
+	if (acxxx_fret_pending(&hba->ctl) && acxxx_can_drain(hba->state))
 		queue_delayed_work(hba->aux_wq, &hba->repost_work, 1);
-}
-
-static void acxxx_return_frame_locked(struct acxxx_hba *hba, u16 frame)
-{
-	if (hba->nr_repost < ARRAY_SIZE(hba->repost))
-		hba->repost[hba->nr_repost++] = frame;
-	acxxx_flush_frames_locked(hba);
 }
 
 /**
@@ -106,24 +95,11 @@ void acxxx_repost_work(struct work_struct *work)
 void acxxx_post_all_frames(struct acxxx_hba *hba)
 {
 	unsigned long flags;
-	u16 frame;
 
 	acxxx_lock(hba, flags);
-	hba->nr_repost = 0;
-	for (frame = ACXXX_FIRST_SLOT; frame <= hba->ctl.lay.nr_frames; frame++)
-		hba->repost[hba->nr_repost++] = frame;
+	acxxx_fret_push_all(&hba->ctl);
 	acxxx_flush_frames_locked(hba);
 	acxxx_unlock(hba, flags);
-}
-
-/**
- * acxxx_drop_frames_locked() - forget frames waiting to be returned
- * @hba: adapter, before a handshake makes the firmware forget them too
- */
-void acxxx_drop_frames_locked(struct acxxx_hba *hba)
-{
-	lockdep_assert_held(&hba->lock);
-	hba->nr_repost = 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -145,7 +121,7 @@ int acxxx_post_locked(struct acxxx_hba *hba, u16 slot)
 	int ret;
 
 	lockdep_assert_held(&hba->lock);
-	if (hba->dialect != ACXXX_DIALECT_341 &&
+	if (hba->ctl.caps->post_room_read &&
 	    acxxx_readl(hba, ACXXX_REG_REQUEST_PORT) == ACXXX_EMPTY)
 		return -EBUSY;
 	ret = acxxx_slot_start(&hba->ctl, slot);
@@ -163,6 +139,11 @@ int acxxx_post_locked(struct acxxx_hba *hba, u16 slot)
  * @lun: LUN index
  * @dir: ACXXX_CTL_DIR_* of the transfer
  *
+ * The request is encoded straight from the scatterlist into the frame of
+ * the command's own slot (its blk-mq tag: nobody else touches it), with
+ * no lock held; hba->lock covers only the state check, the room read,
+ * the post and the store that makes the command findable by its reply.
+ *
  * Return: 0 once posted; -EBUSY if the adapter cannot take it now;
  * -ENODEV if it never will; another negative error if the command
  * cannot be encoded.
@@ -170,45 +151,46 @@ int acxxx_post_locked(struct acxxx_hba *hba, u16 slot)
 int acxxx_post_scsi(struct acxxx_hba *hba, struct scsi_cmnd *scmd, int nseg,
 		    u8 lun, u8 dir)
 {
-	struct acxxx_scsi_cmd cmd = {
+	const struct acxxx_scsi_cmd cmd = {
 		.lun = lun,
 		.cdb_len = scmd->cmd_len,
 		.dir = dir,
 		.task_attr = ACXXX_CTL_ATTR_UNTAGGED,
 		.cdb = scmd->cmnd,
 		.data_len = scsi_bufflen(scmd),
-		.sgl = hba->sgl,
 		.nr_sge = nseg,
 	};
 	u16 slot = acxxx_cmd_slot(scmd);
 	struct scatterlist *sg;
+	struct acxxx_enc e;
 	unsigned long flags;
 	int i, ret;
+
+	ret = acxxx_encode_scsi_begin(&hba->ctl, &e, slot, &cmd);
+	if (ret)
+		return ret;
+	scsi_for_each_sg(scmd, sg, nseg, i)
+		acxxx_encode_sge(&e, sg_dma_address(sg), sg_dma_len(sg));
+	ret = acxxx_encode_scsi_end(&e);
+	if (ret)
+		return ret;
 
 	acxxx_lock(hba, flags);
 	switch (acxxx_can_submit(hba->state)) {
 	case ACXXX_SUBMIT_OK:
+		ret = acxxx_post_locked(hba, slot);
 		break;
 	case ACXXX_SUBMIT_BUSY:
 		ret = -EBUSY;
-		goto out;
+		break;
 	default:
 		ret = -ENODEV;
-		goto out;
+		break;
 	}
-	scsi_for_each_sg(scmd, sg, nseg, i) {
-		hba->sgl[i].addr = sg_dma_address(sg);
-		hba->sgl[i].len = sg_dma_len(sg);
-	}
-	ret = acxxx_encode_scsi(&hba->ctl, slot, &cmd);
-	if (ret)
-		goto out;
-	ret = acxxx_post_locked(hba, slot);
 	if (!ret) {
 		hba->cmds[slot] = scmd;
 		hba->nr_outstanding++;
 	}
-out:
 	acxxx_unlock(hba, flags);
 	return ret;
 }
@@ -324,6 +306,7 @@ static void acxxx_handback_clear_locked(struct acxxx_hba *hba,
  */
 static bool acxxx_pop_locked(struct acxxx_hba *hba, struct acxxx_batch *b)
 {
+	u8 sense[SCSI_SENSE_BUFFERSIZE];
 	struct scsi_cmnd *scmd;
 	struct acxxx_cpl cpl;
 	u32 desc;
@@ -332,10 +315,9 @@ static bool acxxx_pop_locked(struct acxxx_hba *hba, struct acxxx_batch *b)
 	desc = acxxx_readl(hba, ACXXX_REG_REPLY_PORT);
 	if (desc == ACXXX_EMPTY)
 		return false;
-	ret = acxxx_decode_reply(&hba->ctl, desc, &cpl, hba->sense,
-				 sizeof(hba->sense));
+	ret = acxxx_decode_reply(&hba->ctl, desc, &cpl, sense, sizeof(sense));
 	if (cpl.frame)
-		acxxx_return_frame_locked(hba, cpl.frame);
+		acxxx_fret_push(&hba->ctl, cpl.frame);
 	if (ret) {
 		acxxx_bad_reply(hba, desc, ret);
 		return true;
@@ -358,16 +340,14 @@ static bool acxxx_pop_locked(struct acxxx_hba *hba, struct acxxx_batch *b)
 			return true;
 		}
 		if (cpl.sense_len)
-			memcpy(scmd->sense_buffer, hba->sense,
-			       min_t(u32, cpl.sense_len, SCSI_SENSE_BUFFERSIZE));
+			memcpy(scmd->sense_buffer, sense, cpl.sense_len);
 		acxxx_set_result(scmd, &cpl);
 		b->scmd[b->nr] = scmd;
 		b->slot[b->nr++] = cpl.slot;
 	} else if (cpl.slot) {
 		hba->ireq[cpl.slot].cpl = cpl;
 		if (cpl.sense_len)
-			memcpy(hba->ireq[cpl.slot].sense, hba->sense,
-			       min_t(u32, cpl.sense_len, SCSI_SENSE_BUFFERSIZE));
+			memcpy(hba->ireq[cpl.slot].sense, sense, cpl.sense_len);
 		complete(&hba->ireq[cpl.slot].done);
 	} else if (cpl.kind == ACXXX_CPL_EVENT) {
 		b->ev = cpl;
@@ -419,6 +399,8 @@ unsigned int acxxx_drain(struct acxxx_hba *hba, bool poll)
 			n += more;
 			hba->poll_found += more;
 		}
+		if (acxxx_fret_pending(&hba->ctl))
+			acxxx_flush_frames_locked(hba);
 		if (!more && poll)
 			acxxx_poll_decide(hba);
 		acxxx_unlock(hba, flags);
@@ -506,7 +488,7 @@ static enum hrtimer_restart acxxx_poll_timer(struct hrtimer *t)
 {
 	struct acxxx_hba *hba = container_of(t, struct acxxx_hba, poll_timer);
 
-	if (hba->dialect != ACXXX_DIALECT_341)
+	if (hba->ctl.caps->has_doorbell)
 		acxxx_doorbell(hba);
 	acxxx_drain(hba, true);
 	if (!READ_ONCE(hba->poll_next))
@@ -559,10 +541,10 @@ irqreturn_t acxxx_isr(int irq, void *data)
 
 	if (!acxxx_irq_expected(st)) {
 		if (hba->irq_shared && st != ACXXX_ST_FROZEN)
-			acxxx_readl(hba, acxxx_irq_status_reg(hba->dialect));
+			acxxx_readl(hba, hba->ctl.caps->irq_status_reg);
 		return IRQ_NONE;
 	}
-	if (hba->dialect != ACXXX_DIALECT_341)
+	if (hba->ctl.caps->has_doorbell)
 		handled = acxxx_doorbell(hba);
 	if (acxxx_drain(hba, true))
 		handled = true;

@@ -180,7 +180,7 @@ static int acxxx_alloc_ctl(struct acxxx_hba *hba)
 static int acxxx_map_regs(struct acxxx_hba *hba)
 {
 	struct pci_dev *pdev = hba->pdev;
-	unsigned int bar = acxxx_reg_bar(hba->dialect);
+	unsigned int bar = acxxx_caps(hba->dialect)->reg_bar;
 	int ret;
 
 	if (!(pci_resource_flags(pdev, bar) & IORESOURCE_MEM) ||
@@ -202,7 +202,7 @@ static int acxxx_map_regs(struct acxxx_hba *hba)
 static void acxxx_unmap_regs(struct acxxx_hba *hba)
 {
 	pci_iounmap(hba->pdev, hba->regs);
-	pci_release_region(hba->pdev, acxxx_reg_bar(hba->dialect));
+	pci_release_region(hba->pdev, acxxx_caps(hba->dialect)->reg_bar);
 	hba->regs = NULL;
 }
 

@@ -29,64 +29,43 @@ static u8 acxxx_dir(struct scsi_cmnd *scmd)
 	}
 }
 
+/* The host byte of each host-side result of the core's verdict. */
+static const u8 acxxx_host_byte[] = {
+	[ACXXX_HOST_OK] = DID_OK,
+	[ACXXX_HOST_ERROR] = DID_ERROR,
+	[ACXXX_HOST_NO_CONNECT] = DID_NO_CONNECT,
+	[ACXXX_HOST_RETRY] = DID_SOFT_ERROR,
+	[ACXXX_HOST_RESET] = DID_RESET,
+	[ACXXX_HOST_BAD_TARGET] = DID_BAD_TARGET,
+};
+
 /**
  * acxxx_set_result() - turn a decoded completion into a midlayer result
  * @scmd: the command
  * @cpl: how it completed
  *
- * 6.5, with the original's mistakes corrected: "task set full" and "busy"
- * are statuses the midlayer retries and throttles on, not a bad target.
+ * The core's verdict (acxxx_scsi_verdict()) decides; this only translates
+ * it to a host byte or a SAM status and a residual.
  *
  * Context: any; the caller owns @scmd (it is no longer outstanding).
  */
 void acxxx_set_result(struct scsi_cmnd *scmd, const struct acxxx_cpl *cpl)
 {
-	u32 resid = 0;
+	struct acxxx_verdict v;
 
+	acxxx_scsi_verdict(cpl, &v);
 	scmd->result = 0;
-	switch (cpl->reply_status) {
-	case ACXXX_RS_SUCCESS:
-	case ACXXX_RS_RECOVERED:
-	case ACXXX_RS_OVERRUN:
-	case ACXXX_RS_UNDER_OVERRUN:
-		if ((cpl->scsi_state & ACXXX_SSTATE_NO_STATUS) ||
-		    (cpl->flags & ACXXX_CPL_F_OVERRUN)) {
-			set_host_byte(scmd, DID_ERROR);
-			break;
-		}
-		if (cpl->reply_status != ACXXX_RS_SUCCESS &&
-		    cpl->scsi_status == SAM_STAT_GOOD) {
-			/* A SCSI-level error without a status: needs sense. */
-			if (cpl->sense_len)
-				set_status_byte(scmd, SAM_STAT_CHECK_CONDITION);
-			else
-				set_host_byte(scmd, DID_ERROR);
-			break;
-		}
-		set_status_byte(scmd, cpl->scsi_status);
-		if (cpl->flags & ACXXX_CPL_F_RESID_VALID)
-			resid = cpl->residual;
-		break;
-	case ACXXX_RS_BUSY:
-		set_status_byte(scmd, SAM_STAT_BUSY);
-		break;
-	case ACXXX_RS_NO_RESOURCES:
-		set_status_byte(scmd, SAM_STAT_TASK_SET_FULL);
-		break;
-	case ACXXX_RS_NO_DEVICE:
-		set_host_byte(scmd, DID_NO_CONNECT);
-		break;
-	case ACXXX_RS_TERMINATED:
-		set_host_byte(scmd, DID_SOFT_ERROR);
-		break;
-	default:
-		scmd_printk(KERN_WARNING, scmd,
-			    "firmware rejected the command: reply status 0x%02x\n",
-			    cpl->reply_status);
+	if (v.rejected)
+		dev_warn_ratelimited(&scmd->device->sdev_gendev,
+				     "firmware rejected the command: reply status 0x%02x\n",
+				     cpl->reply_status);
+	if (v.host != ACXXX_HOST_OK && v.host < ARRAY_SIZE(acxxx_host_byte))
+		set_host_byte(scmd, acxxx_host_byte[v.host]);
+	else if (v.host != ACXXX_HOST_OK)
 		set_host_byte(scmd, DID_ERROR);
-		break;
-	}
-	scsi_set_resid(scmd, min_t(u32, resid, scsi_bufflen(scmd)));
+	else
+		set_status_byte(scmd, v.sam_status);
+	scsi_set_resid(scmd, min_t(u32, v.residual, scsi_bufflen(scmd)));
 }
 
 /**
@@ -178,16 +157,12 @@ static acxxx_qc_ret acxxx_queuecommand(struct Scsi_Host *shost,
 /* Error handling                                                      */
 
 /* Note firmware without task management (16.16): escalate instead. */
-static bool acxxx_tmf_unsupported(struct acxxx_hba *hba,
-				  const struct acxxx_cpl *cpl)
+static void acxxx_tmf_unsupported(struct acxxx_hba *hba)
 {
-	if (cpl->reply_status != ACXXX_RS_INVALID_FUNCTION)
-		return false;
 	if (!hba->no_tmf)
 		dev_warn(&hba->pdev->dev,
 			 "firmware has no task management: errors need a host reset\n");
 	hba->no_tmf = true;
-	return true;
 }
 
 static int acxxx_eh_abort(struct scsi_cmnd *scmd)
@@ -207,24 +182,28 @@ static int acxxx_eh_abort(struct scsi_cmnd *scmd)
 
 	ret = acxxx_tmf(hba, ACXXX_TMF_ABORT_TASK, lun, acxxx_cmd_slot(scmd),
 			&cpl);
-	if (ret || acxxx_tmf_unsupported(hba, &cpl) ||
-	    cpl.reply_status != ACXXX_RS_SUCCESS)
-		return FAILED;
-
-	/*
-	 * A command still outstanding that the firmware terminated will
-	 * never complete: its slot is taken back.  If nothing was terminated
-	 * the firmware may still be working on it, so never report success
-	 * (escalate).
-	 */
-	if (!acxxx_abort_slot(hba, scmd, cpl.tmf_terminated)) {
+	switch (acxxx_tmf_verdict(ret, ret ? NULL : &cpl, ACXXX_TMF_ABORT_TASK,
+				  acxxx_outstanding(hba, scmd))) {
+	case ACXXX_TMF_RES_DONE:
+		/*
+		 * Terminated: it will never complete, its slot comes back.
+		 * Unless its own reply was consumed since the check above.
+		 */
+		if (acxxx_abort_slot(hba, scmd, true)) {
+			scsi_dma_unmap(scmd);
+			return SUCCESS;
+		}
+		fallthrough;
+	case ACXXX_TMF_RES_COMPLETED:
 		acxxx_wait_handback(hba, scmd, NULL);
 		return SUCCESS;
-	}
-	if (!cpl.tmf_terminated)
+	case ACXXX_TMF_RES_UNSUPPORTED:
+		acxxx_tmf_unsupported(hba);
 		return FAILED;
-	scsi_dma_unmap(scmd);
-	return SUCCESS;
+	default:
+		/* The firmware may still be working on it: escalate. */
+		return FAILED;
+	}
 }
 
 /* LUN or target reset: every command of the volume was terminated. */
@@ -239,10 +218,15 @@ static int acxxx_eh_reset_volume(struct scsi_cmnd *scmd, u8 type)
 	if (lun < 0 || hba->stage == ACXXX_STAGE_NULL || hba->no_tmf)
 		return FAILED;
 	ret = acxxx_tmf(hba, type, lun, 0, &cpl);
-	if (ret || acxxx_tmf_unsupported(hba, &cpl) ||
-	    cpl.reply_status != ACXXX_RS_SUCCESS)
+	switch (acxxx_tmf_verdict(ret, ret ? NULL : &cpl, type, false)) {
+	case ACXXX_TMF_RES_DONE:
+		break;
+	case ACXXX_TMF_RES_UNSUPPORTED:
+		acxxx_tmf_unsupported(hba);
 		return FAILED;
-
+	default:
+		return FAILED;
+	}
 	acxxx_release_volume(hba, sdev);
 	sdev_printk(KERN_INFO, sdev, "%s reset done, %u commands terminated\n",
 		    type == ACXXX_TMF_LUN_RESET ? "LUN" : "target",
