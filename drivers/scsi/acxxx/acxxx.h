@@ -379,7 +379,7 @@ extern ACXXX_SHT_CONST struct scsi_host_template acxxx_sht;
 void acxxx_set_result(struct scsi_cmnd *scmd, const struct acxxx_cpl *cpl);
 void acxxx_scsi_done(struct scsi_cmnd *scmd);
 void acxxx_finish_scsi(struct scsi_cmnd *scmd, int host_byte);
-int acxxx_reconcile(struct acxxx_hba *hba, const u16 *new_map);
+int acxxx_reconcile(struct acxxx_hba *hba, const struct acxxx_ident *id);
 void acxxx_rescan_work(struct work_struct *work);
 
 #endif /* ACXXX_H */

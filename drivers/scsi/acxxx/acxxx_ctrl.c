@@ -27,6 +27,8 @@
 
 /* Start sequences bring-up tries before it takes the controller offline. */
 #define ACXXX_BRINGUP_TRIES	3
+/* Delay before bring-up's next handshake after a failed start. */
+#define ACXXX_BRINGUP_RETRY_DELAY	HZ
 /* Interval of the doorbell watch while the firmware paused the host, ms. */
 #define ACXXX_PAUSE_POLL_MS	100
 /* Internal requests in a row without an answer that start a re-init. */
@@ -794,14 +796,7 @@ static void acxxx_bringup_done(struct acxxx_hba *hba, struct acxxx_ident *id)
 		return;
 	}
 	acxxx_log_ident(hba, id);
-	mutex_lock(&hba->scan_mutex);
-	memcpy(hba->ident.product_id, id->product_id, sizeof(id->product_id));
-	memcpy(hba->ident.model, id->model, sizeof(id->model));
-	memcpy(hba->ident.serial, id->serial, sizeof(id->serial));
-	memcpy(hba->ident.fw_version, id->fw_version, sizeof(id->fw_version));
-	memcpy(hba->ident.vendor, id->vendor, sizeof(id->vendor));
-	mutex_unlock(&hba->scan_mutex);
-	acxxx_reconcile(hba, id->lun_map);
+	acxxx_reconcile(hba, id);
 	complete_all(&hba->ready);
 	if (hba->stage != ACXXX_STAGE_NULL)
 		acxxx_health_later(hba);
@@ -899,7 +894,7 @@ static void acxxx_bringup_work(struct work_struct *work)
 		dev_warn(&hba->pdev->dev,
 			 "start failed (%pe): handshake again in 1 s\n",
 			 ERR_PTR(ret));
-		acxxx_bringup_begin(hba, HZ);
+		acxxx_bringup_begin(hba, ACXXX_BRINGUP_RETRY_DELAY);
 	} else {
 		acxxx_go_offline(hba, "start failed");
 		complete_all(&hba->ready);

@@ -279,6 +279,8 @@ static void acxxx_bad_reply(struct acxxx_hba *hba, u32 desc, int err)
  * the lock again.
  */
 #define ACXXX_DRAIN_BATCH	16
+/* Descriptors one drain takes beyond one round of reply frames. */
+#define ACXXX_DRAIN_EXTRA	64
 
 struct acxxx_batch {
 	struct scsi_cmnd *scmd[ACXXX_DRAIN_BATCH];
@@ -376,7 +378,7 @@ static bool acxxx_pop_locked(struct acxxx_hba *hba, struct acxxx_batch *b)
  */
 unsigned int acxxx_drain(struct acxxx_hba *hba, bool poll)
 {
-	unsigned int budget = hba->ctl.lay.nr_frames + 64;
+	unsigned int budget = hba->ctl.lay.nr_frames + ACXXX_DRAIN_EXTRA;
 	struct acxxx_batch b = { .nr = 0 };
 	unsigned long flags;
 	unsigned int n = 0, i;

@@ -25,15 +25,30 @@ MODULE_PARM_DESC(stage,
 
 static enum acxxx_stage acxxx_stage;
 
+/* Allocations of the control block tried before giving up (3.2). */
+#define ACXXX_CTL_ALLOC_TRIES	3
+
 /* ------------------------------------------------------------------ */
 /* sysfs: one value per file                                           */
+
+/* An identity string, refreshed by every rescan under scan_mutex. */
+static ssize_t acxxx_ident_show(struct acxxx_hba *hba, const char *s,
+				char *buf)
+{
+	ssize_t n;
+
+	mutex_lock(&hba->scan_mutex);
+	n = sysfs_emit(buf, "%s\n", s);
+	mutex_unlock(&hba->scan_mutex);
+	return n;
+}
 
 static ssize_t model_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
 	struct acxxx_hba *hba = shost_to_hba(class_to_shost(dev));
 
-	return sysfs_emit(buf, "%s\n", hba->ident.model);
+	return acxxx_ident_show(hba, hba->ident.model, buf);
 }
 static DEVICE_ATTR_RO(model);
 
@@ -42,7 +57,7 @@ static ssize_t serial_show(struct device *dev, struct device_attribute *attr,
 {
 	struct acxxx_hba *hba = shost_to_hba(class_to_shost(dev));
 
-	return sysfs_emit(buf, "%s\n", hba->ident.serial);
+	return acxxx_ident_show(hba, hba->ident.serial, buf);
 }
 static DEVICE_ATTR_RO(serial);
 
@@ -51,7 +66,7 @@ static ssize_t firmware_version_show(struct device *dev,
 {
 	struct acxxx_hba *hba = shost_to_hba(class_to_shost(dev));
 
-	return sysfs_emit(buf, "%s\n", hba->ident.fw_version);
+	return acxxx_ident_show(hba, hba->ident.fw_version, buf);
 }
 static DEVICE_ATTR_RO(firmware_version);
 
@@ -60,7 +75,7 @@ static ssize_t product_id_show(struct device *dev,
 {
 	struct acxxx_hba *hba = shost_to_hba(class_to_shost(dev));
 
-	return sysfs_emit(buf, "%s\n", hba->ident.product_id);
+	return acxxx_ident_show(hba, hba->ident.product_id, buf);
 }
 static DEVICE_ATTR_RO(product_id);
 
@@ -140,8 +155,8 @@ static int acxxx_alloc_ctl(struct acxxx_hba *hba)
 {
 	struct device *dev = &hba->pdev->dev;
 	struct acxxx_layout lay;
-	void *mem[3] = { NULL };
-	dma_addr_t dma[3];
+	void *mem[ACXXX_CTL_ALLOC_TRIES] = { NULL };
+	dma_addr_t dma[ACXXX_CTL_ALLOC_TRIES];
 	int i, ret;
 
 	ret = acxxx_layout_init(&lay, ACXXX_DEFAULT_SLOTS, ACXXX_MAX_SGE);

@@ -17,6 +17,10 @@
 
 #include "acxxx.h"
 
+/* Page 0 reads a rescan tries (busy or slow firmware), and their interval. */
+#define ACXXX_RESCAN_TRIES	5
+#define ACXXX_RESCAN_RETRY_MS	500
+
 static u8 acxxx_dir(struct scsi_cmnd *scmd)
 {
 	switch (scmd->sc_data_direction) {
@@ -270,20 +274,21 @@ static int acxxx_scan_finished(struct Scsi_Host *shost, unsigned long time)
 }
 
 /**
- * acxxx_reconcile() - make the midlayer's volumes match a LUN map
+ * acxxx_reconcile() - make the midlayer's volumes match a page 0
  * @hba: adapter
- * @new_map: the LUN map just read from the firmware
+ * @id: the page just read from the firmware
  *
- * Volumes that went away are removed, new ones added, and a volume whose
- * map value changed is removed and added again (16.18).  A volume whose
- * addition failed stays marked absent, so the next reconciliation tries
- * again.
+ * The identity strings are refreshed.  Volumes that went away are
+ * removed, new ones added, and a volume whose map value changed is
+ * removed and added again (16.18).  A volume whose addition failed stays
+ * marked absent, so the next reconciliation tries again.
  *
  * Context: process context; takes hba->scan_mutex.
  * Return: the number of LUN indices that changed.
  */
-int acxxx_reconcile(struct acxxx_hba *hba, const u16 *new_map)
+int acxxx_reconcile(struct acxxx_hba *hba, const struct acxxx_ident *id)
 {
+	const u16 *new_map = id->lun_map;
 	struct Scsi_Host *shost = hba->shost;
 	struct scsi_device *sdev;
 	struct acxxx_lun_diff d;
@@ -291,6 +296,11 @@ int acxxx_reconcile(struct acxxx_hba *hba, const u16 *new_map)
 	int ret;
 
 	mutex_lock(&hba->scan_mutex);
+	memcpy(hba->ident.product_id, id->product_id, sizeof(id->product_id));
+	memcpy(hba->ident.model, id->model, sizeof(id->model));
+	memcpy(hba->ident.serial, id->serial, sizeof(id->serial));
+	memcpy(hba->ident.fw_version, id->fw_version, sizeof(id->fw_version));
+	memcpy(hba->ident.vendor, id->vendor, sizeof(id->vendor));
 	n = acxxx_lun_diff(hba->lun_map, new_map, &d);
 	for (i = 0; i < ACXXX_MAX_LUNS; i++) {
 		if (!(d.remove & BIT_ULL(i)))
@@ -336,19 +346,19 @@ void acxxx_rescan_work(struct work_struct *work)
 	if (!id)
 		return;
 	/* A busy or slow firmware gets a few chances: an event is never lost. */
-	for (tries = 0; tries < 5; tries++) {
+	for (tries = 0; tries < ACXXX_RESCAN_TRIES; tries++) {
 		ret = acxxx_read_page0(hba, id);
 		if (ret != -EBUSY && ret != -ETIMEDOUT && ret != -EIO)
 			break;
 		if (READ_ONCE(hba->state) != ACXXX_ST_LIVE)
 			break;
-		msleep(500);
+		msleep(ACXXX_RESCAN_RETRY_MS);
 	}
 	if (ret)
 		dev_warn(&hba->pdev->dev, "cannot read the LUN map: %pe\n",
 			 ERR_PTR(ret));
 	else
-		acxxx_reconcile(hba, id->lun_map);
+		acxxx_reconcile(hba, id);
 	kfree(id);
 }
 
