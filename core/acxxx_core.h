@@ -454,6 +454,7 @@ static inline int acxxx_encode_sge(struct acxxx_enc *e, u64 addr, u32 len)
 	}
 	return e->err;
 }
+
 int acxxx_encode_scsi(struct acxxx_ctl *c, u16 slot,
 		      const struct acxxx_scsi_cmd *cmd);
 int acxxx_encode_mgmt(struct acxxx_ctl *c, u16 slot, const u8 *cdb,
