@@ -98,4 +98,3 @@ clean:
 	@$(MAKE) -C tests/loop clean
 	@$(MAKE) -C tests/fuzz clean
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(DRV) clean; fi
-	@rm -f core/*.o core/.*.cmd

@@ -6,7 +6,7 @@
  * with every side effect of sections 2, 4, 15 and 16, the request intake
  * and validation of section 5, the completion path of section 6, the
  * management interface and events of section 7, and RAID volumes with a
- * write-back cache (16.20).  It shares only core/acxxx_proto.h (and the
+ * write-back cache (16.20).  It shares only acxxx_proto.h of the core (and the
  * kernel type names of acxxx_types.h, defined outside the kernel by
  * userspace/acxxx_user.h) with the rest of the project.
  *

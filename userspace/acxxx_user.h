@@ -22,7 +22,6 @@
 #error "acxxx_user.h is the core's environment outside the kernel"
 #endif
 
-
 /* Outside the kernel nothing is exported. */
 #define EXPORT_SYMBOL_IF_KUNIT(sym)
 

@@ -36,7 +36,7 @@ struct job {
 };
 
 static u64 rng = 0x5EED5EEDULL;
-static volatile u32 sink;
+static u32 sink;		/* printed at the end: nothing is optimised away */
 
 static u32 rnd_below(u32 n)
 {
@@ -46,8 +46,7 @@ static u32 rnd_below(u32 n)
 	return (u32)((rng * 0x2545F4914F6CDD1DULL) >> 33) % n;
 }
 
-__attribute__((noinline)) static void one_io(struct acxxx_ctl *c, u16 slot,
-					     const struct job *j)
+static void one_io(struct acxxx_ctl *c, u16 slot, const struct job *j)
 {
 	struct acxxx_cpl cpl;
 #ifndef COST_OLD_API
@@ -77,6 +76,12 @@ __attribute__((noinline)) static void one_io(struct acxxx_ctl *c, u16 slot,
 	sink = cpl.reply_status | cpl.residual;
 #endif
 }
+
+/*
+ * Called through a pointer other files could change, so the compiler
+ * keeps one_io() a function of its own for callgrind to count.
+ */
+void (*cost_io)(struct acxxx_ctl *c, u16 slot, const struct job *j) = one_io;
 
 static void make_read4k(struct job *j, u16 slot)
 {
@@ -163,9 +168,9 @@ int main(int argc, char **argv)
 			make_mix(j);
 		else
 			make_read4k(j, s);
-		one_io(c, s + ACXXX_FIRST_IO_SLOT, j);
+		cost_io(c, s + ACXXX_FIRST_IO_SLOT, j);
 	}
-	printf("core-cost: %lu %s I/Os on the %s\n", n, mode, dn);
+	printf("core-cost: %lu %s I/Os on the %s (%u)\n", n, mode, dn, sink);
 	free(mem);
 	free(c);
 	return 0;

@@ -937,7 +937,7 @@ static void complete_io(struct host *h, u16 slot,
 {
 	struct io *io = &h->io[slot];
 	struct acxxx_verdict vd;
-	bool busy;
+	bool busy, busy_reply;
 	struct vol *v;
 	u8 *got;
 	u32 len;
@@ -951,7 +951,8 @@ static void complete_io(struct host *h, u16 slot,
 	/* What the driver concludes; the run checks it against the model. */
 	acxxx_scsi_verdict(cpl, &vd);
 	busy = vd.host == ACXXX_HOST_OK && vd.sam_status == ACXXX_SAM_BUSY;
-	if (busy != (cpl->reply_status == ACXXX_RS_BUSY))
+	busy_reply = cpl->reply_status == ACXXX_RS_BUSY;
+	if (busy != busy_reply)
 		fail(h, "slot %u: busy verdict %d for reply 0x%02x", slot, busy,
 		     cpl->reply_status);
 	/*

@@ -12,6 +12,12 @@
  * writes its slot and frame state.  The caller serialises those calls per
  * controller (the Linux driver holds its per-host reply lock); functions
  * that only read the layout (the address helpers) may be called freely.
+ * One exception makes the submission path lock-free: the SCSI encoder
+ * (acxxx_encode_scsi_begin(), acxxx_encode_sge(), acxxx_encode_scsi_end())
+ * touches only the entries of its own slot and reads only what
+ * acxxx_ctl_init() set, so it may run without the lock on a slot that is
+ * not outstanding and that no other caller encodes (the OS's tag for the
+ * command); acxxx_slot_start() and the post, under the lock, publish it.
  *
  * Register access stays with the caller: the core says which value goes
  * to which register (bring-up, posting, frame return) and decodes the
@@ -454,6 +460,7 @@ static inline int acxxx_encode_sge(struct acxxx_enc *e, u64 addr, u32 len)
 	}
 	return e->err;
 }
+
 int acxxx_encode_scsi(struct acxxx_ctl *c, u16 slot,
 		      const struct acxxx_scsi_cmd *cmd);
 int acxxx_encode_mgmt(struct acxxx_ctl *c, u16 slot, const u8 *cdb,

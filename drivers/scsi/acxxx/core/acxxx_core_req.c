@@ -15,6 +15,16 @@
  */
 #include "acxxx_core.h"
 
+/*
+ * READ is 0x08 and WRITE 0x0A within their group (bits 4..0, bit 1
+ * apart); the groups are those of 6-, 10-, 16- and 12-byte CDBs:
+ * 0 (0x08, 0x0A), 1 (0x28, 0x2A), 4 (0x88, 0x8A), 5 (0xA8, 0xAA).
+ */
+static bool acxxx_rw_opcode(u8 opcode)
+{
+	return (opcode & 0x1D) == 0x08 && ((0x33u >> (opcode >> 5)) & 1);
+}
+
 /**
  * acxxx_cdb_is_rw() - does an opcode use the read/write element shape
  * @opcode: CDB byte 0
@@ -24,16 +34,6 @@
  *
  * Return: true for the eight read/write opcodes.
  */
-static bool acxxx_rw_opcode(u8 opcode)
-{
-	/*
-	 * READ is 0x08 and WRITE 0x0A within their group (bits 4..0, bit 1
-	 * apart); the groups are those of 6-, 10-, 16- and 12-byte CDBs:
-	 * 0 (0x08, 0x0A), 1 (0x28, 0x2A), 4 (0x88, 0x8A), 5 (0xA8, 0xAA).
-	 */
-	return (opcode & 0x1D) == 0x08 && ((0x33u >> (opcode >> 5)) & 1);
-}
-
 bool acxxx_cdb_is_rw(u8 opcode)
 {
 	return acxxx_rw_opcode(opcode);

@@ -452,6 +452,41 @@ static void acxxx_test_worked_example(struct kunit *test)
 					sizeof(want)));
 }
 
+/* One command both ways: element by element and through the wrapper. */
+static void encode_both(struct kunit *test, struct acxxx_sge *sgl,
+			enum acxxx_dialect dialect, u8 opcode, u32 nr)
+{
+	struct acxxx_fix *a = acxxx_fix_new(test, dialect, 64, ACXXX_TEST_DMA);
+	struct acxxx_fix *b = acxxx_fix_new(test, dialect, 64, ACXXX_TEST_DMA);
+	u8 cdb[16] = { opcode, 1, 2, 3 };
+	struct acxxx_scsi_cmd cmd = {
+		.lun = 7, .cdb = cdb, .cdb_len = 16,
+		.dir = ACXXX_CTL_DIR_READ, .task_attr = ACXXX_CTL_ATTR_UNTAGGED,
+	};
+	struct acxxx_enc e;
+	u32 total, i;
+
+	make_sgl(sgl, nr, &total);
+	cmd.data_len = total;
+	cmd.sgl = sgl;
+	cmd.nr_sge = nr;
+	dirty_slot(test, &a->c, SLOT);
+	dirty_slot(test, &b->c, SLOT);
+	KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi(&a->c, SLOT, &cmd));
+	KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi_begin(&b->c, &e, SLOT, &cmd));
+	for (i = 0; i < nr; i++)
+		KUNIT_ASSERT_EQ(test, 0, acxxx_encode_sge(&e, sgl[i].addr,
+							  sgl[i].len));
+	KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi_end(&e));
+	KUNIT_EXPECT_EQ(test, e.list, nr > (e.rw ? ACXXX_DIRECT_MAX_RW :
+						   ACXXX_DIRECT_MAX_BASIC));
+	KUNIT_EXPECT_EQ(test, 0, memcmp(acxxx_slot_req(&a->c, SLOT),
+					acxxx_slot_req(&b->c, SLOT),
+					0x40 + nr * 16));
+	KUNIT_EXPECT_EQ(test, b->c.slot_fn[SLOT], ACXXX_FN_SCSI_IO);
+	KUNIT_EXPECT_EQ(test, b->c.slot_len[SLOT], total);
+}
+
 /* The element-by-element encoder writes what the array wrapper writes. */
 static void acxxx_test_encode_elements(struct kunit *test)
 {
@@ -462,47 +497,15 @@ static void acxxx_test_encode_elements(struct kunit *test)
 	static const u8 opcodes[] = { 0x28, 0x8A, 0x12 };
 	struct acxxx_sge *sgl;
 	unsigned int d, n, o;
-	u32 total, i;
 
 	sgl = kunit_kcalloc(test, 128, sizeof(*sgl), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sgl);
-	for (d = 0; d < ARRAY_SIZE(dialects); d++)
-	for (o = 0; o < ARRAY_SIZE(opcodes); o++)
-	for (n = 0; n < ARRAY_SIZE(counts); n++) {
-		struct acxxx_fix *a = acxxx_fix_new(test, dialects[d], 64,
-						    ACXXX_TEST_DMA);
-		struct acxxx_fix *b = acxxx_fix_new(test, dialects[d], 64,
-						    ACXXX_TEST_DMA);
-		u8 cdb[16] = { opcodes[o], 1, 2, 3 };
-		struct acxxx_scsi_cmd cmd = {
-			.lun = 7, .cdb = cdb, .cdb_len = 16,
-			.dir = ACXXX_CTL_DIR_READ,
-			.task_attr = ACXXX_CTL_ATTR_UNTAGGED,
-		};
-		struct acxxx_enc e;
-
-		make_sgl(sgl, counts[n], &total);
-		cmd.data_len = total;
-		cmd.sgl = sgl;
-		cmd.nr_sge = counts[n];
-		dirty_slot(test, &a->c, SLOT);
-		dirty_slot(test, &b->c, SLOT);
-		KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi(&a->c, SLOT, &cmd));
-		KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi_begin(&b->c, &e, SLOT,
-								 &cmd));
-		for (i = 0; i < counts[n]; i++)
-			KUNIT_ASSERT_EQ(test, 0, acxxx_encode_sge(&e, sgl[i].addr,
-								  sgl[i].len));
-		KUNIT_ASSERT_EQ(test, 0, acxxx_encode_scsi_end(&e));
-		KUNIT_EXPECT_EQ(test, e.list, counts[n] >
-				(e.rw ? ACXXX_DIRECT_MAX_RW :
-					ACXXX_DIRECT_MAX_BASIC));
-		KUNIT_EXPECT_EQ(test, 0,
-				memcmp(acxxx_slot_req(&a->c, SLOT),
-				       acxxx_slot_req(&b->c, SLOT),
-				       0x40 + counts[n] * 16));
-		KUNIT_EXPECT_EQ(test, b->c.slot_fn[SLOT], ACXXX_FN_SCSI_IO);
-		KUNIT_EXPECT_EQ(test, b->c.slot_len[SLOT], total);
+	for (d = 0; d < ARRAY_SIZE(dialects); d++) {
+		for (o = 0; o < ARRAY_SIZE(opcodes); o++) {
+			for (n = 0; n < ARRAY_SIZE(counts); n++)
+				encode_both(test, sgl, dialects[d], opcodes[o],
+					    counts[n]);
+		}
 	}
 }
 
