@@ -4,7 +4,7 @@
  * its transition table and what each state allows.
  */
 #include "acxxx_test.h"
-#include "acxxx.h"
+#include "../acxxx.h"
 
 #define ST(s)	ACXXX_ST_##s
 
