@@ -121,6 +121,7 @@ while read -r dev blk hba host; do
 			echo "bench: ready $dev $job $run $hba"
 			read -r go <&3 || die "the host's channel closed"
 			[ "$go" = go ] || die "the host said '$go'"
+			# shellcheck disable=SC2046 # two numbers, split on purpose
 			set -- $(cpu_ticks)
 			busy0=$1 total0=$2
 			l0=$(locks "$host")
@@ -132,6 +133,7 @@ while read -r dev blk hba host; do
 				--output=/tmp/fio.json $args </dev/null >/tmp/fio.err 2>&1 ||
 				{ cat /tmp/fio.err; die "fio $job on $dev failed"; }
 			l1=$(locks "$host")
+			# shellcheck disable=SC2046 # two numbers, split on purpose
 			set -- $(cpu_ticks)
 			lk=n/a
 			[ "$l0" = n/a ] || [ "$l1" = n/a ] || lk=$((l1 - l0))

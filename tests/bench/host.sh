@@ -16,26 +16,32 @@ set -uo pipefail
 
 mkdir -p "$BENCH_STATS"
 status=1
+failed=0
 while IFS= read -r line; do
 	line=${line%$'\r'}
 	case "$line" in
 	"bench: ready "*)
 		read -r _ _ dev job run hba <<<"$line"
 		if [ "$hba" != - ]; then
-			ctl "$hba" stats reset >/dev/null ||
-				{ echo "host: stats reset on HBA $hba failed"; break; }
+			if ! ctl "$hba" stats reset >/dev/null; then
+				echo "host: stats reset on HBA $hba failed"
+				echo stop >"$BENCH_FIFO.in"	# the guest gives up
+				break
+			fi
 		fi
 		echo go >"$BENCH_FIFO.in"
 		;;
 	"bench: done "*)
 		read -r _ _ dev job run hba <<<"$line"
 		if [ "$hba" != - ]; then
-			ctl "$hba" stats >"$BENCH_STATS/$dev.$job.$run" ||
-				{ echo "host: stats on HBA $hba failed"; break; }
+			if ! ctl "$hba" stats >"$BENCH_STATS/$dev.$job.$run"; then
+				echo "host: stats on HBA $hba failed"
+				failed=1	# the report says which run lacks them
+			fi
 		fi
 		;;
 	"bench: end")
-		status=0
+		status=$failed
 		break
 		;;
 	"bench: error"*)
