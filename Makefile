@@ -8,7 +8,7 @@
 #                   over the emulated HBA (see README.md)
 #   make check      every test layer; ends with "N passed, N failed"
 #   make core-build | style | driver-build | kunit | unit | loop | fuzz | e2e
-#                   | faults-ci   one layer each
+#                   | faults-ci | bench-smoke   one layer each
 #   make faults     the whole fault suite on the debug kernels
 #   make e2e-debug  the driver's end-to-end runs on the debug kernels
 #   make bench      the hot path's figures beside its peers (tests/bench)
