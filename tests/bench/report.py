@@ -273,7 +273,7 @@ def chart(rows, out_dir):
     d2 = os.path.join(out_dir, 'chart-regs.dat')
     nacx = 0
     with open(d2, 'w', encoding='utf-8') as fh:
-        fh.write('device reads writes interrupts floor target\n')
+        # no header line: the plot's titles are explicit
         for d in devs:
             r = byk.get((d, TARGET_JOB))
             if not r or not d.startswith('acxxx-'):
@@ -310,6 +310,7 @@ plot "%(d1)s" using 2:xtic(1) title columnheader(2) noenhanced, \
 unset logscale y
 set yrange [0:*]
 set xrange [-0.6:%(nacx)d - 0.4]
+set key outside right top vertical
 set title "acxxx at %(job)s: per I/O (floor: the protocol's reads at the measured replies/interrupt; target: issue 9)" noenhanced
 set ylabel "per I/O"
 plot "%(d2)s" using 2:xtic(1) title "register reads", \
