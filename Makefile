@@ -8,9 +8,10 @@
 #                   over the emulated HBA (see README.md)
 #   make check      every test layer; ends with "N passed, N failed"
 #   make core-build | style | driver-build | kunit | unit | loop | fuzz | e2e
-#                   | faults-ci   one layer each
+#                   | faults-ci | bench-smoke   one layer each
 #   make faults     the whole fault suite on the debug kernels
 #   make e2e-debug  the driver's end-to-end runs on the debug kernels
+#   make bench      the hot path's figures beside its peers (tests/bench)
 #
 # Downloads and built artefacts are cached in $(ACXXX_CACHE), outside the
 # checkout.
@@ -23,14 +24,16 @@ DRV := $(TOP)/drivers/scsi/acxxx
 
 KDIR ?= $(wildcard /lib/modules/$(shell uname -r)/build)
 
-CHECK_LAYERS ?= core-build style driver-build kunit unit loop fuzz e2e faults-ci
+CHECK_LAYERS ?= core-build style driver-build kunit unit loop fuzz e2e faults-ci \
+		bench-smoke
 
-.PHONY: all module emu check demo e2e e2e-debug faults faults-ci driver-build kunit unit loop fuzz style core-build host-deps clean help
+.PHONY: all module emu check demo e2e e2e-debug faults faults-ci driver-build kunit unit loop fuzz style core-build host-deps clean help \
+	bench bench-smoke
 
 all: module emu
 
 help:
-	@sed -n '3,14p' Makefile
+	@sed -n '3,15p' Makefile
 
 host-deps:
 	@tests/lib/ensure-host
@@ -91,6 +94,17 @@ faults: host-deps
 # and the error handler's ladder on the 341 family.
 faults-ci: host-deps
 	@tests/e2e/faults/ci
+
+# acxxx's hot path beside scsi_debug, null_blk, virtio-scsi and megaraid_sas
+# in one guest boot, and the core's instructions per I/O: a table, JSON and
+# a chart (tests/bench/README.md).  Figures, not a pass/fail test.
+# BENCH_ARGS="--runtime 5 --out DIR" and so on.
+bench: host-deps
+	@tests/bench/run $(BENCH_ARGS)
+
+# make check's short run of it: it runs, every row is there, the JSON parses.
+bench-smoke: host-deps
+	@tests/bench/run --smoke --out /tmp/acxxx-bench-smoke
 
 clean:
 	@if [ -f emu/Makefile ]; then $(MAKE) -C emu clean; fi

@@ -61,6 +61,12 @@ struct acxemu_dma_ops {
  */
 typedef void (*acxemu_irq_fn)(void *ctx, bool level);
 
+/*
+ * What the transport actually signalled to the host (a vfio-user server:
+ * INTx assertions, MSI messages), since it started: for the statistics.
+ */
+typedef void (*acxemu_irq_count_fn)(void *ctx, u64 *intx, u64 *msi);
+
 /**
  * struct acxemu_volume_config - one RAID volume
  * @lun: LUN index 0..63
@@ -104,6 +110,8 @@ struct acxemu_volume_config {
  * @dma_ctx: first argument of the @dma callbacks
  * @irq_cb: interrupt callback (may be NULL; then poll acxemu_irq_level())
  * @irq_ctx: first argument of @irq_cb
+ * @irq_count: interrupts the transport signalled (may be NULL: then the
+ *	statistics report 0 for them); called with @irq_ctx
  * @volumes: volumes present at creation
  * @nvolumes: number of entries in @volumes
  */
@@ -126,6 +134,7 @@ struct acxemu_config {
 	void *dma_ctx;
 	acxemu_irq_fn irq_cb;
 	void *irq_ctx;
+	acxemu_irq_count_fn irq_count;
 	const struct acxemu_volume_config *volumes;
 	unsigned int nvolumes;
 };
@@ -392,8 +401,30 @@ enum acxemu_reject {
 
 const char *acxemu_reject_name(enum acxemu_reject r);
 
+/*
+ * Register access counters: one per 32-bit word of the first 256 bytes of
+ * the register BAR (slot = offset / 4, whatever the access size), and one
+ * for every access beyond (ACXEMU_REG_SLOT_OTHER).
+ */
+#define ACXEMU_REG_SLOTS	65
+#define ACXEMU_REG_SLOT_OTHER	64
+
+/* The register of a slot ("REPLY_PORT"), or NULL for an unnamed one. */
+const char *acxemu_reg_slot_name(unsigned int slot);
+
+/*
+ * Replies per interrupt: the histogram buckets of acxemu_stats.irq_batch
+ * (0, 1, 2, 3, 4-7, 8-15, 16-31, 32-63, 64 and more).
+ */
+#define ACXEMU_BATCH_BUCKETS	9
+
+/* The bucket's label ("4-7", "64+"). */
+const char *acxemu_batch_bucket_name(unsigned int bucket);
+unsigned int acxemu_batch_bucket(u64 replies);
+
 /**
- * struct acxemu_stats - counters since creation
+ * struct acxemu_stats - counters since creation or the last
+ *	acxemu_stats_reset()
  * @scsi_ops: SCSI I/O requests by CDB opcode
  * @functions: requests by function code (0..15)
  * @bytes_read: data bytes sent to the host (READ and data-in commands)
@@ -414,6 +445,21 @@ const char *acxemu_reject_name(enum acxemu_reject r);
  * @cancelled: requests dropped by re-init, flush or power loss
  * @cache_writebacks: cache write-backs forced by cache pressure
  * @hostile: garbage the hostile firmware handed the host
+ * @reg_reads: register reads by slot (ACXEMU_REG_SLOTS), every access the
+ *	host made, accepted or not
+ * @reg_writes: register writes by slot
+ * @reply_pops: REPLY_PORT reads that returned a reply descriptor
+ * @reply_empty: REPLY_PORT reads that found the reply queue empty
+ * @irq_batch: replies per interrupt, a histogram: at each rising edge of
+ *	the interrupt condition, the reply descriptors the host popped since
+ *	the previous rising edge go into their bucket (the replies delivered
+ *	per interrupt); the batch still open is not in it
+ * @intx: INTx assertions the transport signalled (0 without one)
+ * @msi: MSI messages the transport signalled (0 without one)
+ * @dma_read_bytes: bytes the model read from host memory (frames, element
+ *	lists, data out, management buffers), successful transfers only
+ * @dma_write_bytes: bytes the model wrote to host memory (data in, sense,
+ *	reply frames, management buffers)
  * @scratch1: last value the host wrote to SCRATCH1
  * @scratch2: last value the host wrote to SCRATCH2
  * @outstanding: requests the firmware owns now
@@ -441,6 +487,15 @@ struct acxemu_stats {
 	u64 cancelled;
 	u64 cache_writebacks;
 	u64 hostile;
+	u64 reg_reads[ACXEMU_REG_SLOTS];
+	u64 reg_writes[ACXEMU_REG_SLOTS];
+	u64 reply_pops;
+	u64 reply_empty;
+	u64 irq_batch[ACXEMU_BATCH_BUCKETS];
+	u64 intx;
+	u64 msi;
+	u64 dma_read_bytes;
+	u64 dma_write_bytes;
 	u32 scratch1;
 	u32 scratch2;
 	u32 outstanding;
@@ -449,6 +504,11 @@ struct acxemu_stats {
 };
 
 void acxemu_get_stats(struct acxemu *emu, struct acxemu_stats *st);
+/*
+ * Zero every counter of struct acxemu_stats (not the current values:
+ * scratch1/2, outstanding, free_frames, waiting).  Behaviour is unchanged.
+ */
+void acxemu_stats_reset(struct acxemu *emu);
 
 /* ---- text control protocol (emu/README.md) ---------------------------- */
 

@@ -528,6 +528,23 @@ static int cmd_hostile(struct acxemu *emu, int argc, char **argv, struct out *o)
 	return 0;
 }
 
+/* " rd_REPLY_PORT=N", " wr_0x50=N", " rd_other=N"; nothing for 0 */
+static void reg_count(struct out *o, const char *dir, unsigned int slot,
+		      u64 n)
+{
+	const char *name = acxemu_reg_slot_name(slot);
+
+	if (!n)
+		return;
+	if (name)
+		outf(o, " %s_%s=%llu", dir, name, (unsigned long long)n);
+	else if (slot == ACXEMU_REG_SLOT_OTHER)
+		outf(o, " %s_other=%llu", dir, (unsigned long long)n);
+	else
+		outf(o, " %s_0x%02x=%llu", dir, slot * 4,
+		     (unsigned long long)n);
+}
+
 static int cmd_stats(struct acxemu *emu, struct out *o)
 {
 	struct acxemu_stats st;
@@ -558,6 +575,20 @@ static int cmd_stats(struct acxemu *emu, struct out *o)
 	     (unsigned long long)st.cache_writebacks, st.outstanding,
 	     st.free_frames, st.waiting);
 	outf(o, " scratch1=0x%08x scratch2=0x%08x", st.scratch1, st.scratch2);
+	outf(o, " reply_pops=%llu reply_empty=%llu intx=%llu msi=%llu",
+	     (unsigned long long)st.reply_pops,
+	     (unsigned long long)st.reply_empty,
+	     (unsigned long long)st.intx, (unsigned long long)st.msi);
+	outf(o, " dma_read_bytes=%llu dma_write_bytes=%llu",
+	     (unsigned long long)st.dma_read_bytes,
+	     (unsigned long long)st.dma_write_bytes);
+	for (i = 0; i < ACXEMU_BATCH_BUCKETS; i++)
+		outf(o, " rpi_%s=%llu", acxemu_batch_bucket_name(i),
+		     (unsigned long long)st.irq_batch[i]);
+	for (i = 0; i < ACXEMU_REG_SLOTS; i++) {
+		reg_count(o, "rd", i, st.reg_reads[i]);
+		reg_count(o, "wr", i, st.reg_writes[i]);
+	}
 	for (i = 0; i < ACXEMU_REJ_MAX; i++)
 		outf(o, " rej_%s=%llu", acxemu_reject_name(i),
 		     (unsigned long long)st.rejects[i]);
@@ -611,7 +642,7 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *outbuf,
 		outf(&o, " hang [recoverable], powerloss, ready hold|release,");
 		outf(&o, " irq glitch,");
 		outf(&o, " hostile on [rate=N] [seed=N]|off,");
-		outf(&o, " stats, flush, info, quit");
+		outf(&o, " stats [reset], flush, info, quit");
 	} else if (!strcmp(argv[0], "volume")) {
 		cmd_volume(emu, argc, argv, &o);
 	} else if (!strcmp(argv[0], "fault")) {
@@ -642,6 +673,10 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *outbuf,
 		outf(&o, "ok");
 	} else if (!strcmp(argv[0], "stats") && argc == 1) {
 		cmd_stats(emu, &o);
+	} else if (!strcmp(argv[0], "stats") && argc == 2 &&
+		   !strcmp(argv[1], "reset")) {
+		acxemu_stats_reset(emu);
+		outf(&o, "ok");
 	} else if (!strcmp(argv[0], "flush") && argc == 1) {
 		if (acxemu_flush_all(emu))
 			errf(&o, "flush: I/O error on a backing medium");

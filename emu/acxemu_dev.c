@@ -123,6 +123,13 @@ void emu_irq_update(struct acxemu *emu)
 	pthread_mutex_lock(&emu->irq_lock);
 	pthread_mutex_lock(&emu->lock);
 	level = irq_level_locked(emu);
+	if (level && !emu->irq_reported) {
+		/* a rising edge closes the previous interrupt's batch */
+		if (emu->batch_open)
+			stat_inc(&emu->st_irq_batch[acxemu_batch_bucket(emu->batch_pops)]);
+		emu->batch_open = true;
+		emu->batch_pops = 0;
+	}
 	pthread_mutex_unlock(&emu->lock);
 	if (level != emu->irq_reported) {
 		emu->irq_reported = level;
@@ -262,7 +269,7 @@ int req_dma_read(struct acxemu *emu, struct emu_req *req, u64 addr,
 
 	if (!req_dma_begin(emu, req))
 		return -ECANCELED;
-	rc = emu->dma.read(emu->dma_ctx, addr, buf, len);
+	rc = emu_dma_read(emu, addr, buf, len);
 	req_dma_end(emu, req);
 	return rc ? (rc < 0 ? rc : -EFAULT) : 0;
 }
@@ -274,7 +281,7 @@ int req_dma_write(struct acxemu *emu, struct emu_req *req, u64 addr,
 
 	if (!req_dma_begin(emu, req))
 		return -ECANCELED;
-	rc = emu->dma.write(emu->dma_ctx, addr, buf, len);
+	rc = emu_dma_write(emu, addr, buf, len);
 	req_dma_end(emu, req);
 	return rc ? (rc < 0 ? rc : -EFAULT) : 0;
 }
@@ -498,11 +505,18 @@ static bool size_ok(u32 offset, unsigned int size)
 	return (size == 1 || size == 2 || size == 4) && !(offset & (size - 1));
 }
 
+static unsigned int reg_slot(u32 offset)
+{
+	return offset < ACXEMU_REG_SLOT_OTHER * 4 ? offset / 4 :
+	       ACXEMU_REG_SLOT_OTHER;
+}
+
 u32 acxemu_reg_read(struct acxemu *emu, u32 offset, unsigned int size)
 {
 	u32 reg = offset & ~3u, v = 0;
 	bool changed = false;
 
+	stat_inc(&emu->st_reg_reads[reg_slot(offset)]);
 	if (!size_ok(offset, size)) {
 		reject(emu, ACXEMU_REJ_BAD_ACCESS);
 		return 0;
@@ -531,9 +545,12 @@ u32 acxemu_reg_read(struct acxemu *emu, u32 offset, unsigned int size)
 			goto out;
 		}
 		if (!emu->rq_count) {
+			stat_inc(&emu->st_reply_empty);
 			v = ACXXX_EMPTY;
 			goto out;
 		}
+		stat_inc(&emu->st_reply_pops);
+		emu->batch_pops++;
 		v = emu->rq[emu->rq_head];
 		emu->rq_head = (emu->rq_head + 1) % EMU_REPLY_Q_CAP;
 		if (emu->rq_count-- == EMU_REPLY_Q_CAP)
@@ -656,6 +673,7 @@ void acxemu_reg_write(struct acxemu *emu, u32 offset, u32 value,
 {
 	u32 reg = offset & ~3u;
 
+	stat_inc(&emu->st_reg_writes[reg_slot(offset)]);
 	if (!size_ok(offset, size)) {
 		reject(emu, ACXEMU_REJ_BAD_ACCESS);
 		return;
@@ -782,8 +800,7 @@ again:
 	pthread_mutex_unlock(&emu->lock);
 
 	if (req->has_sense &&
-	    emu->dma.write(emu->dma_ctx, req->sense_addr, req->sense,
-			   req->sense_wlen))
+	    emu_dma_write(emu, req->sense_addr, req->sense, req->sense_wlen))
 		sense_ok = false;
 	if (!sense_ok) {
 		struct acxxx_scsi_reply *r = (struct acxxx_scsi_reply *)req->reply;
@@ -792,8 +809,7 @@ again:
 		r->scsi_state |= ACXXX_SSTATE_AUTOSENSE_FAILED;
 		r->sense_count = 0;
 	}
-	rc = emu->dma.write(emu->dma_ctx, frame_addr, req->reply,
-			    ACXXX_REPLY_FRAME_SIZE);
+	rc = emu_dma_write(emu, frame_addr, req->reply, ACXXX_REPLY_FRAME_SIZE);
 
 	pthread_mutex_lock(&emu->lock);
 	req_dma_end_locked(emu, req);
@@ -1365,6 +1381,25 @@ void acxemu_get_stats(struct acxemu *emu, struct acxemu_stats *st)
 	st->cancelled = atomic_load(&emu->st_cancelled);
 	st->cache_writebacks = atomic_load(&emu->st_cache_writebacks);
 	st->hostile = atomic_load(&emu->st_hostile);
+	for (i = 0; i < ACXEMU_REG_SLOTS; i++) {
+		st->reg_reads[i] = atomic_load(&emu->st_reg_reads[i]);
+		st->reg_writes[i] = atomic_load(&emu->st_reg_writes[i]);
+	}
+	st->reply_pops = atomic_load(&emu->st_reply_pops);
+	st->reply_empty = atomic_load(&emu->st_reply_empty);
+	for (i = 0; i < ACXEMU_BATCH_BUCKETS; i++)
+		st->irq_batch[i] = atomic_load(&emu->st_irq_batch[i]);
+	st->dma_read_bytes = atomic_load(&emu->st_dma_read_bytes);
+	st->dma_write_bytes = atomic_load(&emu->st_dma_write_bytes);
+	if (emu->irq_count) {
+		u64 intx = 0, msi = 0;
+
+		pthread_mutex_lock(&emu->irq_lock);
+		emu->irq_count(emu->irq_ctx, &intx, &msi);
+		st->intx = intx - emu->intx_base;
+		st->msi = msi - emu->msi_base;
+		pthread_mutex_unlock(&emu->irq_lock);
+	}
 	pthread_mutex_lock(&emu->lock);
 	st->scratch1 = emu->scratch1_written;
 	st->scratch2 = emu->scratch2;
@@ -1372,6 +1407,98 @@ void acxemu_get_stats(struct acxemu *emu, struct acxemu_stats *st)
 	st->free_frames = emu->free_count;
 	st->waiting = emu->waiting_count;
 	pthread_mutex_unlock(&emu->lock);
+}
+
+static void stat_zero(atomic_ullong *c, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		atomic_store(&c[i], 0);
+}
+
+void acxemu_stats_reset(struct acxemu *emu)
+{
+	stat_zero(emu->st_scsi_ops, 256);
+	stat_zero(emu->st_functions, 16);
+	stat_zero(emu->st_rejects, ACXEMU_REJ_MAX);
+	stat_zero(&emu->st_bytes_read, 1);
+	stat_zero(&emu->st_bytes_written, 1);
+	stat_zero(&emu->st_faults_fired, 1);
+	stat_zero(&emu->st_medium_errors, 1);
+	stat_zero(&emu->st_replies_fast, 1);
+	stat_zero(&emu->st_replies_addr, 1);
+	stat_zero(&emu->st_events, 1);
+	stat_zero(&emu->st_irqs_raised, 1);
+	stat_zero(&emu->st_posts, 1);
+	stat_zero(&emu->st_reg_unknown, 1);
+	stat_zero(&emu->st_reinits, 1);
+	stat_zero(&emu->st_resets, 1);
+	stat_zero(&emu->st_irq_glitches, 1);
+	stat_zero(&emu->st_tmf_terminated, 1);
+	stat_zero(&emu->st_cancelled, 1);
+	stat_zero(&emu->st_cache_writebacks, 1);
+	stat_zero(&emu->st_hostile, 1);
+	stat_zero(emu->st_reg_reads, ACXEMU_REG_SLOTS);
+	stat_zero(emu->st_reg_writes, ACXEMU_REG_SLOTS);
+	stat_zero(&emu->st_reply_pops, 1);
+	stat_zero(&emu->st_reply_empty, 1);
+	stat_zero(emu->st_irq_batch, ACXEMU_BATCH_BUCKETS);
+	stat_zero(&emu->st_dma_read_bytes, 1);
+	stat_zero(&emu->st_dma_write_bytes, 1);
+	/* irq_lock, then lock: as emu_irq_update() */
+	pthread_mutex_lock(&emu->irq_lock);
+	if (emu->irq_count)
+		emu->irq_count(emu->irq_ctx, &emu->intx_base, &emu->msi_base);
+	pthread_mutex_lock(&emu->lock);
+	emu->batch_open = false;
+	emu->batch_pops = 0;
+	pthread_mutex_unlock(&emu->lock);
+	pthread_mutex_unlock(&emu->irq_lock);
+}
+
+static const char *const reg_names[ACXEMU_REG_SLOT_OTHER] = {
+	[ACXXX_REG_HOST_MSG0 / 4] = "HOST_MSG0",
+	[ACXXX_REG_CTRL_MSG0 / 4] = "CTRL_MSG0",
+	[ACXXX_REG_IN_DOORBELL / 4] = "IN_DOORBELL",
+	[ACXXX_REG_OUT_INT_STATUS / 4] = "OUT_INT_STATUS",
+	[ACXXX_REG_OUT_INT_MASK / 4] = "OUT_INT_MASK",
+	[ACXXX_REG_REQUEST_PORT / 4] = "REQUEST_PORT",
+	[ACXXX_REG_REPLY_PORT / 4] = "REPLY_PORT",
+	[ACXXX_REG_IN_FREE_CI / 4] = "IN_FREE_CI",
+	[ACXXX_REG_IN_POST_CI / 4] = "IN_POST_CI",
+	[ACXXX_REG_OUT_FREE_CI / 4] = "OUT_FREE_CI",
+	[ACXXX_REG_OUT_DOORBELL / 4] = "OUT_DOORBELL",
+	[ACXXX_REG_OUT_DOORBELL_CLR / 4] = "OUT_DOORBELL_CLR",
+	[ACXXX_REG_SCRATCH1 / 4] = "SCRATCH1",
+	[ACXXX_REG_SCRATCH2 / 4] = "SCRATCH2",
+	[ACXXX_REG_RAID_TYPE / 4] = "RAID_TYPE",
+};
+
+const char *acxemu_reg_slot_name(unsigned int slot)
+{
+	return slot < ACXEMU_REG_SLOT_OTHER ? reg_names[slot] : NULL;
+}
+
+static const char *const batch_names[ACXEMU_BATCH_BUCKETS] = {
+	"0", "1", "2", "3", "4-7", "8-15", "16-31", "32-63", "64+",
+};
+
+const char *acxemu_batch_bucket_name(unsigned int bucket)
+{
+	return bucket < ACXEMU_BATCH_BUCKETS ? batch_names[bucket] : NULL;
+}
+
+unsigned int acxemu_batch_bucket(u64 replies)
+{
+	unsigned int b = 4;
+
+	if (replies < 4)
+		return (unsigned int)replies;
+	/* 4-7 is bucket 4, 8-15 bucket 5, ... 64 and more bucket 8 */
+	while (b < ACXEMU_BATCH_BUCKETS - 1 && replies >= (8ull << (b - 4)))
+		b++;
+	return b;
 }
 
 /* ---- creation ------------------------------------------------------------------ */
@@ -1445,6 +1572,7 @@ struct acxemu *acxemu_create(const struct acxemu_config *cfg, int *err,
 	emu->dma_ctx = cfg->dma_ctx;
 	emu->irq_cb = cfg->irq_cb;
 	emu->irq_ctx = cfg->irq_ctx;
+	emu->irq_count = cfg->irq_count;
 	emu->int_mask = ACXXX_IMASK_OFF;
 	emu->hs = HS_RESET;
 	emu->next_fault_id = 1;

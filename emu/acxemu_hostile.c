@@ -95,10 +95,9 @@ static void hostile_reply_locked(struct acxemu *emu, const u8 *frame,
 	lo = free_pop_locked(emu);
 	pthread_mutex_unlock(&emu->lock);
 	if (sense)
-		emu->dma.write(emu->dma_ctx, sense_addr, sense,
-			       ACXXX_SENSE_BLOCK_SIZE);
-	rc = emu->dma.write(emu->dma_ctx, (u64)emu->hiaddr << 32 | lo, frame,
-			    ACXXX_REPLY_FRAME_SIZE);
+		emu_dma_write(emu, sense_addr, sense, ACXXX_SENSE_BLOCK_SIZE);
+	rc = emu_dma_write(emu, (u64)emu->hiaddr << 32 | lo, frame,
+			   ACXXX_REPLY_FRAME_SIZE);
 	pthread_mutex_lock(&emu->lock);
 	if (epoch != emu->epoch || emu->dead)
 		return;			/* a re-init forgot the frame meanwhile */

@@ -237,6 +237,8 @@ struct acxemu {
 	void *dma_ctx;
 	acxemu_irq_fn irq_cb;
 	void *irq_ctx;
+	acxemu_irq_count_fn irq_count;
+	u64 intx_base, msi_base;	/* irq_count() at the last reset (irq_lock) */
 
 	pthread_mutex_t lock;
 	pthread_cond_t cond;		/* any state change workers wait on */
@@ -314,6 +316,13 @@ struct acxemu {
 	atomic_ullong st_reinits, st_resets, st_irq_glitches, st_tmf_terminated, st_cancelled;
 	atomic_ullong st_cache_writebacks;
 	atomic_ullong st_hostile;
+	atomic_ullong st_reg_reads[ACXEMU_REG_SLOTS];
+	atomic_ullong st_reg_writes[ACXEMU_REG_SLOTS];
+	atomic_ullong st_reply_pops, st_reply_empty;
+	atomic_ullong st_irq_batch[ACXEMU_BATCH_BUCKETS];
+	atomic_ullong st_dma_read_bytes, st_dma_write_bytes;
+	u64 batch_pops;			/* pops since the last rising edge (lock) */
+	bool batch_open;		/* a rising edge since the reset (lock) */
 
 	unsigned int nworkers;
 	struct emu_worker *workers;
@@ -328,6 +337,27 @@ static inline void stat_inc(atomic_ullong *c)
 static inline void stat_add(atomic_ullong *c, u64 v)
 {
 	atomic_fetch_add_explicit(c, v, memory_order_relaxed);
+}
+
+/* Guest memory access through the host's DMA seam, counted. */
+static inline int emu_dma_read(struct acxemu *emu, u64 addr, void *buf,
+			       size_t len)
+{
+	int rc = emu->dma.read(emu->dma_ctx, addr, buf, len);
+
+	if (!rc)
+		stat_add(&emu->st_dma_read_bytes, len);
+	return rc;
+}
+
+static inline int emu_dma_write(struct acxemu *emu, u64 addr,
+				const void *buf, size_t len)
+{
+	int rc = emu->dma.write(emu->dma_ctx, addr, buf, len);
+
+	if (!rc)
+		stat_add(&emu->st_dma_write_bytes, len);
+	return rc;
 }
 
 static inline void reject(struct acxemu *emu, enum acxemu_reject r)

@@ -52,9 +52,9 @@ static int sg_copy(struct acxemu *emu, struct emu_req *req, u32 off,
 		if (n > len)
 			n = len;
 		if (to_host)
-			rc = emu->dma.write(emu->dma_ctx, e->addr + off, p, n);
+			rc = emu_dma_write(emu, e->addr + off, p, n);
 		else
-			rc = emu->dma.read(emu->dma_ctx, e->addr + off, p, n);
+			rc = emu_dma_read(emu, e->addr + off, p, n);
 		if (rc) {
 			rc = -EFAULT;
 			break;

@@ -56,6 +56,15 @@ static void fe_irq(void *ctx, bool level)
 	vfu_irq_set_level(ctx, level);
 }
 
+static void fe_irq_count(void *ctx, u64 *intx, u64 *msi)
+{
+	struct vfu_stats st;
+
+	vfu_get_stats(ctx, &st);
+	*intx = st.intx_signals;
+	*msi = st.msi_signals;
+}
+
 static u64 fe_bar_read(void *ctx, int bar, u64 off, unsigned int size)
 {
 	struct vfu_fe *v = ctx;
@@ -119,6 +128,7 @@ static int fe_prepare(struct acxemu_frontend *fe, const char *path,
 	cfg->dma_ctx = v->srv;
 	cfg->irq_cb = fe_irq;
 	cfg->irq_ctx = v->srv;
+	cfg->irq_count = fe_irq_count;
 	return 0;
 }
 

@@ -97,6 +97,17 @@ static void irq_cb(void *ctx, bool level)
 	pthread_mutex_unlock(&h->lock);
 }
 
+/* The counters of a pretend transport, set by the tests. */
+static void irq_count(void *ctx, u64 *intx, u64 *msi)
+{
+	struct host *h = ctx;
+
+	pthread_mutex_lock(&h->lock);
+	*intx = h->intx;
+	*msi = h->msi;
+	pthread_mutex_unlock(&h->lock);
+}
+
 void host_init(struct host *h, u16 dev, const struct host_opts *o)
 {
 	static const struct host_opts none;
@@ -142,6 +153,7 @@ void host_init(struct host *h, u16 dev, const struct host_opts *o)
 	cfg.dma_ctx = h;
 	cfg.irq_cb = irq_cb;
 	cfg.irq_ctx = h;
+	cfg.irq_count = irq_count;
 	cfg.volumes = vols;
 	cfg.nvolumes = o->no_volumes ? 0 : 2;
 	h->emu = acxemu_create(&cfg, &rc, err, sizeof(err));

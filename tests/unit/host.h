@@ -44,6 +44,7 @@ struct host {
 	bool irq;
 	unsigned int irq_calls;
 	unsigned int dma_reads, dma_writes;
+	u64 intx, msi;			/* what a transport "signalled" */
 	bool budget_on;			/* DMA fails once dma_budget is used up */
 	int dma_budget;
 	bool fail_dma;			/* every DMA fails */

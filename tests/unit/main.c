@@ -13,7 +13,7 @@ int main(int argc, char **argv)
 {
 	Suite *(*const all[])(void) = {
 		suite_regs, suite_scsi, suite_bdl, suite_mgmt, suite_cache,
-		suite_faults, suite_ctl, suite_threads,
+		suite_faults, suite_ctl, suite_threads, suite_stats,
 	};
 	SRunner *sr = NULL;
 	unsigned int i;

@@ -23,5 +23,6 @@ Suite *suite_cache(void);
 Suite *suite_faults(void);
 Suite *suite_ctl(void);
 Suite *suite_threads(void);
+Suite *suite_stats(void);
 
 #endif /* ACXEMU_TEST_SUITES_H */
