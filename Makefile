@@ -7,8 +7,8 @@
 #   make demo       the main job: the driver on Debian's kernel in QEMU,
 #                   over the emulated HBA (see README.md)
 #   make check      every test layer; ends with "N passed, N failed"
-#   make core-build | style | driver-build | kunit | unit | loop | fuzz | e2e
-#                   | faults-ci   one layer each
+#   make harness | core-build | style | driver-build | kunit | unit | loop
+#                   | fuzz | e2e | faults-ci   one layer each
 #   make faults     the whole fault suite on the debug kernels
 #   make e2e-debug  the driver's end-to-end runs on the debug kernels
 #
@@ -23,9 +23,9 @@ DRV := $(TOP)/drivers/scsi/acxxx
 
 KDIR ?= $(wildcard /lib/modules/$(shell uname -r)/build)
 
-CHECK_LAYERS ?= core-build style driver-build kunit unit loop fuzz e2e faults-ci
+CHECK_LAYERS ?= harness core-build style driver-build kunit unit loop fuzz e2e faults-ci
 
-.PHONY: all module emu check demo e2e e2e-debug faults faults-ci driver-build kunit unit loop fuzz style core-build host-deps clean help
+.PHONY: all module emu check harness demo e2e e2e-debug faults faults-ci driver-build kunit unit loop fuzz style core-build host-deps clean help
 
 all: module emu
 
@@ -48,6 +48,11 @@ emu:
 
 check: host-deps
 	@tests/check $(CHECK_LAYERS)
+
+# The harness's own tests (usage of every runner, the package checks):
+# seconds, no VM, nothing installed.
+harness:
+	@tests/harness/run
 
 core-build:
 	@tests/core-build
