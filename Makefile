@@ -7,8 +7,8 @@
 #   make demo       the main job: the driver on Debian's kernel in QEMU,
 #                   over the emulated HBA (see README.md)
 #   make check      every test layer; ends with "N passed, N failed"
-#   make core-build | style | driver-build | kunit | unit | loop | fuzz | e2e
-#                   | faults-ci | bench-smoke   one layer each
+#   make harness | core-build | style | driver-build | kunit | unit | loop
+#                   | fuzz | e2e | faults-ci | bench-smoke   one layer each
 #   make faults     the whole fault suite on the debug kernels
 #   make e2e-debug  the driver's end-to-end runs on the debug kernels
 #   make bench      the hot path's figures beside its peers (tests/bench)
@@ -24,16 +24,16 @@ DRV := $(TOP)/drivers/scsi/acxxx
 
 KDIR ?= $(wildcard /lib/modules/$(shell uname -r)/build)
 
-CHECK_LAYERS ?= core-build style driver-build kunit unit loop fuzz e2e faults-ci \
+CHECK_LAYERS ?= harness core-build style driver-build kunit unit loop fuzz e2e faults-ci \
 		bench-smoke
 
-.PHONY: all module emu check demo e2e e2e-debug faults faults-ci driver-build kunit unit loop fuzz style core-build host-deps clean help \
+.PHONY: all module emu check harness demo e2e e2e-debug faults faults-ci driver-build kunit unit loop fuzz style core-build host-deps clean help \
 	bench bench-smoke
 
 all: module emu
 
 help:
-	@sed -n '3,15p' Makefile
+	@sed -n '3,16p' Makefile
 
 host-deps:
 	@tests/lib/ensure-host
@@ -51,6 +51,11 @@ emu:
 
 check: host-deps
 	@tests/check $(CHECK_LAYERS)
+
+# The harness's own tests (usage of every runner, the package checks):
+# seconds, no VM, nothing installed.
+harness:
+	@tests/harness/run
 
 core-build:
 	@tests/core-build
@@ -90,8 +95,9 @@ faults: host-deps
 	@tests/e2e/faults/run --debug-kernel --kernel 6.1 --kernel 7.2 \
 		--family 6201 --family 6240
 
-# The part of it that make check runs: every fault on 6.1 with a 3108,
-# and the error handler's ladder on the 341 family.
+# The part of it that make check runs: every fault on 6.1 with a 3108
+# (but reinit-window until the driver closes that window), and the error
+# handler's ladder and suspend/resume on the 341 family.
 faults-ci: host-deps
 	@tests/e2e/faults/ci
 

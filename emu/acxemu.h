@@ -366,6 +366,45 @@ int acxemu_hostile(struct acxemu *emu, unsigned int rate, u32 seed);
 void acxemu_ready_hold(struct acxemu *emu, bool hold);
 
 /*
+ * Let @pass more handshakes reach ready, then hold the next one as
+ * acxemu_ready_hold() does; a handshake held now is released and counts
+ * among them (so 1 lets a held handshake complete and holds the next:
+ * a test that needs bring-up's second handshake held does not race the
+ * first).  acxemu_ready_hold() disarms it.
+ */
+void acxemu_ready_hold_after(struct acxemu *emu, unsigned int pass);
+
+/**
+ * struct acxemu_hs_view - the handshake as the host could see it now
+ * @state: 0 reset (waiting for the high address), 1 registered (ready
+ *	pending), 2 ready
+ * @hold: readiness is held
+ * @doorbell: OUT_DOORBELL (2208/3108), notifications not yet cleared
+ * @int_status: OUT_INT_STATUS as read now
+ * @int_mask: OUT_INT_MASK
+ * @replies: reply descriptors queued, not yet read from REPLY_PORT
+ */
+struct acxemu_hs_view {
+	int state;
+	bool hold;
+	u32 doorbell;
+	u32 int_status;
+	u32 int_mask;
+	unsigned int replies;
+};
+
+void acxemu_hs_view(struct acxemu *emu, struct acxemu_hs_view *v);
+
+/*
+ * Queue the last reply descriptor the firmware queued once more, whatever
+ * the handshake's state, and update the interrupt line: a firmware that
+ * answers a request late, after the host gave up on it and started a
+ * re-init (emu/README.md, "reply repeat").  -ENOENT if nothing was ever
+ * queued, -ENOSPC if the reply queue is full, -ENODEV if dead.
+ */
+int acxemu_reply_repeat(struct acxemu *emu, u32 *desc);
+
+/*
  * A glitch on the interrupt line: it rises and falls at once, whatever the
  * mask and the firmware's state, as noise on a shared line would.  Over
  * INTx the front-end's client sees one interrupt with nothing behind it;

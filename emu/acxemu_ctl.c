@@ -495,6 +495,38 @@ static int cmd_notify(struct acxemu *emu, int argc, char **argv, struct out *o)
 }
 
 /* hostile on [rate=N] [seed=N] | hostile off */
+/* ready hold [after=N] | release | state */
+static int cmd_ready(struct acxemu *emu, int argc, char **argv, struct out *o)
+{
+	static const char *const hs_name[] = { "reset", "registered", "ready" };
+	struct acxemu_hs_view v;
+	unsigned long n;
+	char *end;
+
+	if (argc == 2 && !strcmp(argv[1], "hold")) {
+		acxemu_ready_hold(emu, true);
+	} else if (argc == 3 && !strcmp(argv[1], "hold") &&
+		   !strncmp(argv[2], "after=", 6)) {
+		n = strtoul(argv[2] + 6, &end, 0);
+		if (!argv[2][6] || *end || n > 1000)
+			return errf(o, "ready hold: after=N, N 0..1000");
+		acxemu_ready_hold_after(emu, n);
+	} else if (argc == 2 && !strcmp(argv[1], "release")) {
+		acxemu_ready_hold(emu, false);
+	} else if (argc == 2 && !strcmp(argv[1], "state")) {
+		acxemu_hs_view(emu, &v);
+		outf(o, "ok handshake=%s hold=%d doorbell=0x%08x",
+		     hs_name[v.state], v.hold, v.doorbell);
+		outf(o, " int_status=0x%08x int_mask=0x%08x replies=%u",
+		     v.int_status, v.int_mask, v.replies);
+		return 0;
+	} else {
+		return errf(o, "usage: ready hold [after=N]|release|state");
+	}
+	outf(o, "ok");
+	return 0;
+}
+
 static int cmd_hostile(struct acxemu *emu, int argc, char **argv, struct out *o)
 {
 	unsigned long rate = 200, seed = 1;
@@ -639,7 +671,8 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *outbuf,
 		outf(&o, "ok commands: volume add|remove|list,");
 		outf(&o, " fault add|del|clear|list, medium add|clear,");
 		outf(&o, " notify restart|flush|pause|resume,");
-		outf(&o, " hang [recoverable], powerloss, ready hold|release,");
+		outf(&o, " hang [recoverable], powerloss,");
+		outf(&o, " ready hold [after=N]|release|state, reply repeat,");
 		outf(&o, " irq glitch,");
 		outf(&o, " hostile on [rate=N] [seed=N]|off,");
 		outf(&o, " stats [reset], flush, info, quit");
@@ -663,10 +696,19 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *outbuf,
 	} else if (!strcmp(argv[0], "powerloss") && argc == 1) {
 		acxemu_power_loss(emu);
 		outf(&o, "ok");
-	} else if (!strcmp(argv[0], "ready") && argc == 2 &&
-		   (!strcmp(argv[1], "hold") || !strcmp(argv[1], "release"))) {
-		acxemu_ready_hold(emu, !strcmp(argv[1], "hold"));
-		outf(&o, "ok");
+	} else if (!strcmp(argv[0], "ready")) {
+		cmd_ready(emu, argc, argv, &o);
+	} else if (!strcmp(argv[0], "reply") && argc == 2 &&
+		   !strcmp(argv[1], "repeat")) {
+		u32 desc;
+		int ret = acxemu_reply_repeat(emu, &desc);
+
+		if (ret == -ENOENT)
+			errf(&o, "reply repeat: no reply was ever queued");
+		else if (ret)
+			errf(&o, "reply repeat: %s", strerror(-ret));
+		else
+			outf(&o, "ok desc=0x%08x", desc);
 	} else if (!strcmp(argv[0], "irq") && argc == 2 &&
 		   !strcmp(argv[1], "glitch")) {
 		acxemu_irq_glitch(emu);

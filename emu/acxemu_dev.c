@@ -325,6 +325,8 @@ void rq_push_locked(struct acxemu *emu, u32 desc)
 {
 	emu->rq[(emu->rq_head + emu->rq_count) % EMU_REPLY_Q_CAP] = desc;
 	emu->rq_count++;
+	emu->rq_last = desc;
+	emu->rq_last_valid = true;
 }
 
 /* ---- handshake ------------------------------------------------------------ */
@@ -367,6 +369,21 @@ static void update_ready_locked(struct acxemu *emu)
 		return;
 	if (emu->ready_delay_ms && emu_now_ns() < emu->ready_at_ns)
 		return;
+	if (emu->ready_hold_armed) {
+		if (!emu->ready_pass) {
+			emu->ready_hold_armed = false;
+			emu->ready_hold = true;
+			return;
+		}
+		emu->ready_pass--;
+	}
+	/*
+	 * The firmware's reset is over: descriptors still queued from before
+	 * it (only "reply repeat" puts any there) are dropped, as a
+	 * reset firmware does.  The line follows at the next access.
+	 */
+	emu->rq_head = 0;
+	emu->rq_count = 0;
 	emu->hs = HS_READY;
 	if (emu->family == ACXEMU_FAMILY_341)
 		emu->int_status |= ACXXX_ISTS_READY;
@@ -1350,7 +1367,51 @@ void acxemu_ready_hold(struct acxemu *emu, bool hold)
 {
 	pthread_mutex_lock(&emu->lock);
 	emu->ready_hold = hold;
+	emu->ready_hold_armed = false;
 	pthread_mutex_unlock(&emu->lock);
+}
+
+void acxemu_ready_hold_after(struct acxemu *emu, unsigned int pass)
+{
+	pthread_mutex_lock(&emu->lock);
+	emu->ready_hold = false;
+	emu->ready_pass = pass;
+	emu->ready_hold_armed = true;
+	pthread_mutex_unlock(&emu->lock);
+}
+
+void acxemu_hs_view(struct acxemu *emu, struct acxemu_hs_view *v)
+{
+	pthread_mutex_lock(&emu->lock);
+	update_ready_locked(emu);
+	v->state = emu->hs == HS_READY ? 2 : emu->hs == HS_REGISTERED ? 1 : 0;
+	v->hold = emu->ready_hold;
+	v->doorbell = has_doorbells(emu) ? emu->odb : 0;
+	if (!reg_value_locked(emu, ACXXX_REG_OUT_INT_STATUS, &v->int_status))
+		v->int_status = 0;
+	v->int_mask = emu->int_mask;
+	v->replies = emu->rq_count;
+	pthread_mutex_unlock(&emu->lock);
+}
+
+int acxemu_reply_repeat(struct acxemu *emu, u32 *desc)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&emu->lock);
+	if (emu->dead)
+		ret = -ENODEV;
+	else if (!emu->rq_last_valid)
+		ret = -ENOENT;
+	else if (emu->rq_count >= EMU_REPLY_Q_CAP)
+		ret = -ENOSPC;
+	else
+		rq_push_locked(emu, emu->rq_last);
+	*desc = emu->rq_last;
+	pthread_mutex_unlock(&emu->lock);
+	if (!ret)
+		emu_irq_update(emu);
+	return ret;
 }
 
 void acxemu_get_stats(struct acxemu *emu, struct acxemu_stats *st)

@@ -250,6 +250,8 @@ struct acxemu {
 	bool ever_registered;
 	u64 ready_at_ns;
 	bool ready_hold;
+	bool ready_hold_armed;		/* hold once ready_pass reaches 0 */
+	unsigned int ready_pass;	/* handshakes still let through */
 	u32 hiaddr;
 	u32 host_msg0;
 	u32 int_status;			/* 341: ACXXX_ISTS_READY */
@@ -282,6 +284,8 @@ struct acxemu {
 	unsigned int free_head, free_count;
 	u32 rq[EMU_REPLY_Q_CAP];
 	unsigned int rq_head, rq_count;
+	u32 rq_last;			/* the last descriptor queued */
+	bool rq_last_valid;
 
 	struct list_node all;
 	struct list_node intake;

@@ -16,13 +16,30 @@ retry() {
 	"$@"
 }
 
+# packages_missing [--admindir DIR] PKG...: print, one a line, each PKG
+# that is not installed in the dpkg database (the host's, or the one in DIR,
+# e.g. a chroot's var/lib/dpkg).  Only dpkg's own state "installed" counts:
+# "dpkg-query -W PKG" also succeeds for a package dpkg merely knows of (one
+# an installed package depends on or recommends, "not-installed") or whose
+# configuration files are all that is left ("config-files").
+packages_missing() {
+	local admin=() p
+	if [ "${1:-}" = --admindir ]; then
+		admin=(--admindir "$2")
+		shift 2
+	fi
+	for p in "$@"; do
+		# One line per architecture of a multi-arch package.
+		# shellcheck disable=SC2016 # a dpkg-query format
+		dpkg-query "${admin[@]}" -W -f='${db:Status-Status}\n' "$p" 2>/dev/null |
+			grep -qx installed || echo "$p"
+	done
+}
+
 # Install Debian packages that are not installed yet.
 ensure_packages() {
-	local missing=() p
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-			grep -q 'install ok installed' || missing+=("$p")
-	done
+	local missing=()
+	mapfile -t missing < <(packages_missing "$@")
 	[ ${#missing[@]} -eq 0 ] && return 0
 	echo "installing: ${missing[*]}"
 	retry apt-get -qq update

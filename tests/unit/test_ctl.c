@@ -169,6 +169,64 @@ START_TEST(t_ctl_state)
 }
 END_TEST
 
+/*
+ * ready hold after=N, ready state, reply repeat: what the fault suite's
+ * reinit-window scenario holds a re-init handshake with.
+ */
+START_TEST(t_ctl_reinit_window)
+{
+	u8 cdb[10] = { 0x28, 0, 0, 0, 0, 1, 0, 0, 1, 0 };
+	struct done d;
+	struct host h;
+
+	host_init(&h, 0x6240, NULL);
+	expect_err(&h, "reply repeat");
+	ck_assert_ptr_nonnull(strstr(out, "no reply"));
+	expect_err(&h, "ready hold after=x");
+	expect_err(&h, "ready hold after=");
+	host_start(&h);
+	host_cmd(&h, 0, cdb, 10, ACXXX_CTL_DIR_READ, DATA_HI_BASE, 512, &d);
+	expect_ok(&h, "ready state");
+	ck_assert_ptr_nonnull(strstr(out, "handshake=ready hold=0 "));
+	ck_assert_ptr_nonnull(strstr(out, " replies=0"));
+
+	/* The next handshake completes, the one after it is held. */
+	expect_ok(&h, "ready hold after=1");
+	wr(&h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_RESET);
+	wr(&h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_HIADDR | 1);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_DOORBELL), ACXXX_ODB_READY);
+	wr(&h, ACXXX_REG_OUT_DOORBELL_CLR, ACXXX_ODB_READY);
+	wr(&h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_RESET);
+	wr(&h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_HIADDR | 1);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_DOORBELL), 0);
+	expect_ok(&h, "ready state");
+	ck_assert_ptr_nonnull(strstr(out, "handshake=registered hold=1 "));
+
+	/* A late reply and a notification, visible until ready. */
+	expect_ok(&h, "reply repeat");
+	ck_assert_ptr_nonnull(strstr(out, "desc=0x"));
+	expect_ok(&h, "notify pause");
+	expect_ok(&h, "ready state");
+	ck_assert_ptr_nonnull(strstr(out, " doorbell=0x00000008 "));
+	ck_assert_ptr_nonnull(strstr(out, " replies=1"));
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_DOORBELL), ACXXX_ODB_PAUSE);
+
+	/* Ready: the firmware's reset is over, the late reply is gone. */
+	expect_ok(&h, "ready release");
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_DOORBELL),
+			  ACXXX_ODB_READY | ACXXX_ODB_PAUSE);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_REPLY_PORT), ACXXX_EMPTY);
+	expect_ok(&h, "ready state");
+	ck_assert_ptr_nonnull(strstr(out, "handshake=ready hold=0 "));
+	ck_assert_ptr_nonnull(strstr(out, " replies=0"));
+
+	/* While running, a repeated reply is simply queued again. */
+	expect_ok(&h, "reply repeat");
+	ck_assert_uint_ne(rd(&h, ACXXX_REG_REPLY_PORT), ACXXX_EMPTY);
+	host_fini(&h);
+}
+END_TEST
+
 START_TEST(t_ctl_341_no_doorbells)
 {
 	struct host h;
@@ -328,6 +386,7 @@ Suite *suite_ctl(void)
 	tcase_add_test(tc, t_ctl_volumes);
 	tcase_add_test(tc, t_ctl_faults);
 	tcase_add_test(tc, t_ctl_state);
+	tcase_add_test(tc, t_ctl_reinit_window);
 	tcase_add_test(tc, t_ctl_341_no_doorbells);
 	tcase_add_test(tc, t_parse_size);
 	tcase_add_test(tc, t_program_socket);

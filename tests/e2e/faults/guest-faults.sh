@@ -82,6 +82,26 @@ wait_host() {
 	return 1
 }
 
+# has_target T: some acxxx host has target T (LUN index T - 1).
+has_target() {
+	for a in $(acxxx_hosts); do
+		[ -d "/sys/class/scsi_device/$a:0:$1:0" ] && return 0
+	done
+	return 1
+}
+
+# wait_target T TIMEOUT: until target T shows up (a second signal from
+# the host: a tiny volume at LUN index 62 is target 63).
+wait_target() {
+	t=0
+	while [ "$t" -lt "$2" ]; do
+		has_target "$1" && return 0
+		sleep 1
+		t=$((t + 1))
+	done
+	return 1
+}
+
 # wait_klog PATTERN TIMEOUT: the kernel log shows PATTERN.
 wait_klog() {
 	t=0

@@ -52,6 +52,25 @@ die() {
 	exit "$E2E_DIE_STATUS"
 }
 
+# usage_args TEXT MIN MAX ARG...: the usage of a script taking MIN..MAX
+# arguments.  -h or --help first prints TEXT and exits 0; a count outside
+# the range prints TEXT on stderr and exits 2.
+usage_args() {
+	local text=$1 min=$2 max=$3
+
+	shift 3
+	case "${1:-}" in
+	-h | --help)
+		echo "$text"
+		exit 0
+		;;
+	esac
+	if [ $# -lt "$min" ] || [ $# -gt "$max" ]; then
+		echo "$text" >&2
+		exit 2
+	fi
+}
+
 # Run a command in a private mount namespace: whatever it mounts vanishes
 # when it ends, however it ends (even SIGKILL), so nothing leaks on the host.
 in_private_ns() {
