@@ -33,7 +33,7 @@ CHECK_LAYERS ?= harness core-build style driver-build kunit unit loop fuzz e2e f
 all: module emu
 
 help:
-	@sed -n '3,16p' Makefile
+	@sed -n '3,14p' Makefile
 
 host-deps:
 	@tests/lib/ensure-host
