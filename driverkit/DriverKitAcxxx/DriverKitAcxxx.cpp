@@ -421,6 +421,8 @@ kern_return_t IMPL(DriverKitAcxxx, Stop)(IOService *provider)
 {
 	DriverKitAcxxx_IVars *iv = ivars;
 
+	if (!iv)
+		return Stop(provider, SUPERDISPATCH);
 	if (iv->irq)
 		iv->irq->SetEnable(false);
 	if (iv->lock) {

@@ -685,6 +685,8 @@ void DKFamilyTerminate(DKFamily *f)
 	std::unique_lock<std::mutex> g(f->m);
 	std::vector<uint64_t> ids;
 
+	if (f->stopped || !f->dext)
+		return;
 	/* DK §5.6: stop accepting, flush each target, destroy it. */
 	f->accepting = false;
 	for (auto &e : f->targets)

@@ -49,7 +49,7 @@ void DKModelViolation(const char *fmt, ...)
 	std::lock_guard<std::mutex> g(g_vlock);
 	g_violations.push_back(buf);
 	if (getenv("DKMODEL_VERBOSE"))
-		fprintf(stderr, "dkmodel: violation: %s\n", buf);
+		fprintf(stderr, "dkmodel: violation at %llu: %s\n", (unsigned long long)(mach_absolute_time() / 1000000), buf);
 }
 
 unsigned int DKModelViolations(void)
@@ -318,10 +318,11 @@ static std::vector<IODispatchQueue::Impl *> g_queues;
 static void watchdog_scan(void)
 {
 	std::lock_guard<std::mutex> g(g_qlock);
-	uint64_t now = mach_absolute_time();
 
 	for (auto *q : g_queues) {
 		std::lock_guard<std::mutex> qg(q->m);
+		uint64_t now = mach_absolute_time();	/* after item_start: no underflow */
+
 		if (!q->busy || q->reported)
 			continue;
 		if (q->name != "Default" && q->name != "InterruptQueue")
@@ -898,6 +899,11 @@ IOPCIDevice *DKModelPCIDevice(struct acxemu *emu, uint16_t vendor, uint16_t devi
 	d->dkdev->device = device;
 	d->dkdev->bar = acxemu_family_of(device) == ACXEMU_FAMILY_341 ? 0 : 1;
 	return d;
+}
+
+IOPCIDevice::~IOPCIDevice()
+{
+	delete dkdev;
 }
 
 kern_return_t IOPCIDevice::Open(IOService *, uint32_t)

@@ -262,6 +262,7 @@ public:
 	void ConfigurationRead32(uint64_t offset, uint32_t *value);
 	void MemoryRead32(uint8_t memoryIndex, uint64_t offset, uint32_t *value);
 	void MemoryWrite32(uint8_t memoryIndex, uint64_t offset, uint32_t value);
+	~IOPCIDevice() override;
 	struct Dev;
 	Dev *dkdev = nullptr;
 };
