@@ -991,6 +991,58 @@ static void test_seed5(void)
 	result("seed5-sample: start returns at once; readiness is a timer's state machine");
 }
 
+/* DK §0.5, §4.4: every required constraint key, before init returns. */
+class MissingKey : public DriverKitAcxxx {
+public:
+	kern_return_t UserInitializeController() override
+	{
+		kern_return_t ret = DriverKitAcxxx::UserInitializeController();
+		OSDictionary *d = OSDictionary::withCapacity(1);
+		OSNumber *n = OSNumber::withNumber(64, 64);
+
+		/* reported again, without the HBA data alignment mask */
+		d->setObject(kIOMaximumSegmentAddressableBitCountKey, n);
+		UserReportHBAConstraints(d);
+		n->release();
+		d->release();
+		return ret;
+	}
+};
+
+static void test_constraints(void)
+{
+	unsigned int targets;
+	uint64_t ms;
+	Host h;
+
+	if (want("constraints-model")) {
+		DKModelResetViolations();
+		if (host_emu(&h, 0x6240, 1, nullptr)) {
+			kern_return_t ret = host_start(&h, new MissingKey, "full");
+
+			CHECK(ret != kIOReturnSuccess, "start succeeded without the keys");
+			CHECK(DKModelViolationsMatching("§4.4") >= 1, "the missing key was not reported");
+		}
+		host_stop(&h);
+		result("constraints-model: a missing required key fails start (a panic on a Mac)");
+	}
+	if (!want("constraints-sample"))
+		return;
+	sample_run(&h, false, &targets, &ms);
+	if (h.fam) {
+		OSDictionary *c = DKFamilyConstraints(h.fam);
+		OSNumber *mask = c ? OSDynamicCast(OSNumber,
+			c->getObject(kIOMinimumHBADataAlignmentMaskKey)) : nullptr;
+
+		CHECK(c && c->getCount() >= 7, "constraints: %u keys", c ? c->getCount() : 0);
+		CHECK(mask && (mask->unsigned64BitValue() & 0xF) == 0,
+		      "HBA data alignment mask missing or not 16-byte aligned");
+	}
+	no_violations();
+	host_stop(&h);
+	result("constraints-sample: the seven required keys, reported in UserInitializeController");
+}
+
 int main(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -1005,6 +1057,7 @@ int main(int argc, char **argv)
 	test_seed3();
 	test_seed4();
 	test_seed5();
+	test_constraints();
 	test_stage_null();
 	test_stage_single();
 	test_life(0x6201);
