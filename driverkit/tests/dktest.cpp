@@ -1043,6 +1043,62 @@ static void test_constraints(void)
 	result("constraints-sample: the seven required keys, reported in UserInitializeController");
 }
 
+/* DK §2.5, §8: one completion per command, version 1, the right identifier. */
+class BadCompleter : public DriverKitAcxxx {
+public:
+	int mode = 0;	/* 1: a second completion, 2: version 0, 3: wrong identifier */
+	kern_return_t UserProcessParallelTask(SCSIUserParallelTask t, uint32_t *response,
+					      OSAction *completion) override
+	{
+		SCSIUserParallelResponse r;
+
+		memset(&r, 0, sizeof(r));
+		r.version = mode == 2 ? 0 : kScsiUserParallelTaskResponseCurrentVersion1;
+		r.fTargetID = t.fTargetID;
+		r.fControllerTaskIdentifier = t.fControllerTaskIdentifier + (mode == 3);
+		r.fServiceResponse = kSCSIServiceResponse_TASK_COMPLETE;
+		if (mode == 1) {
+			kern_return_t ret = DriverKitAcxxx::UserProcessParallelTask(t, response,
+										     completion);
+			ParallelTaskCompletion(completion, r);
+			return ret;
+		}
+		*response = kSCSIServiceResponse_Request_In_Process;
+		ParallelTaskCompletion(completion, r);
+		return kIOReturnSuccess;
+	}
+};
+
+static void test_completions(void)
+{
+	static const char *const what[] = { "", "completion of task", "with version",
+					    "echoes identifier" };
+	uint8_t cdb[6] = { 0 };
+
+	if (!want("completion-model"))
+		return;
+	for (int mode = 1; mode <= 3; mode++) {
+		BadCompleter *b = new BadCompleter;
+		Host h;
+
+		DKModelResetViolations();
+		h.pci = DKModelPCIDevice(nullptr, 0x14D6, 0x6240);
+		if (host_start(&h, b, "null") == kIOReturnSuccess) {
+			b->mode = 0;
+			DKFamilyWaitTargets(h.fam, 1, 10000);
+			b->mode = mode;
+			DKFamilyCommand(h.fam, 1, cdb, 6, 0, nullptr, 0, mode == 2 ? 300 : 5000);
+			CHECK(DKModelViolationsMatching(what[mode]) >= 1,
+			      "mode %d: not reported", mode);
+			if (mode == 2)
+				CHECK(DKFamilyGetStats(h.fam).timedOut == 1,
+				      "a version-0 completion did not leave the command to time out");
+		}
+		host_stop(&h);
+	}
+	result("completion-model: a second completion, version 0, a wrong identifier are caught");
+}
+
 int main(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -1058,6 +1114,7 @@ int main(int argc, char **argv)
 	test_seed4();
 	test_seed5();
 	test_constraints();
+	test_completions();
 	test_stage_null();
 	test_stage_single();
 	test_life(0x6201);
