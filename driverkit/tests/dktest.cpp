@@ -577,6 +577,14 @@ static void test_life(uint16_t device)
 		CHECK(DKFamilyTargetCount(h.fam) == 4, "%u targets after the re-init",
 		      DKFamilyTargetCount(h.fam));
 
+		/* 2208/3108: the firmware asks for a flush (a re-init) under load. */
+		if (device != 0x6201) {
+			before = e->verified;
+			CHECK(!acxemu_notify(h.emu, ACXXX_ODB_FLUSH), "flush doorbell");
+			wait_verified(e, before + 500, 60000);
+			CHECK(e->verified >= before + 500, "no I/O after the flush re-init");
+		}
+
 		if (getenv("DKTEST_DEBUG"))
 			fprintf(stderr, "phase at %llu: %s\n", (unsigned long long)ms_now(), "The hot-added volume r");
 		/* The hot-added volume removed while running. */
