@@ -271,12 +271,18 @@ static void start_handshake(DriverKitAcxxx_IVars *iv, bool reinit)
 	arm_timer(iv->hsTimer, now_ms());
 }
 
-/* Controller re-init: the firmware forgets every request (hw spec 16.11). */
+/*
+ * Controller re-init: the handshake makes the firmware forget every
+ * request (hw spec 16.11).  The tasks it held are handed back only when
+ * the handshake is done (HandshakeTimer): until then a firmware that is
+ * still running (a flush request races with new posts) may yet move
+ * their data, and the kernel unmaps a task's buffer when it completes.
+ */
 static void reinit(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv)
 {
+	(void)self;
 	IOLog("DriverKitAcxxx: re-initialising the controller\n");
 	iv->reinits++;
-	fail_all(self, iv, kSCSITaskStatus_DeliveryFailure);
 	iv->tmfDone = true;
 	memset(&iv->tmfCpl, 0, sizeof(iv->tmfCpl));
 	iv->tmfCpl.reply_status = 0xFF;
@@ -691,6 +697,9 @@ void IMPL(DriverKitAcxxx, HandshakeTimer)(OSAction *, uint64_t)
 		iv->state = ST_OFFLINE;
 		fail_all(this, iv, kSCSITaskStatus_DeviceNotResponding);
 	} else if (ret > 0) {
+		/* The firmware forgot what it held: hand it back, retryable. */
+		if (iv->reinit)
+			fail_all(this, iv, kSCSITaskStatus_DeliveryFailure);
 		/* Ready: reply frames, then page 0 (hw spec 6, 7). */
 		for (uint16_t f = 1; f <= iv->lay.nr_frames; f++)
 			iv->frames[iv->nframes++] = f;
