@@ -591,6 +591,8 @@ static kern_return_t family_start(DKFamily *f)
 	}
 	if ((ret = d->UserGetDMASpecification(&mts, &align, &bits, &seg)))
 		return ret;
+	std::vector<Task> pool;	/* the timeout thread reads f->pool: built apart */
+
 	for (uint32_t i = 0; i < count; i++) {
 		uint32_t id = 0;
 
@@ -602,17 +604,22 @@ static kern_return_t family_start(DKFamily *f)
 				return ret;	/* the first must succeed */
 			break;			/* later: the pool stays smaller */
 		}
-		for (auto &t : f->pool)
+		for (auto &t : pool)
 			if (t.id == id) {
 				DKModelViolation("DK §8: UserMapHBAData returned id %u twice", id);
 				return kIOReturnError;
 			}
 		Task t;
 		t.id = id;
-		f->pool.push_back(t);
+		pool.push_back(t);
 	}
-	for (auto &t : f->pool)
+	for (auto &t : pool)
 		OSAction::CreateModel(d, d, "Default", nullptr, 0, &t.completion);
+	{
+		std::lock_guard<std::mutex> g(f->m);
+
+		f->pool = std::move(pool);
+	}
 	f->st.poolSize = (unsigned int)f->pool.size();
 	{
 		IOBufferMemoryDescriptor *c = nullptr, *r = nullptr;
