@@ -8,7 +8,7 @@
 #                   over the emulated HBA (see README.md)
 #   make check      every test layer; ends with "N passed, N failed"
 #   make harness | core-build | style | driver-build | kunit | unit | loop
-#                   | fuzz | e2e | faults-ci | bench-smoke   one layer each
+#                   | driverkit | fuzz | e2e | faults-ci | bench-smoke   one layer each
 #   make faults     the whole fault suite on the debug kernels
 #   make e2e-debug  the driver's end-to-end runs on the debug kernels
 #   make bench      the hot path's figures beside its peers (tests/bench)
@@ -24,10 +24,10 @@ DRV := $(TOP)/drivers/scsi/acxxx
 
 KDIR ?= $(wildcard /lib/modules/$(shell uname -r)/build)
 
-CHECK_LAYERS ?= harness core-build style driver-build kunit unit loop fuzz e2e faults-ci \
+CHECK_LAYERS ?= harness core-build style driver-build kunit unit loop driverkit fuzz e2e faults-ci \
 		bench-smoke
 
-.PHONY: all module emu check harness demo e2e e2e-debug faults faults-ci driver-build kunit unit loop fuzz style core-build host-deps clean help \
+.PHONY: all module emu check harness demo e2e e2e-debug faults faults-ci driver-build kunit unit loop driverkit fuzz style core-build host-deps clean help \
 	bench bench-smoke
 
 all: module emu
@@ -71,6 +71,10 @@ unit: host-deps
 
 loop: host-deps
 	@$(MAKE) --no-print-directory -C tests/loop check
+
+# The DriverKit sample against the model of DriverKit and the device model.
+driverkit: host-deps
+	@driverkit/run-tests
 
 style: host-deps
 	@tests/style
@@ -116,5 +120,6 @@ clean:
 	@if [ -f emu/Makefile ]; then $(MAKE) -C emu clean; fi
 	@$(MAKE) -C tests/unit clean
 	@$(MAKE) -C tests/loop clean
+	@$(MAKE) -C driverkit clean
 	@$(MAKE) -C tests/fuzz clean
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(DRV) clean; fi
