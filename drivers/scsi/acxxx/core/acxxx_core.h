@@ -443,7 +443,8 @@ static inline int acxxx_encode_sge(struct acxxx_enc *e, u64 addr, u32 len)
 		return acxxx_encode_sge_bad(e, len);
 	e->total += len;
 	if (e->rw) {
-		struct acxxx_sge_rw *rw = e->next;
+		/* Cast: the header is C++ too (DriverKit). */
+		struct acxxx_sge_rw *rw = (struct acxxx_sge_rw *)e->next;
 
 		rw->addr_lo = cpu_to_le32((u32)addr);
 		rw->addr_hi = cpu_to_le32((u32)(addr >> 32));
@@ -451,7 +452,7 @@ static inline int acxxx_encode_sge(struct acxxx_enc *e, u64 addr, u32 len)
 		rw->ext = rw + 1 == e->limit ? cpu_to_le32(e->last_ext) : 0;
 		e->next = rw + 1;
 	} else {
-		struct acxxx_sge_basic *b = e->next;
+		struct acxxx_sge_basic *b = (struct acxxx_sge_basic *)e->next;
 
 		b->flags_len = cpu_to_le32(e->flags | len);
 		b->addr_lo = cpu_to_le32((u32)addr);
