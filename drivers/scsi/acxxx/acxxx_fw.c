@@ -380,9 +380,9 @@ unsigned int acxxx_drain(struct acxxx_hba *hba, bool poll)
 {
 	unsigned int budget = hba->ctl.lay.nr_frames + ACXXX_DRAIN_EXTRA;
 	struct acxxx_batch b = { .nr = 0 };
-	unsigned long flags;
+	bool more, stop = false, woke = false;
 	unsigned int n = 0, i;
-	bool more, woke = false;
+	unsigned long flags;
 
 	do {
 		acxxx_lock(hba, flags);
@@ -390,21 +390,27 @@ unsigned int acxxx_drain(struct acxxx_hba *hba, bool poll)
 			acxxx_handback_clear_locked(hba, &b);
 			woke = true;
 		}
-		more = acxxx_can_drain(hba->state);
-		while (more && b.nr < ACXXX_DRAIN_BATCH && !b.event) {
-			if (n == budget) {
-				queue_work(hba->aux_wq, &hba->drain_work);
-				more = false;
-				break;
+		if (!stop) {
+			more = acxxx_can_drain(hba->state);
+			while (more && b.nr < ACXXX_DRAIN_BATCH && !b.event) {
+				if (n == budget) {
+					queue_work(hba->aux_wq, &hba->drain_work);
+					more = false;
+					break;
+				}
+				more = acxxx_pop_locked(hba, &b);
+				n += more;
+				hba->poll_found += more;
 			}
-			more = acxxx_pop_locked(hba, &b);
-			n += more;
-			hba->poll_found += more;
+			if (acxxx_fret_pending(&hba->ctl))
+				acxxx_flush_frames_locked(hba);
+			/* Empty (one read past the last reply), budget or state. */
+			if (!more) {
+				stop = true;
+				if (poll)
+					acxxx_poll_decide(hba);
+			}
 		}
-		if (acxxx_fret_pending(&hba->ctl))
-			acxxx_flush_frames_locked(hba);
-		if (!more && poll)
-			acxxx_poll_decide(hba);
 		acxxx_unlock(hba, flags);
 
 		for (i = 0; i < b.nr; i++)
@@ -412,9 +418,8 @@ unsigned int acxxx_drain(struct acxxx_hba *hba, bool poll)
 		if (b.event) {
 			acxxx_event(hba, &b.ev);
 			b.event = false;
-			more = true;
 		}
-	} while (more || b.nr);
+	} while (!stop || b.nr);
 	if (woke && wq_has_sleeper(&hba->waitq))
 		wake_up_all(&hba->waitq);
 	return n;
