@@ -321,6 +321,12 @@ enum acxxx_submit {
 	ACXXX_SUBMIT_FAIL,
 };
 
+/* What a refusal means to the caller: -EBUSY (retry) or -ENODEV. */
+static inline int acxxx_submit_errno(enum acxxx_submit s)
+{
+	return s == ACXXX_SUBMIT_OK ? 0 : s == ACXXX_SUBMIT_BUSY ? -EBUSY : -ENODEV;
+}
+
 bool acxxx_state_allowed(enum acxxx_state old, enum acxxx_state new);
 bool acxxx_change_state(struct acxxx_hba *hba, enum acxxx_state new);
 enum acxxx_submit acxxx_can_submit(enum acxxx_state st);

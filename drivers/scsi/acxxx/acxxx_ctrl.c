@@ -359,17 +359,9 @@ static int acxxx_ireq_exec(struct acxxx_hba *hba, u16 slot,
 
 	lockdep_assert_held(&ir->mutex);
 	acxxx_lock(hba, flags);
-	switch (acxxx_can_ireq(hba->state)) {
-	case ACXXX_SUBMIT_OK:
-		ret = acxxx_slot_active(&hba->ctl, slot) ? -EBUSY : 0;
-		break;
-	case ACXXX_SUBMIT_BUSY:
+	ret = acxxx_submit_errno(acxxx_can_ireq(hba->state));
+	if (!ret && acxxx_slot_active(&hba->ctl, slot))
 		ret = -EBUSY;
-		break;
-	default:
-		ret = -ENODEV;
-		break;
-	}
 	if (!ret) {
 		reinit_completion(&ir->done);
 		ret = encode(hba, slot, arg);

@@ -176,17 +176,9 @@ int acxxx_post_scsi(struct acxxx_hba *hba, struct scsi_cmnd *scmd, int nseg,
 		return ret;
 
 	acxxx_lock(hba, flags);
-	switch (acxxx_can_submit(hba->state)) {
-	case ACXXX_SUBMIT_OK:
+	ret = acxxx_submit_errno(acxxx_can_submit(hba->state));
+	if (!ret)
 		ret = acxxx_post_locked(hba, slot);
-		break;
-	case ACXXX_SUBMIT_BUSY:
-		ret = -EBUSY;
-		break;
-	default:
-		ret = -ENODEV;
-		break;
-	}
 	if (!ret) {
 		hba->cmds[slot] = scmd;
 		hba->nr_outstanding++;
