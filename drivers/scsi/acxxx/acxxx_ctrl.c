@@ -1286,7 +1286,7 @@ void acxxx_ctrl_pci_frozen(struct acxxx_hba *hba)
 	unsigned long flags;
 
 	acxxx_lock(hba, flags);
-	if (acxxx_state_from[ACXXX_ST_FROZEN] & BIT(hba->state))
+	if (acxxx_state_allowed(hba->state, ACXXX_ST_FROZEN))
 		acxxx_change_state(hba, ACXXX_ST_FROZEN);
 	acxxx_unlock(hba, flags);
 	synchronize_irq(hba->irq);

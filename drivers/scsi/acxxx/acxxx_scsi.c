@@ -63,12 +63,11 @@ void acxxx_set_result(struct scsi_cmnd *scmd, const struct acxxx_cpl *cpl)
 		dev_warn_ratelimited(&scmd->device->sdev_gendev,
 				     "firmware rejected the command: reply status 0x%02x\n",
 				     cpl->reply_status);
-	if (v.host != ACXXX_HOST_OK && v.host < ARRAY_SIZE(acxxx_host_byte))
-		set_host_byte(scmd, acxxx_host_byte[v.host]);
-	else if (v.host != ACXXX_HOST_OK)
-		set_host_byte(scmd, DID_ERROR);
-	else
+	if (v.host == ACXXX_HOST_OK)
 		set_status_byte(scmd, v.sam_status);
+	else
+		set_host_byte(scmd, v.host < ARRAY_SIZE(acxxx_host_byte) ?
+				    acxxx_host_byte[v.host] : DID_ERROR);
 	scsi_set_resid(scmd, min_t(u32, v.residual, scsi_bufflen(scmd)));
 }
 
