@@ -443,22 +443,30 @@ void acxxx_drain_work(struct work_struct *work)
  * drain by the interrupt handler started with at least
  * ACXXX_POLL_MIN_DEPTH commands outstanding (replies waiting included),
  * the reply interrupt is masked and the next drain runs from the timer.
- * Each poll aims at min(ACXXX_POLL_TARGET, depth) replies: the interval
- * doubles while a poll finds fewer and halves while it finds more than
- * twice as many.  Its ceiling grows with the depth (ACXXX_POLL_NS_PER_CMD
- * per command, between ACXXX_POLL_MAX_NS and ACXXX_POLL_DEEP_MAX_NS): a
- * deep queue can wait for a batch, since each of its commands already
- * waits behind all the others, while a shallow one cannot.  A drain that
- * starts with fewer commands outstanding unmasks the interrupt again, so
- * a lone command (queue depth 1) completes on its interrupt as before.
+ *
+ * Each poll aims at min(ACXXX_POLL_TARGET, depth) replies.  The interval
+ * doubles while a poll finds fewer, so the replies of a deep queue pile
+ * up; and while they wait, the host keeps posting, so the depth a poll
+ * sees grows with the interval until a poll finds the target.  It
+ * halves when a poll found more than twice the target, or found every
+ * command outstanding: the queue ran dry before the poll, which then
+ * waited longer than it had to.  That is what keeps a shallow queue
+ * (2 to 8 commands) from waiting for the ceiling.  The ceiling is
+ * ACXXX_POLL_NS_PER_CMD per command outstanding, ACXXX_POLL_DEEP_MAX_NS
+ * at most.
+ *
+ * The interrupt comes back after two polls in a row that started with
+ * fewer than ACXXX_POLL_MIN_DEPTH commands: one shallow moment of a
+ * loaded queue keeps polling, while a lone command (queue depth 1)
+ * never enters polling and completes on its interrupt as before.
  * Doorbells are read at every poll, so a pause or flush request is never
  * held back.
  */
 #define ACXXX_POLL_MIN_DEPTH		2
 #define ACXXX_POLL_TARGET		8
+#define ACXXX_POLL_SHALLOW_EXIT		2
 #define ACXXX_POLL_MIN_NS		(10 * NSEC_PER_USEC)
-#define ACXXX_POLL_MAX_NS		(1000 * NSEC_PER_USEC)
-#define ACXXX_POLL_NS_PER_CMD		(125 * NSEC_PER_USEC)
+#define ACXXX_POLL_NS_PER_CMD		(1000 * NSEC_PER_USEC)
 #define ACXXX_POLL_DEEP_MAX_NS		(8000 * NSEC_PER_USEC)
 #define ACXXX_POLL_START_NS		(50 * NSEC_PER_USEC)
 
@@ -466,25 +474,30 @@ void acxxx_drain_work(struct work_struct *work)
  * acxxx_poll_interval() - the completion polling policy
  * @cur_ns: the poll interval so far
  * @polling: the interrupt is masked for polling now
+ * @shallow: polls in a row before this one that started with fewer than
+ *	ACXXX_POLL_MIN_DEPTH commands outstanding
  * @found: replies the drain that ends found
  * @depth: commands outstanding when it started, replies waiting included
  *
- * Return: the interval to the next poll in ns, or 0 to go back to the
- * interrupt (fewer than ACXXX_POLL_MIN_DEPTH commands outstanding).
+ * Return: the interval to the next poll in ns, or 0 to take the
+ * interrupt (again).
  */
-u32 acxxx_poll_interval(u32 cur_ns, bool polling, unsigned int found,
-			unsigned int depth)
+u32 acxxx_poll_interval(u32 cur_ns, bool polling, unsigned int shallow,
+			unsigned int found, unsigned int depth)
 {
 	unsigned int target = min_t(unsigned int, depth, ACXXX_POLL_TARGET);
 	u32 ceiling = clamp_t(u64, (u64)depth * ACXXX_POLL_NS_PER_CMD,
-			      ACXXX_POLL_MAX_NS, ACXXX_POLL_DEEP_MAX_NS);
+			      ACXXX_POLL_NS_PER_CMD, ACXXX_POLL_DEEP_MAX_NS);
 
-	if (depth < ACXXX_POLL_MIN_DEPTH)
+	if (depth < ACXXX_POLL_MIN_DEPTH &&
+	    (!polling || shallow + 1 >= ACXXX_POLL_SHALLOW_EXIT))
 		return 0;
-	if (polling && found < target)
-		cur_ns *= 2;
-	else if (polling && found > 2 * target)
-		cur_ns /= 2;
+	if (polling && depth >= ACXXX_POLL_MIN_DEPTH) {
+		if (found >= depth || found > 2 * target)
+			cur_ns /= 2;
+		else if (found < target)
+			cur_ns *= 2;
+	}
 	return clamp_t(u32, cur_ns, ACXXX_POLL_MIN_NS, ceiling);
 }
 EXPORT_SYMBOL_IF_KUNIT(acxxx_poll_interval);
@@ -508,18 +521,22 @@ void acxxx_poll_decide(struct acxxx_hba *hba, unsigned int depth)
 	lockdep_assert_held(&hba->lock);
 	if (hba->stage == ACXXX_STAGE_FULL && acxxx_can_drain(hba->state))
 		ns = acxxx_poll_interval(hba->poll_ns, hba->polling,
-					 hba->poll_found, depth);
+					 hba->poll_shallow, hba->poll_found,
+					 depth);
 	hba->poll_found = 0;
 	if (ns) {
 		if (!hba->polling) {
 			acxxx_writel(hba, ACXXX_REG_OUT_INT_MASK, ACXXX_IMASK_OFF);
 			hba->polling = true;
 		}
+		hba->poll_shallow = depth < ACXXX_POLL_MIN_DEPTH ?
+				    hba->poll_shallow + 1 : 0;
 		hba->poll_ns = ns;
 		hba->poll_next = true;
 		return;
 	}
 	hba->poll_next = false;
+	hba->poll_shallow = 0;
 	if (hba->polling && acxxx_can_drain(hba->state))
 		acxxx_irq_mask(hba, true);
 	hba->polling = false;
