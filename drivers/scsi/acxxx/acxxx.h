@@ -365,7 +365,8 @@ int acxxx_post_scsi(struct acxxx_hba *hba, struct scsi_cmnd *scmd, int nseg,
 		    u8 lun, u8 dir);
 void acxxx_post_all_frames(struct acxxx_hba *hba);
 unsigned int acxxx_drain(struct acxxx_hba *hba, bool poll);
-void acxxx_poll_decide(struct acxxx_hba *hba, unsigned int depth);
+void acxxx_poll_decide(struct acxxx_hba *hba, unsigned int depth,
+		       bool entered);
 u32 acxxx_poll_interval(u32 cur_ns, bool polling, unsigned int shallow,
 			unsigned int found, unsigned int depth);
 void acxxx_poll_init(struct acxxx_hba *hba);

@@ -351,6 +351,8 @@ static bool acxxx_pop_locked(struct acxxx_hba *hba, struct acxxx_batch *b)
 	return true;
 }
 
+static bool acxxx_poll_enter(struct acxxx_hba *hba, unsigned int depth);
+
 /**
  * acxxx_drain() - consume the reply descriptors the firmware queued
  * @hba: adapter
@@ -373,15 +375,18 @@ unsigned int acxxx_drain(struct acxxx_hba *hba, bool poll)
 {
 	unsigned int budget = hba->ctl.lay.nr_frames + ACXXX_DRAIN_EXTRA;
 	struct acxxx_batch b = { .nr = 0 };
-	bool more, stop = false, woke = false;
+	bool more, stop = false, woke = false, entered = false;
 	unsigned int n = 0, i, depth = 0;
 	unsigned long flags;
 
 	do {
 		acxxx_lock(hba, flags);
 		/* At the first batch: the depth, replies waiting included. */
-		if (!n && !stop)
+		if (!n && !stop) {
 			depth = hba->nr_outstanding;
+			if (poll)
+				entered = acxxx_poll_enter(hba, depth);
+		}
 		if (b.nr) {
 			acxxx_handback_clear_locked(hba, &b);
 			woke = true;
@@ -404,7 +409,7 @@ unsigned int acxxx_drain(struct acxxx_hba *hba, bool poll)
 			if (!more) {
 				stop = true;
 				if (poll)
-					acxxx_poll_decide(hba, depth);
+					acxxx_poll_decide(hba, depth, entered);
 			}
 		}
 		acxxx_unlock(hba, flags);
@@ -502,10 +507,29 @@ u32 acxxx_poll_interval(u32 cur_ns, bool polling, unsigned int shallow,
 }
 EXPORT_SYMBOL_IF_KUNIT(acxxx_poll_interval);
 
+/*
+ * At the start of a drain by the interrupt handler (lock held): if this
+ * drain will hand over to the timer, mask now rather than at its end, so
+ * an INTx line drops at once instead of being asserted again at every
+ * read of the drain.  Return: true if polling starts with this drain.
+ */
+static bool acxxx_poll_enter(struct acxxx_hba *hba, unsigned int depth)
+{
+	lockdep_assert_held(&hba->lock);
+	if (hba->polling || hba->stage != ACXXX_STAGE_FULL ||
+	    !acxxx_can_drain(hba->state) ||
+	    !acxxx_poll_interval(hba->poll_ns, false, 0, 0, depth))
+		return false;
+	acxxx_writel(hba, ACXXX_REG_OUT_INT_MASK, ACXXX_IMASK_OFF);
+	hba->polling = true;
+	return true;
+}
+
 /**
  * acxxx_poll_decide() - poll next, or go back to the interrupt
  * @hba: adapter
  * @depth: commands outstanding when the drain that ends started
+ * @entered: this drain started polling (acxxx_poll_enter())
  *
  * Called at the end of a drain by the interrupt handler or the poll
  * timer.  Only a state whose interrupt should be unmasked gets it
@@ -514,13 +538,15 @@ EXPORT_SYMBOL_IF_KUNIT(acxxx_poll_interval);
  *
  * Context: hba->lock held.
  */
-void acxxx_poll_decide(struct acxxx_hba *hba, unsigned int depth)
+void acxxx_poll_decide(struct acxxx_hba *hba, unsigned int depth,
+		       bool entered)
 {
 	u32 ns = 0;
 
 	lockdep_assert_held(&hba->lock);
 	if (hba->stage == ACXXX_STAGE_FULL && acxxx_can_drain(hba->state))
-		ns = acxxx_poll_interval(hba->poll_ns, hba->polling,
+		ns = acxxx_poll_interval(hba->poll_ns,
+					 hba->polling && !entered,
 					 hba->poll_shallow, hba->poll_found,
 					 depth);
 	hba->poll_found = 0;
