@@ -13,7 +13,8 @@
 #
 # Environment (from tests/bench/run through vm-run): ACXXX_GUEST_BENCH_RUNTIME
 # (s per run), ACXXX_GUEST_BENCH_RUNS, ACXXX_GUEST_BENCH_JOBS (job names),
-# ACXXX_GUEST_BENCH_SIZE_MB (scsi_debug), ACXXX_HBAS.
+# ACXXX_GUEST_BENCH_PEERS (0: acxxx only), ACXXX_GUEST_BENCH_SIZE_MB
+# (scsi_debug), ACXXX_HBAS.
 
 # vm-run's settings (the ACXXX_GUEST_* variables are not exported).
 # shellcheck source=/dev/null
@@ -22,6 +23,7 @@ RUNTIME=${ACXXX_GUEST_BENCH_RUNTIME:-10}
 RUNS=${ACXXX_GUEST_BENCH_RUNS:-2}
 JOBS=${ACXXX_GUEST_BENCH_JOBS:-"randread-qd1 randread-qd32 randwrite-qd32 seqread-128k-qd8"}
 SIZE_MB=${ACXXX_GUEST_BENCH_SIZE_MB:-256}
+PEERS=${ACXXX_GUEST_BENCH_PEERS:-1}
 
 die() {
 	echo "bench: error: $*"
@@ -33,12 +35,16 @@ die() {
 stty -F /dev/ttyS1 -echo icanon 2>/dev/null || true
 exec 3</dev/ttyS1
 
-modprobe scsi_debug delay=0 ndelay=0 dev_size_mb="$SIZE_MB" num_tgts=1 \
-	max_luns=1 || die "modprobe scsi_debug"
-modprobe null_blk nr_devices=1 || die "modprobe null_blk"
-modprobe virtio_pci || die "modprobe virtio_pci"
-modprobe virtio_scsi || die "modprobe virtio_scsi"
-modprobe megaraid_sas || die "modprobe megaraid_sas"
+want=$ACXXX_HBAS
+if [ "$PEERS" = 1 ]; then
+	modprobe scsi_debug delay=0 ndelay=0 dev_size_mb="$SIZE_MB" num_tgts=1 \
+		max_luns=1 || die "modprobe scsi_debug"
+	modprobe null_blk nr_devices=1 || die "modprobe null_blk"
+	modprobe virtio_pci || die "modprobe virtio_pci"
+	modprobe virtio_scsi || die "modprobe virtio_scsi"
+	modprobe megaraid_sas || die "modprobe megaraid_sas"
+	want=$((ACXXX_HBAS + 4))
+fi
 
 # Wait (bounded by vm-run's timeout) until every expected disk is there.
 disk_of_host() {
@@ -56,7 +62,6 @@ host_of() {
 
 # DEV NAME, block device, HBA index (- for peers), scsi host (- for none)
 DEVS=/tmp/devs
-want=$((ACXXX_HBAS + 4))
 tries=0
 while :; do
 	: >"$DEVS"
@@ -95,6 +100,9 @@ sed 's/^/bench:   /' "$DEVS"
 job_args() {
 	case "$1" in
 	randread-qd1) echo "--rw=randread --bs=4k --iodepth=1 --numjobs=1" ;;
+	randread-qd2) echo "--rw=randread --bs=4k --iodepth=2 --numjobs=1" ;;
+	randread-qd4) echo "--rw=randread --bs=4k --iodepth=4 --numjobs=1" ;;
+	randread-qd8) echo "--rw=randread --bs=4k --iodepth=8 --numjobs=1" ;;
 	randread-qd32) echo "--rw=randread --bs=4k --iodepth=32 --numjobs=2" ;;
 	randwrite-qd32) echo "--rw=randwrite --bs=4k --iodepth=32 --numjobs=1" ;;
 	seqread-128k-qd8) echo "--rw=read --bs=128k --iodepth=8 --numjobs=1" ;;

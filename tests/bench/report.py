@@ -15,6 +15,9 @@ import subprocess
 import sys
 
 JOBS = ['randread-qd1', 'randread-qd32', 'randwrite-qd32', 'seqread-128k-qd8']
+# also run when asked for (run --jobs); the table's order
+ALL_JOBS = ['randread-qd1', 'randread-qd2', 'randread-qd4', 'randread-qd8',
+            'randread-qd32', 'randwrite-qd32', 'seqread-128k-qd8']
 TARGET_JOB = 'randread-qd32'
 PEERS = ['scsi_debug', 'null_blk', 'virtio-scsi', 'megasas-gen2']
 ACXXX = ['acxxx-6201-intx', 'acxxx-6201-msi', 'acxxx-6240-intx',
@@ -139,7 +142,7 @@ def load(args):
                                   % (w[1], w[2], w[3], e))
     rows = []
     for dev in devices:
-        for job in JOBS:
+        for job in args.jobs:
             runs = []
             for n in range(1, args.runs + 1):
                 key = (dev, job, n)
@@ -252,7 +255,7 @@ def table(rows, core, meta):
     return '\n'.join(out)
 
 
-def chart(rows, out_dir):
+def chart(rows, out_dir, jobs):
     """bench.png: IOPS per device and job (log scale), and the acxxx rows'
     register accesses and interrupts per I/O at randread-qd32 with the
     floor and the target."""
@@ -263,10 +266,10 @@ def chart(rows, out_dir):
     byk = {(r['device'], r['job']): r for r in rows}
     d1 = os.path.join(out_dir, 'chart-iops.dat')
     with open(d1, 'w', encoding='utf-8') as fh:
-        fh.write('device ' + ' '.join(JOBS) + '\n')
+        fh.write('device ' + ' '.join(jobs) + '\n')
         for d in devs:
             vals = []
-            for j in JOBS:
+            for j in jobs:
                 r = byk.get((d, j))
                 vals.append('%.1f' % r['mean']['iops'] if r and r['mean']['iops'] else '1')
             fh.write('"%s" %s\n' % (d, ' '.join(vals)))
@@ -287,6 +290,11 @@ def chart(rows, out_dir):
                 f(r['floor']['reg_reads_per_io'], '%.3f').replace('-', '0'),
                 f(r['target']['reg_reads_per_io_max'], '%.3f')))
     png = os.path.join(out_dir, 'bench.png')
+    # one bar per job, as many as were run
+    iops = ', \\\n     '.join(
+        '%s using %d%s title columnheader(%d) noenhanced'
+        % ('"%s"' % d1 if i == 0 else '""', i + 2, ':xtic(1)' if i == 0 else '',
+           i + 2) for i in range(len(jobs)))
     gp = r'''
 set terminal pngcairo size 1400,1000 font "DejaVu Sans,11"
 set output "%(png)s"
@@ -303,10 +311,7 @@ set ylabel "IOPS (log scale)"
 set logscale y
 set yrange [10:*]
 set xrange [-0.6:%(ndev)d - 0.4]
-plot "%(d1)s" using 2:xtic(1) title columnheader(2) noenhanced, \
-     "" using 3 title columnheader(3) noenhanced, \
-     "" using 4 title columnheader(4) noenhanced, \
-     "" using 5 title columnheader(5) noenhanced
+plot %(iops)s
 unset logscale y
 set yrange [0:*]
 set xrange [-0.6:%(nacx)d - 0.4]
@@ -320,7 +325,7 @@ plot "%(d2)s" using 2:xtic(1) title "register reads", \
      "" using 6 title "reads target"
 unset multiplot
 ''' % {'png': png, 'd1': d1, 'd2': d2, 'job': TARGET_JOB, 'nacx': nacx,
-       'ndev': len(devs)}
+       'ndev': len(devs), 'iops': iops}
     if not nacx:
         gp = gp.replace('set multiplot layout 2,1', 'set multiplot layout 1,1')
         gp = gp[:gp.index('unset logscale y')] + 'unset multiplot\n'
@@ -343,7 +348,10 @@ def main():
     ap.add_argument('--seconds', type=int, default=0)
     ap.add_argument('--smoke', action='store_true')
     ap.add_argument('--expect', nargs='*', help='the acxxx rows to expect')
+    ap.add_argument('--jobs', nargs='+', choices=ALL_JOBS, default=JOBS)
+    ap.add_argument('--no-peers', action='store_true')
     a = ap.parse_args()
+    a.jobs = [j for j in ALL_JOBS if j in a.jobs]
     meta = {'runs': a.runs, 'runtime': a.runtime, 'seconds': a.seconds,
             'guest': 'Debian 6.1, 2 vCPUs, QEMU TCG', 'fio': 'libaio, direct=1'}
     devices, rows, errors = [], [], []
@@ -363,7 +371,7 @@ def main():
     with open(jpath, 'w', encoding='utf-8') as fh:
         json.dump({'meta': meta, 'devices': devices, 'rows': rows,
                    'core': core, 'errors': errors}, fh, indent=1)
-    png = chart(rows, a.out) if rows else None
+    png = chart(rows, a.out, a.jobs) if rows else None
     print('bench: table %s, JSON %s%s' % (os.path.join(a.out, 'bench.txt'), jpath,
                                           ', chart ' + png if png else ''))
     if not a.smoke:
@@ -382,8 +390,8 @@ def main():
     with open(jpath, encoding='utf-8') as fh:
         j = json.load(fh)
     got = {(r['device'], r['job']): r for r in j['rows']}
-    for d in (a.expect or ACXXX) + PEERS:
-        for job in JOBS:
+    for d in (a.expect or ACXXX) + ([] if a.no_peers else PEERS):
+        for job in a.jobs:
             r = got.get((d, job))
             check(r is not None and (r['mean'].get('iops') or 0) > 0,
                   'row %s %s' % (d, job))

@@ -166,6 +166,8 @@ struct acxxx_ireq {
  * @poll_ns: its interval, adapted to the reply rate (@lock)
  * @poll_found: replies drained since the last poll decision (@lock)
  * @polling: the interrupt is masked for completion polling (@lock)
+ * @poll_shallow: polls in a row that started with less than two commands
+ *	outstanding (@lock)
  * @poll_next: the poll timer runs again (@lock; read by the timer and
  *	the interrupt handler without it)
  * @waitq: woken when a hand-back ends and when PCI error recovery ends
@@ -220,6 +222,7 @@ struct acxxx_hba {
 	u32 poll_ns;
 	unsigned int poll_found;
 	bool polling;
+	u8 poll_shallow;
 	bool poll_next;
 	wait_queue_head_t waitq;
 	struct acxxx_ireq ireq[ACXXX_FIRST_IO_SLOT];
@@ -362,7 +365,10 @@ int acxxx_post_scsi(struct acxxx_hba *hba, struct scsi_cmnd *scmd, int nseg,
 		    u8 lun, u8 dir);
 void acxxx_post_all_frames(struct acxxx_hba *hba);
 unsigned int acxxx_drain(struct acxxx_hba *hba, bool poll);
-void acxxx_poll_decide(struct acxxx_hba *hba);
+void acxxx_poll_decide(struct acxxx_hba *hba, unsigned int depth,
+		       bool entered);
+u32 acxxx_poll_interval(u32 cur_ns, bool polling, unsigned int shallow,
+			unsigned int found, unsigned int depth);
 void acxxx_poll_init(struct acxxx_hba *hba);
 void acxxx_poll_stop(struct acxxx_hba *hba);
 void acxxx_drain_work(struct work_struct *work);

@@ -8,6 +8,7 @@
  * (acxxx_ctrl.c) only to read the state and to report what the firmware
  * said on its own: doorbells and events.
  */
+#include <kunit/visibility.h>
 #include <linux/interrupt.h>
 #include <scsi/scsi_cmnd.h>
 #include <scsi/scsi_host.h>
@@ -350,6 +351,8 @@ static bool acxxx_pop_locked(struct acxxx_hba *hba, struct acxxx_batch *b)
 	return true;
 }
 
+static bool acxxx_poll_enter(struct acxxx_hba *hba, unsigned int depth);
+
 /**
  * acxxx_drain() - consume the reply descriptors the firmware queued
  * @hba: adapter
@@ -372,12 +375,18 @@ unsigned int acxxx_drain(struct acxxx_hba *hba, bool poll)
 {
 	unsigned int budget = hba->ctl.lay.nr_frames + ACXXX_DRAIN_EXTRA;
 	struct acxxx_batch b = { .nr = 0 };
-	bool more, stop = false, woke = false;
-	unsigned int n = 0, i;
+	bool more, stop = false, woke = false, entered = false;
+	unsigned int n = 0, i, depth = 0;
 	unsigned long flags;
 
 	do {
 		acxxx_lock(hba, flags);
+		/* At the first batch: the depth, replies waiting included. */
+		if (!n && !stop) {
+			depth = hba->nr_outstanding;
+			if (poll)
+				entered = acxxx_poll_enter(hba, depth);
+		}
 		if (b.nr) {
 			acxxx_handback_clear_locked(hba, &b);
 			woke = true;
@@ -400,7 +409,7 @@ unsigned int acxxx_drain(struct acxxx_hba *hba, bool poll)
 			if (!more) {
 				stop = true;
 				if (poll)
-					acxxx_poll_decide(hba);
+					acxxx_poll_decide(hba, depth, entered);
 			}
 		}
 		acxxx_unlock(hba, flags);
@@ -435,49 +444,125 @@ void acxxx_drain_work(struct work_struct *work)
 /*
  * Under load the interrupt gives way to a poll timer, so replies
  * accumulate instead of costing one interrupt, one doorbell read and one
- * "empty" read per couple of replies: when a drain leaves at least
- * ACXXX_POLL_MIN_OUTSTANDING commands outstanding, the reply interrupt is
- * masked and the next drain runs from the timer.  The timer's interval
- * adapts so that a poll finds between ACXXX_POLL_TARGET and twice as many
- * replies; once fewer commands are outstanding, the interrupt is unmasked
- * again, so a lone command (queue depth 1) completes on its interrupt as
- * before.  Doorbells are read at every poll, so a pause or flush request
- * is never held back.
+ * "empty" read per couple of replies.  Load means concurrency: when a
+ * drain by the interrupt handler started with at least
+ * ACXXX_POLL_MIN_DEPTH commands outstanding (replies waiting included),
+ * the reply interrupt is masked and the next drain runs from the timer.
+ *
+ * Each poll aims at min(ACXXX_POLL_TARGET, depth) replies.  The interval
+ * doubles while a poll finds fewer, so the replies of a deep queue pile
+ * up; and while they wait, the host keeps posting, so the depth a poll
+ * sees grows with the interval until a poll finds the target.  It
+ * halves when a poll found more than twice the target, or found every
+ * command outstanding: the queue ran dry before the poll, which then
+ * waited longer than it had to.  That is what keeps a shallow queue
+ * (2 to 8 commands) from waiting for the ceiling.  The ceiling is
+ * ACXXX_POLL_NS_PER_CMD per command outstanding, ACXXX_POLL_DEEP_MAX_NS
+ * at most.
+ *
+ * The interrupt comes back after two polls in a row that started with
+ * fewer than ACXXX_POLL_MIN_DEPTH commands: one shallow moment of a
+ * loaded queue keeps polling, while a lone command (queue depth 1)
+ * never enters polling and completes on its interrupt as before.
+ * Doorbells are read at every poll, so a pause or flush request is never
+ * held back.
  */
-#define ACXXX_POLL_MIN_OUTSTANDING	8
+#define ACXXX_POLL_MIN_DEPTH		2
 #define ACXXX_POLL_TARGET		8
+#define ACXXX_POLL_SHALLOW_EXIT		2
 #define ACXXX_POLL_MIN_NS		(10 * NSEC_PER_USEC)
-#define ACXXX_POLL_MAX_NS		(1000 * NSEC_PER_USEC)
+#define ACXXX_POLL_NS_PER_CMD		(1000 * NSEC_PER_USEC)
+#define ACXXX_POLL_DEEP_MAX_NS		(8000 * NSEC_PER_USEC)
 #define ACXXX_POLL_START_NS		(50 * NSEC_PER_USEC)
 
-/*
- * At the end of a drain by the interrupt handler or the poll timer (lock
- * held): poll next, or go back to the interrupt.  Only a state whose
- * interrupt should be unmasked gets it unmasked: pause, a re-init and
- * detaching mask it themselves and must find it masked.
+/**
+ * acxxx_poll_interval() - the completion polling policy
+ * @cur_ns: the poll interval so far
+ * @polling: the interrupt is masked for polling now
+ * @shallow: polls in a row before this one that started with fewer than
+ *	ACXXX_POLL_MIN_DEPTH commands outstanding
+ * @found: replies the drain that ends found
+ * @depth: commands outstanding when it started, replies waiting included
+ *
+ * Return: the interval to the next poll in ns, or 0 to take the
+ * interrupt (again).
  */
-void acxxx_poll_decide(struct acxxx_hba *hba)
+u32 acxxx_poll_interval(u32 cur_ns, bool polling, unsigned int shallow,
+			unsigned int found, unsigned int depth)
 {
-	unsigned int found = hba->poll_found;
+	unsigned int target = min_t(unsigned int, depth, ACXXX_POLL_TARGET);
+	u32 ceiling = clamp_t(u64, (u64)depth * ACXXX_POLL_NS_PER_CMD,
+			      ACXXX_POLL_NS_PER_CMD, ACXXX_POLL_DEEP_MAX_NS);
+
+	if (depth < ACXXX_POLL_MIN_DEPTH &&
+	    (!polling || shallow + 1 >= ACXXX_POLL_SHALLOW_EXIT))
+		return 0;
+	if (polling && depth >= ACXXX_POLL_MIN_DEPTH) {
+		if (found >= depth || found > 2 * target)
+			cur_ns /= 2;
+		else if (found < target)
+			cur_ns *= 2;
+	}
+	return clamp_t(u32, cur_ns, ACXXX_POLL_MIN_NS, ceiling);
+}
+EXPORT_SYMBOL_IF_KUNIT(acxxx_poll_interval);
+
+/*
+ * At the start of a drain by the interrupt handler (lock held): if this
+ * drain will hand over to the timer, mask now rather than at its end, so
+ * an INTx line drops at once instead of being asserted again at every
+ * read of the drain.  Return: true if polling starts with this drain.
+ */
+static bool acxxx_poll_enter(struct acxxx_hba *hba, unsigned int depth)
+{
+	lockdep_assert_held(&hba->lock);
+	if (hba->polling || hba->stage != ACXXX_STAGE_FULL ||
+	    !acxxx_can_drain(hba->state) ||
+	    !acxxx_poll_interval(hba->poll_ns, false, 0, 0, depth))
+		return false;
+	acxxx_writel(hba, ACXXX_REG_OUT_INT_MASK, ACXXX_IMASK_OFF);
+	hba->polling = true;
+	return true;
+}
+
+/**
+ * acxxx_poll_decide() - poll next, or go back to the interrupt
+ * @hba: adapter
+ * @depth: commands outstanding when the drain that ends started
+ * @entered: this drain started polling (acxxx_poll_enter())
+ *
+ * Called at the end of a drain by the interrupt handler or the poll
+ * timer.  Only a state whose interrupt should be unmasked gets it
+ * unmasked: pause, a re-init and detaching mask it themselves and must
+ * find it masked.
+ *
+ * Context: hba->lock held.
+ */
+void acxxx_poll_decide(struct acxxx_hba *hba, unsigned int depth,
+		       bool entered)
+{
+	u32 ns = 0;
 
 	lockdep_assert_held(&hba->lock);
+	if (hba->stage == ACXXX_STAGE_FULL && acxxx_can_drain(hba->state))
+		ns = acxxx_poll_interval(hba->poll_ns,
+					 hba->polling && !entered,
+					 hba->poll_shallow, hba->poll_found,
+					 depth);
 	hba->poll_found = 0;
-	if (hba->stage == ACXXX_STAGE_FULL && acxxx_can_drain(hba->state) &&
-	    hba->nr_outstanding >= ACXXX_POLL_MIN_OUTSTANDING) {
+	if (ns) {
 		if (!hba->polling) {
 			acxxx_writel(hba, ACXXX_REG_OUT_INT_MASK, ACXXX_IMASK_OFF);
 			hba->polling = true;
-		} else if (found < ACXXX_POLL_TARGET) {
-			hba->poll_ns = min_t(u32, hba->poll_ns * 2,
-					     ACXXX_POLL_MAX_NS);
-		} else if (found > 2 * ACXXX_POLL_TARGET) {
-			hba->poll_ns = max_t(u32, hba->poll_ns / 2,
-					     ACXXX_POLL_MIN_NS);
 		}
+		hba->poll_shallow = depth < ACXXX_POLL_MIN_DEPTH ?
+				    hba->poll_shallow + 1 : 0;
+		hba->poll_ns = ns;
 		hba->poll_next = true;
 		return;
 	}
 	hba->poll_next = false;
+	hba->poll_shallow = 0;
 	if (hba->polling && acxxx_can_drain(hba->state))
 		acxxx_irq_mask(hba, true);
 	hba->polling = false;
