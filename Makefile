@@ -24,6 +24,12 @@ DRV := $(TOP)/drivers/scsi/acxxx
 
 KDIR ?= $(wildcard /lib/modules/$(shell uname -r)/build)
 
+# The release: VERSION is its one place.  The driver's Makefile reads it
+# (MODULE_VERSION, modinfo); the tools get it as ACXXX_VERSION in their
+# make's environment; the packages are named after it.
+ACXXX_VERSION := $(shell cat $(TOP)/VERSION)
+export ACXXX_VERSION
+
 CHECK_LAYERS ?= harness core-build style driver-build kunit unit loop driverkit fuzz e2e faults-ci \
 		bench-smoke
 
