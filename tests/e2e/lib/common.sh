@@ -28,6 +28,8 @@ E2E_TOP=$(cd "$E2E_DIR/../.." && pwd)
 
 E2E_CACHE=$ACXXX_CACHE/e2e
 SID=$E2E_CACHE/sid
+# Debian trixie's tree: its gcc and 6.12's headers (kernel 6.12).
+TRIXIE=$E2E_CACHE/trixie
 MIRROR=${ACXXX_MIRROR:-http://deb.debian.org/debian}
 SECURITY_MIRROR=${ACXXX_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 # The machine clock may be ahead of a Release file's Valid-Until.
@@ -36,6 +38,8 @@ APT_OPTS=(-o Acquire::Check-Valid-Until=false -o Acquire::Retries=3)
 # Host packages the harness needs (Debian 12 names).
 E2E_HOST_PACKAGES=(debootstrap cpio gzip xz-utils zstd kmod make gcc
 	libc6-dev libelf-dev bc util-linux)
+# What the trixie tree gets on top of minbase.
+TRIXIE_PACKAGES=(gcc make libc6-dev linux-headers-amd64 kmod sparse)
 # What the sid tree gets on top of minbase.
 SID_PACKAGES=(qemu-system-x86 gcc make libc6-dev linux-headers-amd64
 	busybox-static sg3-utils fio lsscsi e2fsprogs kmod)
