@@ -112,6 +112,40 @@ sid_run() {
 	"${SID_ARGV[@]}"
 }
 
+# debootstrap_tree SUITE DIR LOG: a minbase Debian SUITE in DIR (replaced),
+# debootstrap retried, apt set up for the harness (no recommends, retries,
+# the suite's -updates and -security beside it unless it is sid) and its
+# lists fetched.  The caller installs what it needs and moves DIR in place.
+debootstrap_tree() {
+	local suite=$1 dir=$2 log=$3 n
+
+	for n in 1 2 3; do
+		rm -rf "$dir"
+		# debootstrap mounts proc/sys in the target: keep them private.
+		if in_private_ns debootstrap --variant=minbase "$suite" "$dir" \
+			"$MIRROR" >"$log" 2>&1; then
+			break
+		fi
+		tail -n 20 "$log" >&2
+		[ "$n" -eq 3 ] && die "debootstrap $suite failed 3 times (log: $log)"
+		log "debootstrap attempt $n failed, retrying"
+		sleep $((n * 10))
+	done
+	cat >"$dir/etc/apt/apt.conf.d/90acxxx" <<-EOF
+	Acquire::Check-Valid-Until "false";
+	Acquire::Retries "3";
+	APT::Install-Recommends "false";
+	EOF
+	echo "deb $MIRROR $suite main" >"$dir/etc/apt/sources.list"
+	if [ "$suite" != sid ]; then
+		cat >>"$dir/etc/apt/sources.list" <<-EOF
+		deb $MIRROR $suite-updates main
+		deb $SECURITY_MIRROR $suite-security main
+		EOF
+	fi
+	SID=$dir retry sid_run apt-get -qq update
+}
+
 # Serialise cache creation between concurrent runs.
 cache_lock() {
 	mkdir -p "$E2E_CACHE"
