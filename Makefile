@@ -205,3 +205,4 @@ clean:
 	@$(MAKE) -C driverkit clean
 	@$(MAKE) -C tests/fuzz clean
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(DRV) clean; fi
+	rm -rf $(TOP)/dist
