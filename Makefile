@@ -8,10 +8,19 @@
 #                   over the emulated HBA (see README.md)
 #   make check      every test layer; ends with "N passed, N failed"
 #   make harness | core-build | style | driver-build | kunit | unit | loop
-#                   | driverkit | fuzz | e2e | faults-ci | bench-smoke   one layer each
+#                   | driverkit | fuzz | e2e-ci | faults-ci | bench-smoke
+#                   | packages   one layer each
+#   make e2e        the driver's end-to-end runs on 6.1, 6.12 and 7.2
+#   make kunit-7.2  the KUnit suites on sid's 7.2 source (long first build)
 #   make faults     the whole fault suite on the debug kernels
 #   make e2e-debug  the driver's end-to-end runs on the debug kernels
 #   make bench      the hot path's figures beside its peers (tests/bench)
+#   make install | uninstall   the module in /lib/modules/KVER/updates
+#                   (KVER= or KDIR= for another installed kernel)
+#   make dkms-install | dkms-uninstall   this tree as a DKMS module
+#   make deb        acxxx-dkms and acxxx-tools packages in dist/
+#   make e2e-packages  the packages installed in bookworm and trixie
+#                   chroots, the module DKMS built there booted in QEMU
 #
 # Downloads and built artefacts are cached in $(ACXXX_CACHE), outside the
 # checkout.
@@ -22,18 +31,32 @@ export ACXXX_CACHE
 TOP := $(CURDIR)
 DRV := $(TOP)/drivers/scsi/acxxx
 
-KDIR ?= $(wildcard /lib/modules/$(shell uname -r)/build)
+# The kernel to build and install for: KVER (default the running one) or
+# its build directory KDIR.
+ifeq ($(origin KDIR),undefined)
+KVER ?= $(shell uname -r)
+KDIR := $(wildcard /lib/modules/$(KVER)/build)
+else
+KVER ?= $(shell sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+endif
 
-CHECK_LAYERS ?= harness core-build style driver-build kunit unit loop driverkit fuzz e2e faults-ci \
-		bench-smoke
+# The release: VERSION is its one place.  The driver's Makefile reads it
+# (MODULE_VERSION, modinfo); the tools get it as ACXXX_VERSION in their
+# make's environment; the packages are named after it.
+ACXXX_VERSION := $(shell cat $(TOP)/VERSION)
+export ACXXX_VERSION
+
+CHECK_LAYERS ?= harness core-build style driver-build kunit unit loop driverkit fuzz e2e-ci faults-ci \
+		bench-smoke packages
 
 .PHONY: all module emu check harness demo e2e e2e-debug faults faults-ci driver-build kunit unit loop driverkit fuzz style core-build host-deps clean help \
-	bench bench-smoke
+	bench bench-smoke e2e-ci kunit-7.2 install uninstall dkms-install dkms-uninstall deb \
+	packages e2e-packages
 
 all: module emu
 
 help:
-	@sed -n '3,14p' Makefile
+	@sed -n '3,24p' Makefile
 
 host-deps:
 	@tests/lib/ensure-host
@@ -45,6 +68,58 @@ ifeq ($(KDIR),)
 else
 	$(MAKE) -C $(KDIR) M=$(DRV) CONFIG_SCSI_ACXXX=m W=1 modules
 endif
+
+# The module into /lib/modules/KVER/updates ($(INSTALL_MOD_PATH) before
+# it when staging), then depmod.
+install:
+ifeq ($(KDIR),)
+	@echo "install: no kernel headers for $(KVER) (/lib/modules/$(KVER)/build); install linux-headers-$(KVER) or pass KDIR="; exit 1
+else
+	$(MAKE) -C $(KDIR) M=$(DRV) CONFIG_SCSI_ACXXX=m modules
+	$(MAKE) -C $(KDIR) M=$(DRV) CONFIG_SCSI_ACXXX=m INSTALL_MOD_DIR=updates \
+		$(if $(INSTALL_MOD_PATH),INSTALL_MOD_PATH=$(INSTALL_MOD_PATH)) modules_install
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
+endif
+
+uninstall:
+	@test -n "$(KVER)" || { echo "uninstall: which kernel? pass KVER="; exit 1; }
+	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates/acxxx.ko \
+		$(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates/acxxx.ko.xz \
+		$(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates/acxxx.ko.zst \
+		$(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates/acxxx.ko.gz
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
+
+# This tree as DKMS module acxxx/$(ACXXX_VERSION): its source in
+# /usr/src/acxxx-$(ACXXX_VERSION), built and installed for every kernel
+# with headers (dkms autoinstall), and for each new kernel after.
+dkms-install:
+	@command -v dkms >/dev/null || { echo "dkms-install: install dkms first (apt-get install dkms)"; exit 1; }
+	-dkms remove acxxx/$(ACXXX_VERSION) --all 2>/dev/null
+	rm -rf /usr/src/acxxx-$(ACXXX_VERSION)
+	scripts/dkms-tree /usr/src/acxxx-$(ACXXX_VERSION)
+	dkms add acxxx/$(ACXXX_VERSION)
+	dkms autoinstall
+	dkms status acxxx
+
+dkms-uninstall:
+	-dkms remove acxxx/$(ACXXX_VERSION) --all
+	rm -rf /usr/src/acxxx-$(ACXXX_VERSION)
+
+# acxxx-dkms_$(ACXXX_VERSION)_all.deb and acxxx-tools_$(ACXXX_VERSION)_ARCH.deb
+# in $(DEB_OUT) (scripts/build-deb).
+DEB_OUT ?= $(TOP)/dist
+deb:
+	@scripts/build-deb $(DEB_OUT)
+
+# make check's layer: make deb, lintian and the packages' contents.
+packages: host-deps
+	@tests/packages/run
+
+# What an admin does: the packages installed in Debian chroots with the
+# kernel's headers (bookworm + 6.1, trixie + 6.12), the module DKMS built
+# there booted in QEMU and loaded by modalias.
+e2e-packages: host-deps
+	@tests/packages/e2e
 
 emu:
 	@if [ -f emu/Makefile ]; then $(MAKE) -C emu; fi
@@ -65,6 +140,9 @@ driver-build: host-deps
 
 kunit: host-deps
 	@tests/kunit/run
+
+kunit-7.2: host-deps
+	@tests/kunit/run --kernel 7.2
 
 unit: host-deps
 	@$(MAKE) --no-print-directory -C tests/unit check
@@ -87,6 +165,10 @@ demo: host-deps
 
 e2e: host-deps
 	@tests/e2e/run
+
+# make check's share of it (6.12: one run of the driver).
+e2e-ci: host-deps
+	@tests/e2e/run --ci
 
 # The driver's end-to-end runs on the debug (KASAN, lockdep, ...) builds
 # of their kernels.
@@ -123,3 +205,4 @@ clean:
 	@$(MAKE) -C driverkit clean
 	@$(MAKE) -C tests/fuzz clean
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(DRV) clean; fi
+	rm -rf $(TOP)/dist

@@ -534,3 +534,6 @@ module_exit(acxxx_exit);
 MODULE_DESCRIPTION("Accusys DAS RAID host bus adapter driver");
 MODULE_AUTHOR("acxxx developers");
 MODULE_LICENSE("GPL");
+#ifdef ACXXX_VERSION
+MODULE_VERSION(ACXXX_VERSION);
+#endif

@@ -28,6 +28,8 @@ E2E_TOP=$(cd "$E2E_DIR/../.." && pwd)
 
 E2E_CACHE=$ACXXX_CACHE/e2e
 SID=$E2E_CACHE/sid
+# Debian trixie's tree: its gcc and 6.12's headers (kernel 6.12).
+TRIXIE=$E2E_CACHE/trixie
 MIRROR=${ACXXX_MIRROR:-http://deb.debian.org/debian}
 SECURITY_MIRROR=${ACXXX_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 # The machine clock may be ahead of a Release file's Valid-Until.
@@ -36,6 +38,8 @@ APT_OPTS=(-o Acquire::Check-Valid-Until=false -o Acquire::Retries=3)
 # Host packages the harness needs (Debian 12 names).
 E2E_HOST_PACKAGES=(debootstrap cpio gzip xz-utils zstd kmod make gcc
 	libc6-dev libelf-dev bc util-linux)
+# What the trixie tree gets on top of minbase.
+TRIXIE_PACKAGES=(gcc make libc6-dev linux-headers-amd64 kmod sparse)
 # What the sid tree gets on top of minbase.
 SID_PACKAGES=(qemu-system-x86 gcc make libc6-dev linux-headers-amd64
 	busybox-static sg3-utils fio lsscsi e2fsprogs kmod)
@@ -106,6 +110,40 @@ SID_ARGV=()
 sid_run() {
 	sid_argv "$@"
 	"${SID_ARGV[@]}"
+}
+
+# debootstrap_tree SUITE DIR LOG: a minbase Debian SUITE in DIR (replaced),
+# debootstrap retried, apt set up for the harness (no recommends, retries,
+# the suite's -updates and -security beside it unless it is sid) and its
+# lists fetched.  The caller installs what it needs and moves DIR in place.
+debootstrap_tree() {
+	local suite=$1 dir=$2 log=$3 n
+
+	for n in 1 2 3; do
+		rm -rf "$dir"
+		# debootstrap mounts proc/sys in the target: keep them private.
+		if in_private_ns debootstrap --variant=minbase "$suite" "$dir" \
+			"$MIRROR" >"$log" 2>&1; then
+			break
+		fi
+		tail -n 20 "$log" >&2
+		[ "$n" -eq 3 ] && die "debootstrap $suite failed 3 times (log: $log)"
+		log "debootstrap attempt $n failed, retrying"
+		sleep $((n * 10))
+	done
+	cat >"$dir/etc/apt/apt.conf.d/90acxxx" <<-EOF
+	Acquire::Check-Valid-Until "false";
+	Acquire::Retries "3";
+	APT::Install-Recommends "false";
+	EOF
+	echo "deb $MIRROR $suite main" >"$dir/etc/apt/sources.list"
+	if [ "$suite" != sid ]; then
+		cat >>"$dir/etc/apt/sources.list" <<-EOF
+		deb $MIRROR $suite-updates main
+		deb $SECURITY_MIRROR $suite-security main
+		EOF
+	fi
+	SID=$dir retry sid_run apt-get -qq update
 }
 
 # Serialise cache creation between concurrent runs.
