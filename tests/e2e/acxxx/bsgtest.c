@@ -19,6 +19,9 @@
  *	listen to kernel uevents; READYFILE is created once listening; print
  *	each uevent that carries an ACXXX_ variable on one line, and exit 0
  *	once every WANT string was seen in one of them (1 after SECONDS).
+ *   acxxx-bsgtest timeout BSG SECONDS
+ *	page reads with a 3 s timeout until one times out (the host's model
+ *	drops it), then with the default timeout until one works again.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -565,6 +568,49 @@ static int cmd_events(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Page reads with a short timeout until one times out (the host drops
+ * one), then reads with the default timeout until one works again.
+ */
+static int cmd_timeout(int argc, char **argv)
+{
+	time_t end = time(NULL) + (argc == 4 ? atoi(argv[3]) : 0);
+	struct acxxx_bsg_request rq;
+	struct acxxx_bsg_reply rep;
+	unsigned int ok = 0, busy = 0;
+	int fd, ret = 0;
+
+	if (argc != 4)
+		return 2;
+	fd = open(argv[2], O_RDWR);
+	if (fd < 0)
+		return 1;
+	req_init(&rq, ACXXX_BSG_CMD_PAGE);
+	rq.timeout_ms = 3000;
+	while (time(NULL) < end) {
+		ret = sgio(fd, &rq, &rep, dbuf, 512, NULL, 0);
+		if (ret)
+			break;
+		ok++;
+	}
+	result(ret == -ETIMEDOUT, "a dropped page read: %s after %u answered",
+	       errname(ret), ok);
+	if (ret != -ETIMEDOUT)
+		return 1;
+	rq.timeout_ms = 0;
+	while (time(NULL) < end) {
+		ret = sgio(fd, &rq, &rep, dbuf, 512, NULL, 0);
+		if (ret != -EBUSY && ret != -ETIMEDOUT)
+			break;
+		busy++;
+		sleep(1);
+	}
+	result(!ret && !rep.fw_status && rep.data_len == 512,
+	       "the next page read: %s, status %u, after %u refused while the controller came back",
+	       errname(ret), rep.fw_status, busy);
+	return failures ? 1 : 0;
+}
+
 static int cmd_uevents(int argc, char **argv)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
@@ -618,10 +664,13 @@ int main(int argc, char **argv)
 		ret = cmd_events(argc, argv);
 	else if (argc > 1 && !strcmp(argv[1], "uevents"))
 		ret = cmd_uevents(argc, argv);
+	else if (argc > 1 && !strcmp(argv[1], "timeout"))
+		ret = cmd_timeout(argc, argv);
 	if (ret == 2)
 		fprintf(stderr,
 			"usage: acxxx-bsgtest check BSG HOST SERIAL MODEL NVOL\n"
 			"       acxxx-bsgtest events BSG SINCE\n"
-			"       acxxx-bsgtest uevents SECONDS READYFILE WANT...\n");
+			"       acxxx-bsgtest uevents SECONDS READYFILE WANT...\n"
+			"       acxxx-bsgtest timeout BSG SECONDS\n");
 	return ret;
 }

@@ -167,5 +167,23 @@ check "kernel log: the events in words" sh -c \
 	"dmesg | grep -q 'firmware event [0-9]*: 0x42, event unknown to the driver' &&
 	 dmesg | grep -q 'firmware event [0-9]*: 0x14, volume configuration changed'"
 
+# A management request the firmware never answers (the host drops one):
+# ETIMEDOUT after the request's own timeout, then the re-init the driver
+# schedules for a lost management request takes the slot back and the
+# next request works.
+echo "ACXXX-MGMT-DROP"
+acxxx-bsgtest timeout "$bsg" 300 >/tmp/bsg.out 2>&1
+while IFS= read -r l; do
+	case $l in
+	"ok: "*) ok "bsg: ${l#ok: }" ;;
+	"FAILED: "*) bad "bsg: ${l#FAILED: }" ;;
+	*) echo "$l" ;;
+	esac
+done </tmp/bsg.out
+check "the volumes are still there" wait_disks "$((nvol + 1))" 120
+check "kernel log: the lost request and the re-init" sh -c \
+	"dmesg | grep -q 'no answer to a management request' &&
+	 dmesg | grep -q 'controller re-initialised'"
+
 check_klog
 finish
