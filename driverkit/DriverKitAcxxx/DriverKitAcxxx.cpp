@@ -6,13 +6,17 @@
  * Every method the family calls is here, in the family's order
  * (../shared/docs/driverkit.md §5.1, cited "DK §n"; docs/pipeline.md
  * maps each to the Linux driver).  All protocol work is the core's: the
- * handshake (acxxx_init_step, driven by a timer, never a loop), the slot
- * layout and frame encoding (acxxx_encode_*), posting values
- * (acxxx_post_value, acxxx_frame_post), reply decoding
- * (acxxx_decode_reply, acxxx_decode_doorbell), page 0 and the LUN-map
- * reconciliation (acxxx_parse_page0, acxxx_lun_diff), the null responder
+ * handshake (acxxx_init_step, driven by a timer, never a loop), the start
+ * and stop sequences around it (acxxx_start_begin, acxxx_stop_begin,
+ * acxxx_seq_step, acxxx_seq_encode: frames, page 0, events, flushes,
+ * detach), the dialect's needs (acxxx_caps), the slot layout and frame
+ * encoding (acxxx_encode_*), posting values (acxxx_post_value), the
+ * reply-frame return ring (acxxx_fret_*), reply decoding and its verdicts
+ * (acxxx_decode_reply, acxxx_scsi_verdict, acxxx_tmf_verdict,
+ * acxxx_decode_doorbell), page 0 and the LUN-map reconciliation
+ * (acxxx_page0_result, acxxx_lun_diff), the null responder
  * (acxxx_null_exec).  This file moves register values the core computed
- * and translates completions into SCSIUserParallelResponse.
+ * and translates the core's verdicts into SCSIUserParallelResponse.
  *
  * Stages (personality property "AcxxxStage", docs/pipeline.md §6):
  *  null   - no hardware at all: the core's null responder answers one
@@ -20,10 +24,10 @@
  *  single - the whole hardware path with one task slot and one target;
  *  full   - every volume of the LUN map, 505 task slots.
  *
- * Lock rule: ivars->lock guards the core's controller state (ctl, hs),
- * the slot table, the reply-frame list, the LUN map and the state word.
- * It is held only for short non-blocking sections, on any queue; nothing
- * that waits for another queue is called with it held.
+ * Lock rule: ivars->lock guards the core's controller state (ctl, hs,
+ * seq), the slot table, the LUN map and the state word.  It is held only
+ * for short non-blocking sections, on any queue; nothing that waits for
+ * another queue is called with it held.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +47,8 @@ extern "C" {
 #define ACX_NR_IO_SLOTS		(ACXXX_LAST_REPLY_SLOT + 1 - ACXXX_FIRST_IO_SLOT)
 #define ACX_MAX_TRANSFER	(1024u * 1024u)
 #define ACX_TMF_WAIT_MS		2000u
+#define ACX_QUIESCE_MS		5000u	/* power-off: outstanding tasks may finish */
+#define ACX_DEADLINE_MS		30000u	/* a task's deadline without a kernel timeout */
 #define ACX_NULL_BUF		(64u * 1024u)
 
 enum acx_stage { STAGE_NULL, STAGE_SINGLE, STAGE_FULL };
@@ -50,10 +56,11 @@ enum acx_stage { STAGE_NULL, STAGE_SINGLE, STAGE_FULL };
 enum acx_state {
 	ST_DOWN,	/* nothing started */
 	ST_HANDSHAKE,	/* bring-up or re-init handshake running on the timer */
-	ST_PAGE0,	/* frames posted, page 0 requested */
-	ST_EVSW,	/* event switch requested */
+	ST_START,	/* the core's start sequence: frames, page 0, events */
 	ST_RUNNING,
 	ST_OFFLINE,	/* the firmware did not come back */
+	ST_QUIESCE,	/* power-off or stop: no new task, the stop sequence */
+	ST_POWER_OFF,	/* stopped for a power change; On starts over */
 	ST_STOPPED,
 };
 
@@ -61,6 +68,7 @@ struct acx_slot {
 	OSAction *completion;	/* retained while the task is in flight */
 	uint64_t target;
 	uint64_t tag;
+	uint64_t deadline;	/* ms: the sample's own deadline (DK §5.4) */
 	uint8_t lun;
 	bool busy;
 };
@@ -95,14 +103,25 @@ struct DriverKitAcxxx_IVars {
 	/* handshake */
 	struct acxxx_init hs;
 	uint32_t hsRead;
+	uint64_t hsNext;	/* ms of the next handshake step */
+	uint64_t timerAt;	/* ms the controller timer is armed for */
 	enum acx_state state;
 	bool reinit;
 	bool irqReady;
 	unsigned int reinits;
 
+	/* the core's start or stop sequence, one request at a time */
+	struct acxxx_seq seq;
+	struct acxxx_seq_io seqIo;
+	bool seqActive;		/* seqIo's request is out */
+	int seqEnd;		/* acxxx_seq_step's end: 1 done, < 0 failed */
+	uint64_t seqDeadline;	/* ms: its reply is given up then */
+	struct acxxx_ident ident;
+	bool eventsOn;
+	uint32_t powerAck;	/* flags to acknowledge once running (On) */
+	bool powerAckDue;
+
 	struct acx_slot slot[ACXXX_MAX_SLOTS];
-	uint16_t frames[ACXXX_MAX_SLOTS];
-	unsigned int nframes;
 
 	/* LUN map and targets */
 	uint16_t lunMap[ACXXX_MAX_LUNS];
@@ -112,9 +131,16 @@ struct DriverKitAcxxx_IVars {
 	bool mgmtBusy;
 	bool rescan;
 
-	/* task management */
+	/* task management: the family's (synchronous) */
 	bool tmfDone;
+	int tmfErr;
 	struct acxxx_cpl tmfCpl;
+
+	/* the sample's own deadline: an abort out for ehVictim, then re-init */
+	uint16_t ehVictim;	/* 0 once it completed */
+	bool ehAbortOut;
+	uint64_t ehDeadline;
+	unsigned int deadlineAborts;
 
 	uint8_t nullBuf[ACX_NULL_BUF];
 };
@@ -134,41 +160,92 @@ static void wr(DriverKitAcxxx_IVars *iv, uint32_t reg, uint32_t val)
 	iv->pci->MemoryWrite32(iv->bar, reg, val);
 }
 
+static void wr_all(DriverKitAcxxx_IVars *iv, const struct acxxx_wr *w, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		wr(iv, w[i].reg, w[i].val);
+}
+
 static uint64_t now_ms(void)
 {
 	return mach_absolute_time() / 1000000ull;	/* [ext] timebase 1:1 assumed */
 }
 
-/* Hand reply frames back to the firmware (through the 2208 free FIFO). */
-static void give_frames(DriverKitAcxxx_IVars *iv)
+static void arm_timer(IOTimerDispatchSource *t, uint64_t at_ms)
 {
-	unsigned int i = 0;
-	uint32_t val;
-
-	while (i < iv->nframes) {
-		if (iv->dialect == ACXXX_DIALECT_2208 &&
-		    !acxxx_free_fifo_room(rd(iv, ACXXX_REG_OUT_FREE_CI)))
-			break;
-		if (!acxxx_frame_post(&iv->ctl, iv->frames[i], &val))
-			wr(iv, ACXXX_REG_REPLY_PORT, val);
-		if (iv->dialect == ACXXX_DIALECT_2208)
-			wr(iv, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_FREE_REPLY);
-		i++;
-	}
-	iv->nframes -= i;
-	memmove(iv->frames, iv->frames + i, iv->nframes * sizeof(uint16_t));
+	t->WakeAtTime(kIOTimerClockMachAbsoluteTime, at_ms * 1000000ull, 0);
 }
 
-/* 0, or -1 when the 2208/3108 inbound queue has no room. */
+/*
+ * Hand the reply frames queued in the core's return ring back to the
+ * firmware, with the reads and writes the core asks for.  Frames the 2208's
+ * free FIFO has no room for wait for the controller timer.
+ */
+static void flush_frames(DriverKitAcxxx_IVars *iv)
+{
+	struct acxxx_wr w[ACXXX_FRET_MAX_WR];
+	unsigned int n;
+	uint32_t reg;
+
+	for (;;) {
+		reg = acxxx_fret_read_reg(&iv->ctl);
+		if (reg != ACXXX_NO_READ && !acxxx_fret_credit(&iv->ctl, rd(iv, reg)))
+			break;
+		n = acxxx_fret_next(&iv->ctl, w);
+		if (!n)
+			break;
+		wr_all(iv, w, n);
+	}
+}
+
+/* 0, or -EBUSY when the inbound queue has no room (caps->post_room_read). */
 static int post(DriverKitAcxxx_IVars *iv, uint16_t slot)
 {
-	if (iv->dialect != ACXXX_DIALECT_341 &&
+	int ret;
+
+	if (iv->ctl.caps->post_room_read &&
 	    rd(iv, ACXXX_REG_REQUEST_PORT) == ACXXX_EMPTY)
-		return -1;
-	if (acxxx_slot_start(&iv->ctl, slot))
-		return -1;
+		return -EBUSY;
+	ret = acxxx_slot_start(&iv->ctl, slot);
+	if (ret)
+		return ret;
 	wr(iv, ACXXX_REG_REQUEST_PORT, acxxx_post_value(&iv->ctl, slot));
 	return 0;
+}
+
+/*
+ * The controller timer (HandshakeTimer) serves the handshake, the reply
+ * deadline of a sequence's request, frames the 2208's FIFO could not take,
+ * the task-management deadline of the sample's own abort and the tasks'
+ * deadlines: one wake-up, at the earliest of them.
+ */
+static void arm_ctl_timer(DriverKitAcxxx_IVars *iv)
+{
+	uint64_t at = UINT64_MAX;
+
+	if (!iv->hsTimer)
+		return;
+	if (iv->state == ST_HANDSHAKE)
+		at = iv->hsNext;
+	if (iv->seqActive && iv->seqDeadline < at)
+		at = iv->seqDeadline;
+	if (acxxx_fret_pending(&iv->ctl) && iv->irqReady)
+		at = now_ms() + 1 < at ? now_ms() + 1 : at;
+	if (iv->ehAbortOut && iv->ehDeadline < at)
+		at = iv->ehDeadline;
+	if (iv->state == ST_RUNNING && !iv->ehAbortOut) {
+		uint64_t soon = now_ms() + 100;	/* a late task waits its turn */
+
+		for (uint16_t s = ACXXX_FIRST_IO_SLOT; s < ACXXX_MAX_SLOTS; s++) {
+			uint64_t d = iv->slot[s].deadline < soon ? soon : iv->slot[s].deadline;
+
+			if (iv->slot[s].busy && d < at)
+				at = d;
+		}
+	}
+	iv->timerAt = at;
+	if (at != UINT64_MAX)
+		arm_timer(iv->hsTimer, at);
 }
 
 /* ---- completions -------------------------------------------------------- */
@@ -196,48 +273,57 @@ static void complete_slot(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv, uint16
 	}
 	s->busy = false;
 	s->completion = nullptr;
+	if (iv->ehVictim == slot)
+		iv->ehVictim = 0;	/* its abort's answer concerns no task now */
 	/* One-way message (DK §2.5): safe with the lock held. */
 	self->ParallelTaskCompletion(action, rsp);
 	OSSafeReleaseNULL(action);
 }
 
+/* A task ended without a SCSI status: the upper layer sends it again. */
+static void complete_retry(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv, uint16_t slot)
+{
+	complete_slot(self, iv, slot, kSCSIServiceResponse_SERVICE_DELIVERY_OR_TARGET_FAILURE,
+		      kSCSITaskStatus_DeliveryFailure, 0, nullptr, 0);
+}
+
 /*
- * A reply's outcome as DriverKit codes (DK §3.4's recommended mapping).
- * To be replaced by the core's completion verdict once it lands.
+ * A reply's outcome: the core's verdict (acxxx_scsi_verdict), translated
+ * into DriverKit's codes (DK §3.4's recommended mapping).
  */
 static void complete_cpl(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv,
 			 const struct acxxx_cpl *cpl, const uint8_t *sense)
 {
-	SCSIServiceResponse svc = kSCSIServiceResponse_TASK_COMPLETE;
-	SCSITaskStatus st = cpl->scsi_status;
-	uint64_t moved = cpl->data_len;
+	struct acxxx_verdict v;
+	uint32_t senseLen = cpl->sense_len;
 
-	if (cpl->flags & ACXXX_CPL_F_RESID_VALID)
-		moved = cpl->data_len - cpl->residual;
-	switch (cpl->reply_status) {
-	case ACXXX_RS_SUCCESS:
+	acxxx_scsi_verdict(cpl, &v);
+	if (senseLen > (uint32_t)kMaxSenseBufferSize)
+		senseLen = kMaxSenseBufferSize;
+	switch (v.host) {
+	case ACXXX_HOST_OK:
+		complete_slot(self, iv, cpl->slot, kSCSIServiceResponse_TASK_COMPLETE,
+			      v.sam_status,
+			      v.sam_status == ACXXX_SAM_BUSY ||
+			      v.sam_status == ACXXX_SAM_TASK_SET_FULL ? 0 :
+			      cpl->data_len - v.residual, sense, (uint8_t)senseLen);
 		break;
-	case ACXXX_RS_BUSY:
-		st = kSCSITaskStatus_BUSY;
-		moved = 0;
+	case ACXXX_HOST_NO_CONNECT:
+	case ACXXX_HOST_BAD_TARGET:
+		complete_slot(self, iv, cpl->slot,
+			      kSCSIServiceResponse_SERVICE_DELIVERY_OR_TARGET_FAILURE,
+			      kSCSITaskStatus_DeviceNotPresent, 0, nullptr, 0);
 		break;
-	case ACXXX_RS_NO_DEVICE:
-		svc = kSCSIServiceResponse_SERVICE_DELIVERY_OR_TARGET_FAILURE;
-		st = kSCSITaskStatus_DeviceNotPresent;
-		moved = 0;
-		break;
-	default:
-		svc = kSCSIServiceResponse_SERVICE_DELIVERY_OR_TARGET_FAILURE;
-		st = kSCSITaskStatus_DeliveryFailure;
-		moved = 0;
+	default:	/* error, retry, reset: the upper layer retries */
+		if (v.rejected)
+			IOLog("DriverKitAcxxx: task %u refused, reply status 0x%02x\n",
+			      cpl->slot, cpl->reply_status);
+		complete_retry(self, iv, cpl->slot);
 		break;
 	}
-	complete_slot(self, iv, cpl->slot, svc, st, moved, sense,
-		      (uint8_t)(cpl->sense_len > (uint32_t)kMaxSenseBufferSize ?
-				(uint32_t)kMaxSenseBufferSize : cpl->sense_len));
 }
 
-/* Fail every task the firmware held (re-init, offline): retryable. */
+/* Fail every task the firmware held (re-init, offline, power-off). */
 static void fail_all(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv, SCSITaskStatus st)
 {
 	for (uint16_t s = ACXXX_FIRST_IO_SLOT; s < ACXXX_MAX_SLOTS; s++)
@@ -246,14 +332,18 @@ static void fail_all(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv, SCSITaskSta
 			      st, 0, nullptr, 0);
 }
 
-/* ---- bring-up, page 0, LUN map ------------------------------------------ */
-
-static void arm_timer(IOTimerDispatchSource *t, uint64_t at_ms)
+static unsigned int tasks_busy(DriverKitAcxxx_IVars *iv)
 {
-	t->WakeAtTime(kIOTimerClockMachAbsoluteTime, at_ms * 1000000ull, 0);
+	unsigned int n = 0;
+
+	for (uint16_t s = ACXXX_FIRST_IO_SLOT; s < ACXXX_MAX_SLOTS; s++)
+		n += iv->slot[s].busy;
+	return n;
 }
 
-/* Start the handshake (bring-up or re-init); the timer runs it. */
+/* ---- bring-up, the start and stop sequences, page 0, LUN map ------------ */
+
+/* Start the handshake (bring-up, re-init, power-on); the timer runs it. */
 static void start_handshake(DriverKitAcxxx_IVars *iv, bool reinit)
 {
 	struct acxxx_init_params p;
@@ -262,13 +352,15 @@ static void start_handshake(DriverKitAcxxx_IVars *iv, bool reinit)
 	iv->irqReady = false;
 	wr(iv, ACXXX_REG_OUT_INT_MASK, ACXXX_IMASK_OFF);
 	acxxx_ctl_reset(&iv->ctl);
-	iv->nframes = 0;
+	iv->seqActive = false;
+	iv->ehVictim = 0;
 	iv->mgmtBusy = false;
 	iv->reinit = reinit;
 	iv->state = ST_HANDSHAKE;
 	iv->hsRead = ACXXX_INIT_NO_READ;
 	acxxx_init_begin(&iv->hs, iv->dialect, iv->ctl.hi, reinit, &p, now_ms());
-	arm_timer(iv->hsTimer, now_ms());
+	iv->hsNext = now_ms();
+	arm_ctl_timer(iv);
 }
 
 /*
@@ -278,23 +370,42 @@ static void start_handshake(DriverKitAcxxx_IVars *iv, bool reinit)
  * still running (a flush request races with new posts) may yet move
  * their data, and the kernel unmaps a task's buffer when it completes.
  */
-static void reinit(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv)
+static void reinit(DriverKitAcxxx_IVars *iv)
 {
-	(void)self;
+	if (iv->state >= ST_QUIESCE)
+		return;		/* stopping or powered off: no re-init */
 	IOLog("DriverKitAcxxx: re-initialising the controller\n");
 	iv->reinits++;
 	iv->tmfDone = true;
-	memset(&iv->tmfCpl, 0, sizeof(iv->tmfCpl));
-	iv->tmfCpl.reply_status = 0xFF;
+	iv->tmfErr = -EIO;
 	start_handshake(iv, true);
 }
 
+/* The LUN map read from page 0: reconcile it into target work. */
+static void reconcile(DriverKitAcxxx_IVars *iv, const uint16_t *map)
+{
+	struct acxxx_lun_diff d;
+
+	acxxx_lun_diff(iv->lunMap, map, &d);
+	memcpy(iv->lunMap, map, sizeof(iv->lunMap));
+	iv->toRemove |= d.remove;
+	iv->toAdd = (iv->toAdd & ~d.remove) | d.add;
+	if (iv->state == ST_RUNNING && (iv->toAdd || iv->toRemove))
+		arm_timer(iv->auxTimer, now_ms());
+}
+
+/* A rescan: page 0 again (a LUN-change event, or after a re-init). */
 static void request_page0(DriverKitAcxxx_IVars *iv)
 {
-	if (iv->mgmtBusy)
+	struct acxxx_seq_io io;
+
+	memset(&io, 0, sizeof(io));
+	io.act = ACXXX_ACT_REQUEST;
+	io.req = ACXXX_SEQ_PAGE0;
+	io.slot = ACXXX_SLOT_MGMT;
+	if (iv->mgmtBusy || acxxx_slot_active(&iv->ctl, ACXXX_SLOT_MGMT))
 		return;
-	if (acxxx_encode_get_page(&iv->ctl, ACXXX_SLOT_MGMT, ACXXX_PAGE_IDENTITY) ||
-	    post(iv, ACXXX_SLOT_MGMT)) {
+	if (acxxx_seq_encode(&iv->ctl, &io) || post(iv, ACXXX_SLOT_MGMT)) {
 		iv->rescan = true;	/* tried again at the next interrupt */
 		return;
 	}
@@ -302,28 +413,165 @@ static void request_page0(DriverKitAcxxx_IVars *iv)
 	iv->mgmtBusy = true;
 }
 
-/* The LUN map changed (or was read for the first time): reconcile. */
-static void on_page0(DriverKitAcxxx_IVars *iv)
+static void on_page0(DriverKitAcxxx_IVars *iv, const struct acxxx_cpl *cpl)
 {
 	struct acxxx_ident id;
-	struct acxxx_lun_diff d;
 
-	if (acxxx_parse_page0(acxxx_mgmt_buf(&iv->ctl), ACXXX_PAGE_SIZE, &id))
-		return;
-	acxxx_lun_diff(iv->lunMap, id.lun_map, &d);
-	memcpy(iv->lunMap, id.lun_map, sizeof(iv->lunMap));
-	iv->toRemove |= d.remove;
-	iv->toAdd = (iv->toAdd & ~d.remove) | d.add;
-	if (iv->state == ST_PAGE0) {
-		IOLog("DriverKitAcxxx: %s serial %s firmware %s\n", id.model,
-		      id.serial, id.fw_version);
-		iv->state = ST_EVSW;
-		if (!acxxx_encode_event_switch(&iv->ctl, ACXXX_SLOT_EVSW, true))
-			post(iv, ACXXX_SLOT_EVSW);
+	iv->mgmtBusy = false;
+	if (acxxx_page0_result(&iv->ctl, 0, cpl, &id)) {
+		IOLog("DriverKitAcxxx: page 0 read failed: reply status 0x%02x\n",
+		      cpl->reply_status);
 		return;
 	}
-	if (iv->state == ST_RUNNING)
-		arm_timer(iv->auxTimer, now_ms());
+	reconcile(iv, id.lun_map);
+}
+
+/* The start sequence ended (1) or failed (< 0). */
+static void start_done(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv, int ret)
+{
+	if (ret < 0) {
+		IOLog("DriverKitAcxxx: start failed (%d): offline\n", ret);
+		iv->state = ST_OFFLINE;
+		fail_all(self, iv, kSCSITaskStatus_DeviceNotResponding);
+		return;
+	}
+	iv->eventsOn = iv->seq.events_on;
+	if (iv->seq.evsw_err)
+		IOLog("DriverKitAcxxx: firmware events unavailable (%d): volume "
+		      "changes need a rescan\n", iv->seq.evsw_err);
+	iv->state = ST_RUNNING;
+	if (iv->seq.id) {
+		IOLog("DriverKitAcxxx: %s serial %s firmware %s\n", iv->ident.model,
+		      iv->ident.serial, iv->ident.fw_version);
+		reconcile(iv, iv->ident.lun_map);
+	} else {
+		request_page0(iv);	/* a re-init: the LUN map again */
+	}
+	arm_timer(iv->auxTimer, now_ms());
+	if (iv->powerAckDue) {
+		/* The hardware is on again: acknowledge (DK §5.7). */
+		iv->powerAckDue = false;
+		self->SetPowerState(iv->powerAck, SUPERDISPATCH);
+	}
+}
+
+/*
+ * Run the core's sequence (iv->seq) from the outcome of its last request
+ * (@err, @cpl) up to the next request it asks for, which is posted; its
+ * reply comes through drain (seq_reply), or the controller timer gives it
+ * up.  Returns 0 while the sequence goes on, else acxxx_seq_step's end.
+ */
+static int seq_run(DriverKitAcxxx_IVars *iv, int err, const struct acxxx_cpl *cpl)
+{
+	int ret;
+
+	for (;;) {
+		ret = acxxx_seq_step(&iv->seq, &iv->ctl, err, cpl, &iv->seqIo);
+		wr_all(iv, iv->seqIo.wr, iv->seqIo.nr_wr);
+		if (ret)
+			return ret;
+		err = 0;
+		cpl = nullptr;
+		if (iv->seqIo.act == ACXXX_ACT_FRAMES) {
+			acxxx_fret_push_all(&iv->ctl);
+			flush_frames(iv);
+		} else if (iv->seqIo.act == ACXXX_ACT_REQUEST) {
+			err = acxxx_slot_active(&iv->ctl, iv->seqIo.slot) ? -EBUSY :
+			      acxxx_seq_encode(&iv->ctl, &iv->seqIo);
+			if (!err)
+				err = post(iv, iv->seqIo.slot);
+			if (err)
+				continue;	/* the core judges a request not sent */
+			iv->seqActive = true;
+			iv->seqDeadline = now_ms() + iv->seqIo.timeout_s * 1000ull;
+			arm_ctl_timer(iv);
+			return 0;
+		}
+	}
+}
+
+/* The reply to (or the end of the wait for) the sequence's request. */
+static void seq_reply(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv, int err,
+		      const struct acxxx_cpl *cpl)
+{
+	int ret;
+
+	iv->seqActive = false;
+	ret = seq_run(iv, err, cpl);
+	if (!ret)
+		return;
+	iv->seqEnd = ret;
+	if (!iv->seq.stop)
+		start_done(self, iv, ret);
+}
+
+/* Is @cpl the reply to the sequence's request? */
+static bool seq_owns(DriverKitAcxxx_IVars *iv, const struct acxxx_cpl *cpl)
+{
+	return iv->seqActive && cpl->slot && cpl->slot == iv->seqIo.slot;
+}
+
+/*
+ * The sample's own deadline (DK §5.4), the Linux error handler's ladder
+ * in short: a task the firmware has not answered by its deadline is
+ * aborted with the core's task management request (ACXXX_SLOT_TMF); an
+ * abort that fails or gets no answer within ACX_TMF_WAIT_MS re-inits the
+ * controller, which hands every task back, retryable.
+ */
+static void eh_abort_reply(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv, int err,
+			   const struct acxxx_cpl *cpl)
+{
+	uint16_t victim = iv->ehVictim;
+	bool outstanding = victim && iv->slot[victim].busy;
+
+	iv->ehAbortOut = false;
+	iv->ehVictim = 0;
+	switch (acxxx_tmf_verdict(err, cpl, ACXXX_TMF_ABORT_TASK, outstanding)) {
+	case ACXXX_TMF_RES_DONE:
+		IOLog("DriverKitAcxxx: task %u aborted after its deadline\n", victim);
+		acxxx_slot_finish(&iv->ctl, victim);
+		complete_retry(self, iv, victim);
+		break;
+	case ACXXX_TMF_RES_COMPLETED:
+		break;		/* its own reply came first */
+	default:
+		IOLog("DriverKitAcxxx: abort of task %u failed (%d)\n", victim, err);
+		reinit(iv);
+		break;
+	}
+}
+
+/* Called from the controller timer with the lock held, while running. */
+static void eh_check(DriverKitAcxxx_IVars *iv)
+{
+	uint64_t now = now_ms();
+	uint16_t victim = 0;
+
+	if (iv->ehAbortOut) {
+		if (now >= iv->ehDeadline) {
+			IOLog("DriverKitAcxxx: no answer to the abort of task %u\n",
+			      iv->ehVictim);
+			iv->ehAbortOut = false;
+			iv->ehVictim = 0;
+			reinit(iv);
+		}
+		return;
+	}
+	for (uint16_t s = ACXXX_FIRST_IO_SLOT; s < ACXXX_MAX_SLOTS && !victim; s++)
+		if (iv->slot[s].busy && iv->slot[s].deadline <= now)
+			victim = s;
+	if (!victim || acxxx_slot_active(&iv->ctl, ACXXX_SLOT_TMF))
+		return;		/* nothing late, or the family's abort is out */
+	if (acxxx_encode_tmf(&iv->ctl, ACXXX_SLOT_TMF, ACXXX_TMF_ABORT_TASK,
+			     iv->slot[victim].lun, victim) ||
+	    post(iv, ACXXX_SLOT_TMF)) {
+		reinit(iv);
+		return;
+	}
+	iv->deadlineAborts++;
+	iv->ehVictim = victim;
+	iv->ehAbortOut = true;
+	iv->ehDeadline = now + ACX_TMF_WAIT_MS;
 }
 
 /*
@@ -341,28 +589,29 @@ static void drain(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv)
 	while (budget-- && (desc = rd(iv, ACXXX_REG_REPLY_PORT)) != ACXXX_EMPTY) {
 		int ret = acxxx_decode_reply(&iv->ctl, desc, &cpl, sense, sizeof(sense));
 
-		if (cpl.frame && iv->nframes < ACXXX_MAX_SLOTS)
-			iv->frames[iv->nframes++] = cpl.frame;
+		if (cpl.frame)
+			acxxx_fret_push(&iv->ctl, cpl.frame);
 		if (ret)
 			continue;	/* the core rejected it: nothing to complete */
+		if (seq_owns(iv, &cpl)) {
+			seq_reply(self, iv, 0, &cpl);
+			continue;
+		}
 		switch (cpl.kind) {
 		case ACXXX_CPL_EVENT:
 			if (acxxx_event_type(cpl.event_code) == ACXXX_EV_LUN_CHANGE)
 				iv->rescan = true;
 			break;
 		case ACXXX_CPL_MGMT:
-			iv->mgmtBusy = false;
-			if (!cpl.reply_status)
-				on_page0(iv);
-			break;
-		case ACXXX_CPL_EVSW:
-			if (iv->state == ST_EVSW) {
-				iv->state = ST_RUNNING;
-				arm_timer(iv->auxTimer, now_ms());
-			}
+			on_page0(iv, &cpl);
 			break;
 		case ACXXX_CPL_TMF:
-			iv->tmfCpl = cpl;
+			if (cpl.slot == ACXXX_SLOT_TMF && iv->ehAbortOut) {
+				eh_abort_reply(self, iv, 0, &cpl);
+				break;
+			}
+			iv->tmfCpl = cpl;	/* the family's request (run_tmf) */
+			iv->tmfErr = 0;
 			iv->tmfDone = true;
 			break;
 		case ACXXX_CPL_SCSI:
@@ -371,11 +620,40 @@ static void drain(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv)
 			break;
 		}
 	}
-	give_frames(iv);
+	flush_frames(iv);
 	if (iv->rescan && iv->state == ST_RUNNING)
 		request_page0(iv);
 }
 
+/*
+ * The core's stop sequence (acxxx_stop_begin): flush every volume's
+ * cache, events off, mask, interface re-init so the firmware forgets the
+ * host's reply frames.  Used by Stop and by a power-off, on Default: the
+ * method must not return before the hardware is quiet, so it waits for
+ * each reply (bounded by the core's timeouts), draining replies itself
+ * with the lock dropped between polls.  The caller holds the lock.
+ */
+static void run_stop(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv, bool talk)
+{
+	iv->seqActive = false;
+	acxxx_stop_begin(&iv->seq, &iv->ctl, iv->lunMap, iv->eventsOn, talk, true);
+	iv->seqEnd = seq_run(iv, 0, nullptr);
+	while (!iv->seqEnd) {
+		IOLockUnlock(iv->lock);
+		IOSleep(1);
+		IOLockLock(iv->lock);
+		drain(self, iv);
+		if (!iv->seqEnd && iv->seqActive && now_ms() > iv->seqDeadline)
+			seq_reply(self, iv, -ETIMEDOUT, nullptr);
+	}
+	iv->irqReady = false;
+	iv->eventsOn = iv->seq.events_on;
+	for (unsigned int i = 0; i < ACXXX_MAX_LUNS; i++)
+		if (iv->seq.flush_failed & (1ull << i))
+			IOLog("DriverKitAcxxx: cache flush of volume %u failed\n", i);
+	if (iv->seq.evsw_err)
+		IOLog("DriverKitAcxxx: event switch off failed (%d)\n", iv->seq.evsw_err);
+}
 /* ---- IOService ----------------------------------------------------------- */
 
 kern_return_t IMPL(DriverKitAcxxx, Start)(IOService *provider)
@@ -423,26 +701,54 @@ kern_return_t IMPL(DriverKitAcxxx, Start)(IOService *provider)
 	return Start(provider, SUPERDISPATCH);
 }
 
+/*
+ * Quiesce for Stop or a power-off: no new task (UserProcessParallelTask
+ * answers BUSY), then the core's stop sequence.  With @wait_ms the tasks
+ * the firmware holds get that long to finish first (a power-off); Stop
+ * has none left (the family completed them, DK §5.6).  Whatever is still
+ * out after the interface re-init was forgotten by the firmware: handed
+ * back, retryable, exactly once.  The caller holds the lock.
+ */
+static void quiesce(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv, uint32_t wait_ms)
+{
+	bool talk = iv->state == ST_RUNNING;
+	uint64_t end = now_ms() + wait_ms;
+
+	iv->state = ST_QUIESCE;
+	while (talk && tasks_busy(iv) && now_ms() < end) {
+		IOLockUnlock(iv->lock);
+		IOSleep(1);
+		IOLockLock(iv->lock);
+		drain(self, iv);
+	}
+	run_stop(self, iv, talk);
+	iv->ehAbortOut = false;
+	iv->ehVictim = 0;
+	fail_all(self, iv, kSCSITaskStatus_DeliveryFailure);
+}
+
 kern_return_t IMPL(DriverKitAcxxx, Stop)(IOService *provider)
 {
 	DriverKitAcxxx_IVars *iv = ivars;
 
 	if (!iv)
 		return Stop(provider, SUPERDISPATCH);
-	if (iv->irq)
-		iv->irq->SetEnable(false);
 	if (iv->lock) {
 		IOLockLock(iv->lock);
-		if (iv->stage != STAGE_NULL && iv->state != ST_DOWN)
-			wr(iv, ACXXX_REG_OUT_INT_MASK, ACXXX_IMASK_OFF);
-		iv->state = ST_STOPPED;
-		/* The family failed what was left (DK §5.6): forget it. */
+		/* The family failed what was left (DK §5.6): forget it, so
+		 * that a late reply completes nothing a second time. */
 		for (unsigned int s = 0; s < ACXXX_MAX_SLOTS; s++) {
 			iv->slot[s].busy = false;
 			OSSafeReleaseNULL(iv->slot[s].completion);
 		}
+		if (iv->stage != STAGE_NULL && iv->state != ST_DOWN &&
+		    iv->state != ST_POWER_OFF && iv->state != ST_STOPPED)
+			quiesce(this, iv, 0);
+		iv->state = ST_STOPPED;
 		IOLockUnlock(iv->lock);
 	}
+	if (iv->irq)
+		iv->irq->SetEnable(false);
 	if (iv->irq)
 		iv->irq->Cancel();
 	if (iv->hsTimer)
@@ -471,6 +777,36 @@ kern_return_t IMPL(DriverKitAcxxx, Stop)(IOService *provider)
 	return Stop(provider, SUPERDISPATCH);
 }
 
+
+/*
+ * Power (DK §1 "Power", §5.7).  Off and Pause: quiesce and run the stop
+ * sequence, then acknowledge.  On: a full handshake and the start
+ * sequence with page 0 (volumes may have changed while the power was
+ * off); the acknowledgment follows once the controller runs (start_done),
+ * from InterruptQueue, so no queue waits for the firmware.
+ */
+kern_return_t IMPL(DriverKitAcxxx, SetPowerState)(uint32_t powerFlags)
+{
+	DriverKitAcxxx_IVars *iv = ivars;
+	bool on = powerFlags & kIOServicePowerCapabilityOn;
+
+	if (!iv || iv->stage == STAGE_NULL)
+		return SetPowerState(powerFlags, SUPERDISPATCH);
+	IOLockLock(iv->lock);
+	if (!on && iv->state != ST_POWER_OFF && iv->state != ST_DOWN &&
+	    iv->state != ST_STOPPED) {
+		quiesce(this, iv, ACX_QUIESCE_MS);
+		iv->state = ST_POWER_OFF;
+	} else if (on && iv->state == ST_POWER_OFF) {
+		iv->powerAck = powerFlags;
+		iv->powerAckDue = true;
+		start_handshake(iv, false);
+		IOLockUnlock(iv->lock);
+		return kIOReturnSuccess;	/* acknowledged by start_done */
+	}
+	IOLockUnlock(iv->lock);
+	return SetPowerState(powerFlags, SUPERDISPATCH);
+}
 /* ---- bring-up (DK §2.2) -------------------------------------------------- */
 
 /* The control block: sized and aligned in whole IOVMPageSize pages, mapped,
@@ -675,18 +1011,13 @@ kern_return_t IMPL(DriverKitAcxxx, UserDoesHBAPerformDeviceManagement)(bool *res
 
 /* ---- timers and interrupt ------------------------------------------------- */
 
-void IMPL(DriverKitAcxxx, HandshakeTimer)(OSAction *, uint64_t)
+/* One handshake step; at ready, the core's start sequence takes over. */
+static void handshake_step(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv)
 {
-	DriverKitAcxxx_IVars *iv = ivars;
 	struct acxxx_init_io io;
 	uint32_t val = 0;
 	int ret;
 
-	IOLockLock(iv->lock);
-	if (iv->state != ST_HANDSHAKE) {
-		IOLockUnlock(iv->lock);
-		return;
-	}
 	if (iv->hsRead != ACXXX_INIT_NO_READ)
 		val = rd(iv, iv->hsRead);
 	ret = acxxx_init_step(&iv->hs, now_ms(), val, &io);
@@ -695,23 +1026,52 @@ void IMPL(DriverKitAcxxx, HandshakeTimer)(OSAction *, uint64_t)
 	if (ret < 0) {
 		IOLog("DriverKitAcxxx: handshake failed (%d): offline\n", ret);
 		iv->state = ST_OFFLINE;
-		fail_all(this, iv, kSCSITaskStatus_DeviceNotResponding);
-	} else if (ret > 0) {
-		/* The firmware forgot what it held: hand it back, retryable. */
-		if (iv->reinit)
-			fail_all(this, iv, kSCSITaskStatus_DeliveryFailure);
-		/* Ready: reply frames, then page 0 (hw spec 6, 7). */
-		for (uint16_t f = 1; f <= iv->lay.nr_frames; f++)
-			iv->frames[iv->nframes++] = f;
-		give_frames(iv);
-		iv->state = ST_PAGE0;
-		iv->irqReady = true;
-		wr(iv, ACXXX_REG_OUT_INT_MASK, acxxx_irq_unmask_value(iv->dialect));
-		request_page0(iv);
-	} else {
-		iv->hsRead = io.read_reg;
-		arm_timer(iv->hsTimer, io.next_ms);
+		fail_all(self, iv, kSCSITaskStatus_DeviceNotResponding);
+		if (iv->powerAckDue) {
+			iv->powerAckDue = false;
+			self->SetPowerState(iv->powerAck, SUPERDISPATCH);
+		}
+		return;
 	}
+	if (!ret) {
+		iv->hsRead = io.read_reg;
+		iv->hsNext = io.next_ms;
+		return;
+	}
+	/* The firmware forgot what it held: hand it back, retryable. */
+	if (iv->reinit)
+		fail_all(self, iv, kSCSITaskStatus_DeliveryFailure);
+	/* Ready (hw spec 6, 7): interrupts on, then the start sequence:
+	 * frames, page 0 (not after a re-init: a rescan reads it), events. */
+	iv->state = ST_START;
+	iv->irqReady = true;
+	wr(iv, ACXXX_REG_OUT_INT_MASK, iv->ctl.caps->irq_unmask);
+	acxxx_start_begin(&iv->seq, &iv->ctl, iv->reinit ? nullptr : &iv->ident);
+	seq_reply(self, iv, 0, nullptr);
+}
+
+/*
+ * The controller timer, on InterruptQueue: the handshake's steps (never a
+ * loop, DK §0.3), the reply deadline of a sequence's request, frames the
+ * 2208's free FIFO could not take, and the tasks' deadlines.
+ */
+void IMPL(DriverKitAcxxx, HandshakeTimer)(OSAction *, uint64_t)
+{
+	DriverKitAcxxx_IVars *iv = ivars;
+	uint64_t now = now_ms();
+
+	IOLockLock(iv->lock);
+	iv->timerAt = UINT64_MAX;
+	if (iv->state == ST_HANDSHAKE && now >= iv->hsNext)
+		handshake_step(this, iv);
+	if (iv->state != ST_QUIESCE && iv->seqActive && now > iv->seqDeadline)
+		seq_reply(this, iv, -ETIMEDOUT, nullptr);	/* Stop judges its own */
+	if (iv->irqReady)
+		flush_frames(iv);
+	if (iv->state == ST_RUNNING)
+		eh_check(iv);
+	if (iv->state != ST_STOPPED)
+		arm_ctl_timer(iv);
 	IOLockUnlock(iv->lock);
 }
 
@@ -724,21 +1084,23 @@ void IMPL(DriverKitAcxxx, HandleInterrupt)(OSAction *, uint64_t, uint64_t)
 	if (!iv->irqReady || iv->state == ST_STOPPED) {
 		/* Not ours yet: a status read lets a level interrupt drop. */
 		if (iv->state != ST_STOPPED)
-			rd(iv, acxxx_irq_status_reg(iv->dialect));
+			rd(iv, iv->ctl.caps->irq_status_reg);
 		IOLockUnlock(iv->lock);
 		return;
 	}
-	if (iv->dialect != ACXXX_DIALECT_341) {
+	if (iv->ctl.caps->has_doorbell) {
 		acxxx_decode_doorbell(rd(iv, ACXXX_REG_OUT_DOORBELL), &db);
 		if (db.ack)
 			wr(iv, ACXXX_REG_OUT_DOORBELL_CLR, db.ack);
 		if (db.flush) {
-			reinit(this, iv);
+			reinit(iv);
 			IOLockUnlock(iv->lock);
 			return;
 		}
 	}
 	drain(this, iv);
+	if (acxxx_fret_pending(&iv->ctl) && iv->timerAt > now_ms() + 1)
+		arm_ctl_timer(iv);
 	IOLockUnlock(iv->lock);
 }
 
@@ -911,9 +1273,13 @@ kern_return_t IMPL(DriverKitAcxxx, UserProcessParallelTask)(SCSIUserParallelTask
 	s->target = t.fTargetID;
 	s->tag = t.fTaskTagIdentifier;
 	s->lun = (uint8_t)(t.fTargetID - 1);
+	/* The sample's own deadline, well before the kernel's (DK §5.4). */
+	s->deadline = now_ms() + (t.fTimeoutInMilliSec ? t.fTimeoutInMilliSec / 2 :
+				  ACX_DEADLINE_MS);
 	s->busy = true;
 	if (iv->state != ST_RUNNING) {
-		/* Re-init or offline: no busy return in DriverKit (DK §2.5). */
+		/* Re-init, power-off or offline: no busy return in DriverKit
+		 * (DK §2.5): BUSY, retried by the upper layer. */
 		complete_slot(this, iv, slot, iv->state == ST_OFFLINE ?
 			      kSCSIServiceResponse_SERVICE_DELIVERY_OR_TARGET_FAILURE :
 			      kSCSIServiceResponse_TASK_COMPLETE,
@@ -945,6 +1311,8 @@ kern_return_t IMPL(DriverKitAcxxx, UserProcessParallelTask)(SCSIUserParallelTask
 		/* Inbound queue full: push back (DK §2.5, §3.4). */
 		complete_slot(this, iv, slot, kSCSIServiceResponse_TASK_COMPLETE,
 			      kSCSITaskStatus_TASK_SET_FULL, 0, nullptr, 0);
+	} else if (s->deadline < iv->timerAt) {
+		arm_ctl_timer(iv);
 	}
 	IOLockUnlock(iv->lock);
 	return kIOReturnSuccess;
@@ -955,16 +1323,16 @@ kern_return_t IMPL(DriverKitAcxxx, UserProcessParallelTask)(SCSIUserParallelTask
 /*
  * Send a task management request and wait for its answer.  The methods
  * are synchronous: Default waits (bounded), draining replies itself.
- * Returns true when the firmware answered success.
+ * Returns true when the core's verdict on the answer is success.
  */
 static bool run_tmf(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv, uint16_t tslot,
-		    uint8_t type, uint8_t lun, uint16_t victim, uint32_t *terminated)
+		    uint8_t type, uint8_t lun, uint16_t victim)
 {
 	uint64_t deadline = now_ms() + ACX_TMF_WAIT_MS;
-	bool ok = false;
+	int res;
 
 	IOLockLock(iv->lock);
-	if (iv->state != ST_RUNNING ||
+	if (iv->state != ST_RUNNING || acxxx_slot_active(&iv->ctl, tslot) ||
 	    acxxx_encode_tmf(&iv->ctl, tslot, type, lun, victim) || post(iv, tslot)) {
 		IOLockUnlock(iv->lock);
 		return false;
@@ -976,7 +1344,7 @@ static bool run_tmf(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv, uint16_t tsl
 			break;
 		if (now_ms() > deadline) {
 			/* No answer: the escalation ends in a re-init. */
-			reinit(self, iv);
+			reinit(iv);
 			IOLockUnlock(iv->lock);
 			return false;
 		}
@@ -984,9 +1352,9 @@ static bool run_tmf(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv, uint16_t tsl
 		IOSleep(1);
 		IOLockLock(iv->lock);
 	}
-	ok = iv->tmfCpl.kind == ACXXX_CPL_TMF && !iv->tmfCpl.reply_status;
-	*terminated = ok ? iv->tmfCpl.tmf_terminated : 0;
-	if (ok) {
+	res = acxxx_tmf_verdict(iv->tmfErr, &iv->tmfCpl, type,
+				victim && iv->slot[victim].busy);
+	if (res == ACXXX_TMF_RES_DONE) {
 		/* Terminated requests get no reply: complete them here. */
 		for (uint16_t s = ACXXX_FIRST_IO_SLOT; s < ACXXX_MAX_SLOTS; s++) {
 			if (!iv->slot[s].busy || iv->slot[s].lun != lun)
@@ -994,13 +1362,11 @@ static bool run_tmf(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv, uint16_t tsl
 			if (type == ACXXX_TMF_ABORT_TASK && s != victim)
 				continue;
 			acxxx_slot_finish(&iv->ctl, s);
-			complete_slot(self, iv, s,
-				      kSCSIServiceResponse_SERVICE_DELIVERY_OR_TARGET_FAILURE,
-				      kSCSITaskStatus_DeliveryFailure, 0, nullptr, 0);
+			complete_retry(self, iv, s);
 		}
 	}
 	IOLockUnlock(iv->lock);
-	return ok;
+	return res == ACXXX_TMF_RES_DONE || res == ACXXX_TMF_RES_COMPLETED;
 }
 
 kern_return_t IMPL(DriverKitAcxxx, UserAbortTaskRequest)(uint64_t theT, uint64_t,
@@ -1008,7 +1374,6 @@ kern_return_t IMPL(DriverKitAcxxx, UserAbortTaskRequest)(uint64_t theT, uint64_t
 {
 	DriverKitAcxxx_IVars *iv = ivars;
 	uint16_t victim = 0, n = 0;
-	uint32_t term = 0;
 
 	*response = kSCSIServiceResponse_FUNCTION_REJECTED;
 	if (iv->stage == STAGE_NULL || !theT || theT > ACXXX_MAX_LUNS)
@@ -1026,7 +1391,7 @@ kern_return_t IMPL(DriverKitAcxxx, UserAbortTaskRequest)(uint64_t theT, uint64_t
 		return kIOReturnSuccess;
 	}
 	if (n == 1 && run_tmf(this, iv, ACXXX_SLOT_TMF, ACXXX_TMF_ABORT_TASK,
-			      (uint8_t)(theT - 1), victim, &term))
+			      (uint8_t)(theT - 1), victim))
 		*response = kSCSIServiceResponse_FUNCTION_COMPLETE;
 	return kIOReturnSuccess;
 }
@@ -1034,12 +1399,10 @@ kern_return_t IMPL(DriverKitAcxxx, UserAbortTaskRequest)(uint64_t theT, uint64_t
 static kern_return_t lun_tmf(DriverKitAcxxx *self, DriverKitAcxxx_IVars *iv, uint64_t theT,
 			     uint8_t type, uint32_t *response)
 {
-	uint32_t term = 0;
-
 	*response = kSCSIServiceResponse_FUNCTION_REJECTED;
 	if (iv->stage == STAGE_NULL || !theT || theT > ACXXX_MAX_LUNS)
 		return kIOReturnSuccess;
-	if (run_tmf(self, iv, ACXXX_SLOT_RESET, type, (uint8_t)(theT - 1), 0, &term))
+	if (run_tmf(self, iv, ACXXX_SLOT_RESET, type, (uint8_t)(theT - 1), 0))
 		*response = kSCSIServiceResponse_FUNCTION_COMPLETE;
 	return kIOReturnSuccess;
 }

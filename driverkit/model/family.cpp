@@ -60,6 +60,8 @@ struct DKFamily {
 	std::atomic<bool> creating{false};
 	bool accepting = false, stopped = false, inStart = false;
 	bool initDone = false;
+	bool powerPending = false;	/* a SetPowerState awaits its acknowledgment */
+	uint32_t powerFlags = 0, powerAcked = 0;
 	DKFamilyStats st = {};
 	std::thread timer;
 	std::atomic<bool> quit{false};
@@ -672,6 +674,45 @@ kern_return_t IOUserSCSIParallelInterfaceController::dkSuperStart(IOService *)
 kern_return_t IOUserSCSIParallelInterfaceController::dkSuperStop(IOService *)
 {
 	return kIOReturnSuccess;
+}
+
+kern_return_t IOUserSCSIParallelInterfaceController::dkSuperSetPowerState(uint32_t flags)
+{
+	DKFamily *f = fam_of(this);
+	std::lock_guard<std::mutex> g(f->m);
+
+	/* DK §1 "Power": the acknowledgment of the transition asked for. */
+	if (!f->powerPending) {
+		DKModelViolation("DK §5.7: SetPowerState acknowledged (0x%x) with no "
+				 "power change in progress", flags);
+		return kIOReturnNotReady;
+	}
+	if (flags != f->powerFlags)
+		DKModelViolation("DK §5.7: power change to 0x%x acknowledged as 0x%x",
+				 f->powerFlags, flags);
+	f->powerPending = false;
+	f->powerAcked = flags;
+	f->cv.notify_all();
+	return kIOReturnSuccess;
+}
+
+bool DKFamilySetPower(DKFamily *f, uint32_t flags, unsigned int ms)
+{
+	{
+		std::lock_guard<std::mutex> g(f->m);
+		if (f->powerPending) {
+			DKModelViolation("DK §5.7: a power change before the last was "
+					 "acknowledged");
+			return false;
+		}
+		f->powerPending = true;
+		f->powerFlags = flags;
+	}
+	call_default(f, "SetPowerState", [&] { f->dext->SetPowerState(flags); });
+	std::unique_lock<std::mutex> g(f->m);
+	return f->cv.wait_for(g, std::chrono::milliseconds(ms), [&] {
+		return !f->powerPending;
+	}) && f->powerAcked == flags;
 }
 
 kern_return_t DKFamilyStart(DKFamily *f, IOUserSCSIParallelInterfaceController *dext,

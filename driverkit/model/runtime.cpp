@@ -633,6 +633,21 @@ kern_return_t IOService::Stop(IOService *provider, SuperDispatchTag)
 	return dkSuperStop(provider);
 }
 
+kern_return_t IOService::SetPowerState(uint32_t powerFlags)
+{
+	return SetPowerState(powerFlags, SuperDispatchTag());
+}
+
+kern_return_t IOService::SetPowerState(uint32_t powerFlags, SuperDispatchTag)
+{
+	return dkSuperSetPowerState(powerFlags);
+}
+
+kern_return_t IOService::dkSuperSetPowerState(uint32_t)
+{
+	return kIOReturnSuccess;
+}
+
 kern_return_t IOService::dkSuperStart(IOService *)
 {
 	return kIOReturnSuccess;

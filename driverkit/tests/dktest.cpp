@@ -393,8 +393,11 @@ static void engine_init(Engine *e, Host *h, unsigned int nvol)
 {
 	e->h = h;
 	for (unsigned int i = 0; i < ACXXX_MAX_LUNS; i++) {
-		e->vol[i].shadow.assign((size_t)VOL_BLOCKS * BLK, 0);
-		e->vol[i].busy.assign(VOL_BLOCKS, 0);
+		/* only the volumes a test uses: 64 shadows are 2 GiB */
+		if (i < nvol || i == HOTPLUG_LUN) {
+			e->vol[i].shadow.assign((size_t)VOL_BLOCKS * BLK, 0);
+			e->vol[i].busy.assign(VOL_BLOCKS, 0);
+		}
 		e->vol[i].usable = i < nvol;
 	}
 }
@@ -472,6 +475,39 @@ static bool no_violations(void)
 		return false;
 	}
 	return true;
+}
+
+/*
+ * What the device saw of a stop sequence (Stop, power-off), between the
+ * statistics @a and @b: each of @nvol volumes flushed, events switched
+ * off, the interface re-initialised so the firmware holds nothing of the
+ * host's (no request, no reply frame); and it stays quiet: a volume added
+ * now raises no event.
+ */
+static void stop_seen(Host *h, const struct acxemu_stats *a, const struct acxemu_stats *b,
+		      unsigned int nvol)
+{
+	struct acxemu_volume_config vc = {};
+	struct acxemu_stats c;
+	char err[128];
+
+	CHECK(b->scsi_ops[0x35] == a->scsi_ops[0x35] + nvol, "%llu cache flushes, not %u",
+	      (unsigned long long)(b->scsi_ops[0x35] - a->scsi_ops[0x35]), nvol);
+	CHECK(b->functions[ACXXX_FN_EVENT_SWITCH] == a->functions[ACXXX_FN_EVENT_SWITCH] + 1,
+	      "%llu event switch requests, not 1 (off)",
+	      (unsigned long long)(b->functions[ACXXX_FN_EVENT_SWITCH] -
+				   a->functions[ACXXX_FN_EVENT_SWITCH]));
+	CHECK(b->reinits > a->reinits, "no interface re-init");
+	CHECK(b->outstanding == 0 && b->free_frames == 0,
+	      "the firmware still holds %u requests and %u reply frames",
+	      b->outstanding, b->free_frames);
+	vc.lun = 7;
+	vc.size = (u64)VOL_BLOCKS * BLK;
+	CHECK(!acxemu_volume_add(h->emu, &vc, err, sizeof(err)), "add: %s", err);
+	usleep(50000);
+	acxemu_get_stats(h->emu, &c);
+	CHECK(c.events == b->events, "an event after the stop");
+	acxemu_volume_remove(h->emu, 7);
 }
 
 /* ---- the whole life on one dialect ------------------------------------------ */
@@ -613,9 +649,16 @@ static void test_life(uint16_t device)
 		CHECK(st.spiQueries == 0, "%llu SPI feature queries", st.spiQueries);
 		CHECK(st.sawCompletionAfterReturn > 0, "no completion after return");
 	}
-	DKFamilyTerminate(h.fam);
-	CHECK(DKFamilyGetStats(h.fam).flushedAtStop == 0, "%llu flushed at stop",
-	      DKFamilyGetStats(h.fam).flushedAtStop);
+	{
+		struct acxemu_stats a, b;
+
+		acxemu_get_stats(h.emu, &a);
+		DKFamilyTerminate(h.fam);
+		acxemu_get_stats(h.emu, &b);
+		CHECK(DKFamilyGetStats(h.fam).flushedAtStop == 0, "%llu flushed at stop",
+		      DKFamilyGetStats(h.fam).flushedAtStop);
+		stop_seen(&h, &a, &b, 3);
+	}
 	CHECK(DKModelDMAFaults() == 0, "%llu device accesses outside prepared memory",
 	      DKModelDMAFaults());
 	no_violations();
@@ -625,6 +668,167 @@ static void test_life(uint16_t device)
 out:
 	host_stop(&h);
 	delete e;
+	result(name);
+}
+
+/* ---- power: off under load, on again (DK §5.7) -------------------------------- */
+
+static void test_power(uint16_t device)
+{
+	char name[64];
+	Host h;
+	Engine *e;
+
+	snprintf(name, sizeof(name), "power-%04x", device);
+	if (!want(name))
+		return;
+	e = new Engine;
+	DKModelResetViolations();
+	DKModelResetDMAFaults();
+	if (!host_emu(&h, device, 2, nullptr))
+		goto out;
+	CHECK(host_start(&h, new DriverKitAcxxx, "full") == kIOReturnSuccess, "start");
+	CHECK(DKFamilyWaitTargets(h.fam, 2, 20000), "%u targets, not 2",
+	      DKFamilyTargetCount(h.fam));
+	{
+		struct acxemu_stats a, b;
+		unsigned long before;
+
+		engine_init(e, &h, 2);
+		e->goal = 1500;
+		std::thread io([e] { engine_run(e); });
+
+		wait_verified(e, 500, 60000);
+		/* Off under load: quiesced, flushed, events off, forgotten. */
+		acxemu_get_stats(h.emu, &a);
+		CHECK(DKFamilySetPower(h.fam, kIOServicePowerCapabilityOff, 20000),
+		      "power off not acknowledged");
+		acxemu_get_stats(h.emu, &b);
+		stop_seen(&h, &a, &b, 2);
+		usleep(200000);
+		acxemu_get_stats(h.emu, &a);
+		CHECK(a.posts == b.posts, "%llu requests posted while off",
+		      (unsigned long long)(a.posts - b.posts));
+		before = e->verified;
+		/* On: the start sequence again, then I/O verifies. */
+		CHECK(DKFamilySetPower(h.fam, kIOServicePowerCapabilityOn, 20000),
+		      "power on not acknowledged");
+		CHECK(DKFamilyTargetCount(h.fam) == 2, "%u targets after power-on",
+		      DKFamilyTargetCount(h.fam));
+		wait_verified(e, before + 500, 60000);
+		CHECK(e->verified >= before + 500, "no I/O after power-on");
+		io.join();
+		CHECK(e->error.empty(), "%s", e->error.c_str());
+		printf("     %s: %lu verified I/Os, %lu retried\n", name, e->verified,
+		       e->retries);
+	}
+	{
+		DKFamilyStats st = DKFamilyGetStats(h.fam);
+
+		/* no command lost: every one completed, once (the model checks
+		 * the "once"), none left to the kernel's timeout */
+		CHECK(st.completed == st.submitted, "%llu submitted, %llu completed",
+		      st.submitted, st.completed);
+		CHECK(st.timedOut == 0, "%llu commands timed out", st.timedOut);
+	}
+	DKFamilyTerminate(h.fam);
+	CHECK(DKModelDMAFaults() == 0, "DMA faults");
+	no_violations();
+out:
+	host_stop(&h);
+	delete e;
+	result(name);
+}
+
+/* ---- the sample's own deadline (DK §5.4) ---------------------------------------- */
+
+static void emu_ctl(Host *h, const char *line)
+{
+	char out[256];
+
+	acxemu_ctl_exec(h->emu, line, out, sizeof(out));
+	CHECK(!strncmp(out, "ok", 2), "emu control \"%s\": %s", line, out);
+}
+
+/* A read the firmware never answers, sent with a kernel timeout of 8 s. */
+static DKResult late_read(Host *h, uint64_t lba, uint64_t *ms)
+{
+	uint8_t cdb[16], buf[BLK];
+	uint64_t t0 = ms_now();
+	DKResult r;
+
+	r = DKFamilyCommand(h->fam, 1, cdb16(cdb, false, lba, 1), 16,
+			    kSCSIDataTransfer_FromTargetToInitiator, buf, BLK, 8000);
+	*ms = ms_now() - t0;
+	return r;
+}
+
+static void test_deadline(void)
+{
+	const char *name = "deadline: a dropped task is aborted, then re-init";
+	struct acxemu_stats a, b;
+	uint8_t cdb[16], buf[BLK];
+	uint64_t ms;
+	DKResult r;
+	Host h;
+	char line[128];
+
+	if (!want("deadline"))
+		return;
+	DKModelResetViolations();
+	if (!host_emu(&h, 0x6240, 1, nullptr))
+		goto out;
+	CHECK(host_start(&h, new DriverKitAcxxx, "full") == kIOReturnSuccess, "start");
+	CHECK(DKFamilyWaitTargets(h.fam, 1, 20000), "no target");
+
+	/* The firmware drops one READ: the sample aborts it at its own
+	 * deadline (half the kernel's), before the kernel times it out. */
+	acxemu_get_stats(h.emu, &a);
+	snprintf(line, sizeof(line), "fault add action=drop fn=scsi lun=0 lba=%u count=1",
+		 IO_BLOCKS + 11);
+	emu_ctl(&h, line);
+	r = late_read(&h, IO_BLOCKS + 11, &ms);
+	acxemu_get_stats(h.emu, &b);
+	CHECK(r.done && !r.byKernel &&
+	      r.service == kSCSIServiceResponse_SERVICE_DELIVERY_OR_TARGET_FAILURE &&
+	      r.status == kSCSITaskStatus_DeliveryFailure,
+	      "dropped read: service %u status 0x%x%s", r.service, r.status,
+	      r.byKernel ? " (by the kernel)" : "");
+	CHECK(ms >= 3500 && ms < 8000, "answered after %llu ms", (unsigned long long)ms);
+	CHECK(b.tmf_terminated == a.tmf_terminated + 1, "%llu tasks aborted",
+	      (unsigned long long)(b.tmf_terminated - a.tmf_terminated));
+	CHECK(b.reinits == a.reinits, "a re-init where an abort did");
+
+	/* The abort is dropped too: the sample re-inits the controller. */
+	snprintf(line, sizeof(line), "fault add action=drop fn=scsi lun=0 lba=%u count=1",
+		 IO_BLOCKS + 12);
+	emu_ctl(&h, line);
+	emu_ctl(&h, "fault add action=drop fn=tmf count=1");
+	r = late_read(&h, IO_BLOCKS + 12, &ms);
+	acxemu_get_stats(h.emu, &a);
+	CHECK(r.done && !r.byKernel &&
+	      r.service == kSCSIServiceResponse_SERVICE_DELIVERY_OR_TARGET_FAILURE &&
+	      r.status == kSCSITaskStatus_DeliveryFailure,
+	      "dropped read, dropped abort: service %u status 0x%x%s", r.service,
+	      r.status, r.byKernel ? " (by the kernel)" : "");
+	CHECK(a.reinits > b.reinits, "no re-init after the abort got no answer");
+	/* and the controller serves again */
+	r = DKFamilyCommand(h.fam, 1, cdb16(cdb, false, 0, 1), 16,
+			    kSCSIDataTransfer_FromTargetToInitiator, buf, BLK, 8000);
+	for (int i = 0; i < 50 && r.status == kSCSITaskStatus_BUSY; i++) {
+		usleep(20000);
+		r = DKFamilyCommand(h.fam, 1, cdb16(cdb, false, 0, 1), 16,
+				    kSCSIDataTransfer_FromTargetToInitiator, buf, BLK, 8000);
+	}
+	CHECK(r.done && r.service == kSCSIServiceResponse_TASK_COMPLETE &&
+	      r.status == kSCSITaskStatus_GOOD, "read after the re-init: service %u "
+	      "status 0x%x", r.service, r.status);
+	CHECK(DKFamilyGetStats(h.fam).timedOut == 0, "%llu timed out by the kernel",
+	      DKFamilyGetStats(h.fam).timedOut);
+	DKFamilyTerminate(h.fam);
+	no_violations();
+out:
+	host_stop(&h);
 	result(name);
 }
 
@@ -1128,6 +1332,8 @@ int main(int argc, char **argv)
 	test_life(0x6201);
 	test_life(0x6232);
 	test_life(0x6240);
+	test_power(0x6232);
+	test_deadline();
 	printf("driverkit: %u passed, %u failed\n", g_pass, g_fail);
 	return g_fail ? 1 : 0;
 }

@@ -55,6 +55,13 @@ extern const uint64_t IOVMPageSize;
 struct SuperDispatchTag {};
 #define SUPERDISPATCH SuperDispatchTag()
 
+/* DK §1 "Power": the power states SetPowerState receives.  The names are
+ * DriverKit's; the values of Off/On/Low are the model's [?] (the fact
+ * sheet gives Pause's only: SCSIControllerDriverKit.h). */
+#define kIOServicePowerCapabilityOff	0x00000000u
+#define kIOServicePowerCapabilityOn	0x00000002u
+#define kIOServicePowerCapabilityLow	0x00010000u
+
 uint64_t mach_absolute_time(void);	/* nanoseconds in the model */
 void IOSleep(uint64_t ms);		/* DK: exists in DriverKit's IOLib [?] */
 void IOLog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -239,6 +246,8 @@ public:
 	virtual kern_return_t Stop(IOService *provider);
 	kern_return_t Start(IOService *provider, SuperDispatchTag);
 	kern_return_t Stop(IOService *provider, SuperDispatchTag);
+	virtual kern_return_t SetPowerState(uint32_t powerFlags);
+	kern_return_t SetPowerState(uint32_t powerFlags, SuperDispatchTag);
 	kern_return_t SetDispatchQueue(const char *name, IODispatchQueue *queue);
 	kern_return_t CopyDispatchQueue(const char *name, IODispatchQueue **queue);
 	kern_return_t CopyProperties(OSDictionary **properties);
@@ -247,6 +256,7 @@ public:
 	/* model: what super Start/Stop do (the family's side) */
 	virtual kern_return_t dkSuperStart(IOService *provider);
 	virtual kern_return_t dkSuperStop(IOService *provider);
+	virtual kern_return_t dkSuperSetPowerState(uint32_t powerFlags);
 	/* model: the queue names the class's .iig declares (generated) */
 	virtual const char *const *dkQueueNames() const;
 	IODispatchQueue *dkQueueFor(const char *name);

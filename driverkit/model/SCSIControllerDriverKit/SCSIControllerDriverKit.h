@@ -165,6 +165,7 @@ public:
 	const char *const *dkQueueNames() const override;
 	kern_return_t dkSuperStart(IOService *provider) override;
 	kern_return_t dkSuperStop(IOService *provider) override;
+	kern_return_t dkSuperSetPowerState(uint32_t powerFlags) override;
 	DKFamily *dkfam = nullptr;
 };
 
@@ -220,6 +221,12 @@ enum DKTMF { DK_ABORT_TASK, DK_ABORT_TASK_SET, DK_CLEAR_TASK_SET, DK_CLEAR_ACA,
 uint32_t DKFamilyTMF(DKFamily *f, DKTMF which, uint64_t t, uint64_t l, uint64_t q);
 unsigned int DKFamilyOutstanding(DKFamily *f);
 DKFamilyStats DKFamilyGetStats(DKFamily *f);
+/*
+ * DK §5.7: the kernel calls SetPowerState(@flags) on Default and waits up
+ * to @ms for the acknowledgment (the superclass's SetPowerState, from any
+ * queue).  True when it came, with those flags.
+ */
+bool DKFamilySetPower(DKFamily *f, uint32_t flags, unsigned int ms);
 /* The reported constraints (NULL before UserInitializeController). */
 OSDictionary *DKFamilyConstraints(DKFamily *f);
 
