@@ -3,12 +3,14 @@
 # acxxx: the one entry point.
 #
 #   make            build the kernel module (running kernel's headers, or
-#                   KDIR=) and the device model
+#                   KDIR=), the device model and acxxxctl
 #   make demo       the main job: the driver on Debian's kernel in QEMU,
 #                   over the emulated HBA (see README.md)
 #   make check      every test layer; ends with "N passed, N failed"
-#   make harness | core-build | style | driver-build | kunit | unit | loop
-#                   | driverkit | fuzz | e2e | faults-ci | bench-smoke   one layer each
+#   make harness | tools | core-build | style | driver-build | kunit | unit
+#                   | loop | driverkit | fuzz | e2e | faults-ci | bench-smoke
+#                   one layer each
+#   make acxxxctl   the management tool (tools/acxxxctl/)
 #   make faults     the whole fault suite on the debug kernels
 #   make e2e-debug  the driver's end-to-end runs on the debug kernels
 #   make bench      the hot path's figures beside its peers (tests/bench)
@@ -24,16 +26,16 @@ DRV := $(TOP)/drivers/scsi/acxxx
 
 KDIR ?= $(wildcard /lib/modules/$(shell uname -r)/build)
 
-CHECK_LAYERS ?= harness core-build style driver-build kunit unit loop driverkit fuzz e2e faults-ci \
+CHECK_LAYERS ?= harness tools core-build style driver-build kunit unit loop driverkit fuzz e2e faults-ci \
 		bench-smoke
 
-.PHONY: all module emu check harness demo e2e e2e-debug faults faults-ci driver-build kunit unit loop driverkit fuzz style core-build host-deps clean help \
+.PHONY: all module emu acxxxctl tools check harness demo e2e e2e-debug faults faults-ci driver-build kunit unit loop driverkit fuzz style core-build host-deps clean help \
 	bench bench-smoke
 
-all: module emu
+all: module emu acxxxctl
 
 help:
-	@sed -n '3,14p' Makefile
+	@sed -n '3,17p' Makefile
 
 host-deps:
 	@tests/lib/ensure-host
@@ -48,6 +50,15 @@ endif
 
 emu:
 	@if [ -f emu/Makefile ]; then $(MAKE) -C emu; fi
+
+# The management tool; its version from VERSION, else git describe.
+acxxxctl:
+	@$(MAKE) --no-print-directory -C tools/acxxxctl
+
+# acxxxctl's tests (fake sysfs, exit codes, JSON) and its documentation's
+# checks: seconds, no VM.
+tools:
+	@tools/acxxxctl/tests/run
 
 check: host-deps
 	@tests/check $(CHECK_LAYERS)
@@ -122,4 +133,5 @@ clean:
 	@$(MAKE) -C tests/loop clean
 	@$(MAKE) -C driverkit clean
 	@$(MAKE) -C tests/fuzz clean
+	@$(MAKE) -C tools/acxxxctl clean
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(DRV) clean; fi
