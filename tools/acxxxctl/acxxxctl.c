@@ -784,10 +784,14 @@ static int cmd_info(const struct opts *o, const struct adapter *a)
 
 static const char *event_name(unsigned int code)
 {
+	/* the kernel log's words for them */
 	switch (code) {
-	case ACXXX_BSG_EVENT_LUN_CHANGE: return "LUN configuration changed";
+	case ACXXX_BSG_EVENT_LUN_CHANGE: return "volume configuration changed";
+	case 0x55: return "event switch in use";
+	case 0xaa: return "event switch done";
+	case 0xff: return "RAID error";
 	}
-	return "event";
+	return "unknown event";
 }
 
 static void event_print(const struct opts *o, const struct acxxx_bsg_event *e)
@@ -829,79 +833,95 @@ static void on_signal(int sig)
 }
 
 /*
- * The events above @*since, printed, @*since moved past them.  @n_out
- * counts the printed ones (for the JSON array's commas).
+ * Every event above @*since into @*evs (@*n of them, the array grown with
+ * realloc), @*since moved past them.
  */
-static int events_fetch(const struct opts *o, const struct adapter *a, int fd,
-			unsigned long long *since, int *n_out,
-			struct acxxx_bsg_reply *rep)
+static int events_fetch(const struct adapter *a, int fd,
+			unsigned long long *since, struct acxxx_bsg_event **evs,
+			size_t *n, struct acxxx_bsg_reply *rep)
 {
-	struct acxxx_bsg_event ev[ACXXX_BSG_EVENT_LOG];
 	struct acxxx_bsg_request req;
-	unsigned int n, i;
+	struct acxxx_bsg_event *e;
+	unsigned int got, i;
 	int rc;
 
 	do {
+		e = realloc(*evs, (*n + ACXXX_BSG_EVENT_LOG) * sizeof(*e));
+		if (!e) {
+			fprintf(stderr, PROG ": out of memory\n");
+			return RC_ERROR;
+		}
+		*evs = e;
+		e += *n;
 		memset(&req, 0, sizeof(req));
 		req.cmd = ACXXX_BSG_CMD_EVENTS;
 		req.since = *since;
-		rc = bsg_request(a, fd, "events", &req, ev, sizeof(ev), NULL, 0,
-				 rep);
+		rc = bsg_request(a, fd, "events", &req, e,
+				 ACXXX_BSG_EVENT_LOG * sizeof(*e), NULL, 0, rep);
 		if (rc)
 			return rc;
-		n = rep->data_len / sizeof(ev[0]);
-		if (n > ACXXX_BSG_EVENT_LOG)
-			n = ACXXX_BSG_EVENT_LOG;
-		if (rep->lost && !o->json)
+		got = rep->data_len / sizeof(*e);
+		if (got > ACXXX_BSG_EVENT_LOG)
+			got = ACXXX_BSG_EVENT_LOG;
+		if (rep->lost)
 			fprintf(stderr, PROG ": host%u: %llu older events are no longer kept\n",
 				a->host, (unsigned long long)rep->lost);
-		for (i = 0; i < n; i++) {
-			if (o->json && !o->follow && (*n_out)++)
-				putchar(',');
-			event_print(o, &ev[i]);
-			if (o->follow && o->json)
-				putchar('\n');
-			if (ev[i].seq > *since)
-				*since = ev[i].seq;
-		}
-		fflush(stdout);
-	} while (n == ACXXX_BSG_EVENT_LOG);
+		for (i = 0; i < got; i++)
+			if (e[i].seq > *since)
+				*since = e[i].seq;
+		*n += got;
+	} while (got == ACXXX_BSG_EVENT_LOG);
 	return RC_OK;
 }
 
 static int cmd_events(const struct opts *o, const struct adapter *a)
 {
 	unsigned long long since = o->since;
+	struct acxxx_bsg_event *evs = NULL;
 	struct acxxx_bsg_reply rep;
 	struct timespec nap = { 1, 0 };
-	int fd, rc, n = 0, first = 1;
+	int fd, rc, first = 1;
+	size_t n = 0, i;
 
 	rc = bsg_open(a, &fd);
 	if (rc)
 		return rc;
 	if (!o->follow) {
+		rc = events_fetch(a, fd, &since, &evs, &n, &rep);
+		close(fd);
+		if (rc)
+			goto out;
 		if (o->json)
 			fputs("{\"events\":[", stdout);
 		else
 			printf("%-6s %-24s  %-4s  %-26s %s\n", "SEQ", "TIME (UTC)",
 			       "CODE", "EVENT", "DATA (first 16 bytes)");
-		rc = events_fetch(o, a, fd, &since, &n, &rep);
-		close(fd);
-		if (rc || !o->json)
-			return rc;
-		putchar(']');
-		first = 0;
-		json_knum(stdout, &first, "last_seq", rep.last_seq);
-		json_knum(stdout, &first, "lost", rep.lost);
-		puts("}");
-		return RC_OK;
+		for (i = 0; i < n; i++) {
+			if (o->json && i)
+				putchar(',');
+			event_print(o, &evs[i]);
+		}
+		if (o->json) {
+			putchar(']');
+			first = 0;
+			json_knum(stdout, &first, "last_seq", rep.last_seq);
+			json_knum(stdout, &first, "lost", rep.lost);
+			puts("}");
+		}
+		goto out;
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* Ride out a re-init (EBUSY); an adapter that goes away ends it. */
 	while (!stop) {
-		rc = events_fetch(o, a, fd, &since, &n, &rep);
+		n = 0;
+		rc = events_fetch(a, fd, &since, &evs, &n, &rep);
+		for (i = 0; i < n; i++) {
+			event_print(o, &evs[i]);
+			if (o->json)
+				putchar('\n');
+		}
 		if (rc && !(rc == RC_BUSY && (last_errno == EBUSY ||
 					       last_errno == EAGAIN)))
 			break;
@@ -909,6 +929,8 @@ static int cmd_events(const struct opts *o, const struct adapter *a)
 		nanosleep(&nap, NULL);
 	}
 	close(fd);
+out:
+	free(evs);
 	return rc;
 }
 
