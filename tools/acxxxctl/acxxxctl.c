@@ -15,7 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +47,9 @@
 #define PING_DEFAULT	512
 #define STR_MAX		256
 
+#define __printf(a, b)	__attribute__((__format__(__printf__, a, b)))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 static const char *sys_root = "";
 static const char *dev_root = "";
 
@@ -76,7 +79,7 @@ struct adapter {
 	unsigned int volumes;
 };
 
-static void usage(FILE *f)
+static void print_help(FILE *f)
 {
 	fprintf(f,
 		"usage: " PROG " [--json] COMMAND [ARGS]\n"
@@ -303,6 +306,18 @@ static int resolve_host(const char *spec, struct adapter *a)
 /* ------------------------------------------------------------------ */
 /* the bsg node                                                        */
 
+/* A message about adapter @a on stderr, "acxxxctl: host<H>: " first. */
+static void __printf(2, 3)
+host_err(const struct adapter *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": host%u: ", a->host);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
 /* An errno of the bsg node as an exit code, with a message. */
 static int last_errno;
 
@@ -314,31 +329,31 @@ static int bsg_errno(const struct adapter *a, const char *what, int err)
 	switch (err) {
 	case EACCES:
 	case EPERM:
-		fprintf(stderr, PROG ": host%u: %s: permission denied (needs root: CAP_SYS_RAWIO)\n",
-			a->host, what);
+		host_err(a, "%s: permission denied (needs root: CAP_SYS_RAWIO)\n",
+			 what);
 		return RC_PERM;
 	case EBUSY:
 	case EAGAIN:
-		fprintf(stderr, PROG ": host%u: %s: adapter busy (state %s), try again\n",
-			a->host, what, a->state);
+		host_err(a, "%s: adapter busy (state %s), try again\n",
+			 what, a->state);
 		return RC_BUSY;
 	case ENODEV:
 	case ENXIO:
-		fprintf(stderr, PROG ": host%u: %s: adapter offline or being removed\n",
-			a->host, what);
+		host_err(a, "%s: adapter offline or being removed\n",
+			 what);
 		return RC_BUSY;
 	case ETIMEDOUT:
-		fprintf(stderr, PROG ": host%u: %s: the firmware did not answer in time\n",
-			a->host, what);
+		host_err(a, "%s: the firmware did not answer in time\n",
+			 what);
 		return RC_TIMEOUT;
 	case ENOENT:
-		fprintf(stderr, PROG ": host%u: %s: no management node (a driver without it, or no udev/devtmpfs)\n",
-			a->host, what);
+		host_err(a, "%s: no management node (a driver without it, or no udev/devtmpfs)\n",
+			 what);
 		return RC_ERROR;
 	default:
 		rc = RC_ERROR;
 	}
-	fprintf(stderr, PROG ": host%u: %s: %s\n", a->host, what, strerror(err));
+	host_err(a, "%s: %s\n", what, strerror(err));
 	return rc;
 }
 
@@ -383,13 +398,13 @@ static int bsg_request(const struct adapter *a, int fd, const char *what,
 	if (ioctl(fd, SG_IO, &io) < 0)
 		return bsg_errno(a, what, errno);
 	if ((io.info & SG_INFO_CHECK) || rep->version != ACXXX_BSG_VERSION) {
-		fprintf(stderr, PROG ": host%u: %s: bad answer from the driver (transport status %u, version %u)\n",
-			a->host, what, io.transport_status, rep->version);
+		host_err(a, "%s: bad answer from the driver (transport status %u, version %u)\n",
+			 what, io.transport_status, rep->version);
 		return RC_ERROR;
 	}
 	if (rep->fw_status) {
-		fprintf(stderr, PROG ": host%u: %s: firmware error: status 0x%02x, error code 0x%04x\n",
-			a->host, what, rep->fw_status, rep->fw_error);
+		host_err(a, "%s: firmware error: status 0x%02x, error code 0x%04x\n",
+			 what, rep->fw_status, rep->fw_error);
 		return RC_FIRMWARE;
 	}
 	return RC_OK;
@@ -581,7 +596,7 @@ static int cmd_volumes(const struct opts *o, const struct adapter *a)
 	snprintf(path, sizeof(path), "%s/sys/class/scsi_device", sys_root);
 	d = opendir(path);
 	if (d) {
-		while ((de = readdir(d)) && n < (int)(sizeof(vols) / sizeof(vols[0])))
+		while ((de = readdir(d)) && n < (int)ARRAY_SIZE(vols))
 			if (!parse_hctl(de->d_name, h) && h[0] == a->host)
 				volume_read(de->d_name, &vols[n++]);
 		closedir(d);
@@ -659,7 +674,7 @@ static const char *state_name(unsigned int s)
 		[ACXXX_BSG_STATE_REMOVING] = "removing",
 	};
 
-	return s < sizeof(names) / sizeof(names[0]) && names[s] ? names[s] :
+	return s < ARRAY_SIZE(names) && names[s] ? names[s] :
 	       "unknown";
 }
 
@@ -824,14 +839,6 @@ static void event_print(const struct opts *o, const struct acxxx_bsg_event *e)
 	putchar('\n');
 }
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 /*
  * Every event above @*since into @*evs (@*n of them, the array grown with
  * realloc), @*since moved past them.
@@ -864,8 +871,8 @@ static int events_fetch(const struct adapter *a, int fd,
 		if (got > ACXXX_BSG_EVENT_LOG)
 			got = ACXXX_BSG_EVENT_LOG;
 		if (rep->lost)
-			fprintf(stderr, PROG ": host%u: %llu older events are no longer kept\n",
-				a->host, (unsigned long long)rep->lost);
+			host_err(a, "%llu older events are no longer kept\n",
+				 (unsigned long long)rep->lost);
 		for (i = 0; i < got; i++)
 			if (e[i].seq > *since)
 				*since = e[i].seq;
@@ -910,11 +917,12 @@ static int cmd_events(const struct opts *o, const struct adapter *a)
 		}
 		goto out;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	/* Ride out a re-init (EBUSY); an adapter that goes away ends it. */
-	while (!stop) {
+	/*
+	 * Until killed; ride out a re-init (EBUSY); an adapter that goes away
+	 * ends it.
+	 */
+	for (;;) {
 		n = 0;
 		rc = events_fetch(a, fd, &since, &evs, &n, &rep);
 		for (i = 0; i < n; i++) {
@@ -922,8 +930,7 @@ static int cmd_events(const struct opts *o, const struct adapter *a)
 			if (o->json)
 				putchar('\n');
 		}
-		if (rc && !(rc == RC_BUSY && (last_errno == EBUSY ||
-					       last_errno == EAGAIN)))
+		if (rc && last_errno != EBUSY && last_errno != EAGAIN)
 			break;
 		rc = RC_OK;
 		nanosleep(&nap, NULL);
@@ -963,7 +970,8 @@ static int cmd_page(const struct opts *o, const struct adapter *a)
 	if (errno || *end || !*o->arg || n > 255 || o->arg[0] == '-')
 		return usage_error("page number '%s' is not 0-255", o->arg);
 	if (!o->hex && !o->json && isatty(STDOUT_FILENO))
-		return usage_error("%s", "page: the raw page is binary: redirect it, or use --hex or --json");
+		return usage_error("%s",
+				   "page: the raw page is binary: redirect it, or use --hex or --json");
 	rc = bsg_open(a, &fd);
 	if (rc)
 		return rc;
@@ -1067,8 +1075,8 @@ static int cmd_ping(const struct opts *o, const struct adapter *a)
 		puts("}");
 	}
 	if (bad) {
-		fprintf(stderr, PROG ": host%u: echo: %zu of %zu bytes came back different (first at offset %zu)\n",
-			a->host, bad, len, first_bad);
+		host_err(a, "echo: %zu of %zu bytes came back different (first at offset %zu)\n",
+			 bad, len, first_bad);
 		return RC_ERROR;
 	}
 	if (!o->json)
@@ -1089,8 +1097,7 @@ static int cmd_rescan(const struct adapter *a)
 		int err = errno;
 
 		if (err == EACCES || err == EPERM) {
-			fprintf(stderr, PROG ": host%u: rescan: permission denied (needs root)\n",
-				a->host);
+			host_err(a, "rescan: permission denied (needs root)\n");
 			return RC_PERM;
 		}
 		fprintf(stderr, PROG ": host%u: rescan: %s: %s\n", a->host,
@@ -1167,7 +1174,7 @@ static int parse_args(int argc, char **argv, struct opts *o, int *done)
 		const char *a = argv[i];
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
+			print_help(stdout);
 			*done = 1;
 			return RC_OK;
 		}
@@ -1224,7 +1231,7 @@ static int parse_args(int argc, char **argv, struct opts *o, int *done)
 	}
 	if (!nops)
 		return usage_error("%s", "no command");
-	for (i = 0; i < (int)(sizeof(commands) / sizeof(commands[0])); i++)
+	for (i = 0; i < (int)ARRAY_SIZE(commands); i++)
 		if (!strcmp(operand[0], commands[i].name))
 			c = i;
 	if (c < 0)
