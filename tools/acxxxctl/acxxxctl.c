@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +46,10 @@
 #define PING_DEFAULT	512
 #define STR_MAX		256
 
-#define __printf(a, b)	__attribute__((__format__(__printf__, a, b)))
+/* A message about adapter @a on stderr, "acxxxctl: host<H>: " first. */
+#define host_err(a, fmt, ...) \
+	fprintf(stderr, PROG ": host%u: " fmt, (a)->host, ##__VA_ARGS__)
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char *sys_root = "";
@@ -305,18 +307,6 @@ static int resolve_host(const char *spec, struct adapter *a)
 
 /* ------------------------------------------------------------------ */
 /* the bsg node                                                        */
-
-/* A message about adapter @a on stderr, "acxxxctl: host<H>: " first. */
-static void __printf(2, 3)
-host_err(const struct adapter *a, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, PROG ": host%u: ", a->host);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-}
 
 /* An errno of the bsg node as an exit code, with a message. */
 static int last_errno;
