@@ -532,6 +532,43 @@ static void vpd_serial(const char *path, char *buf, size_t size)
 	memmove(buf, buf + i, o - i + 1);
 }
 
+/*
+ * The volume's NAA identifier from the device identification page (VPD
+ * 0x83) as sysfs caches it, "naa." and hex; "" if it has none.  The
+ * kernel's wwid may prefer another designator (a T10 vendor ID).
+ */
+static void vpd_naa(const char *path, char *buf, size_t size)
+{
+	unsigned char page[1024];
+	size_t n, len, i, o;
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	n = fread(page, 1, sizeof(page), f);
+	fclose(f);
+	if (n < 4 || page[1] != 0x83)
+		return;
+	len = (size_t)page[2] << 8 | page[3];
+	if (len > n - 4)
+		len = n - 4;
+	for (i = 4; i + 4 <= len + 4; i += 4 + page[i + 3]) {
+		unsigned int dlen = page[i + 3];
+
+		if (i + 4 + dlen > len + 4)
+			break;
+		/* association: the LUN (bits 5..4 = 0); type 3: NAA */
+		if ((page[i + 1] & 0x30) || (page[i + 1] & 0x0f) != 3 ||
+		    2 * dlen + 5 > size)
+			continue;
+		o = snprintf(buf, size, "naa.");
+		for (n = 0; n < dlen; n++)
+			o += snprintf(buf + o, size - o, "%02x", page[i + 4 + n]);
+		return;
+	}
+}
+
 static void volume_read(const char *name, struct volume *v)
 {
 	char base[PATH_MAX], path[PATH_MAX + 64], size[64];
@@ -546,8 +583,11 @@ static void volume_read(const char *name, struct volume *v)
 	only_entry(path, v->sg, sizeof(v->sg));
 	snprintf(path, sizeof(path), "%s/vpd_pg80", base);
 	vpd_serial(path, v->serial, sizeof(v->serial));
+	snprintf(path, sizeof(path), "%s/vpd_pg83", base);
+	vpd_naa(path, v->wwn, sizeof(v->wwn));
 	snprintf(path, sizeof(path), "%s/wwid", base);
-	read_attr(path, v->wwn, sizeof(v->wwn));
+	if (!v->wwn[0])
+		read_attr(path, v->wwn, sizeof(v->wwn));
 	snprintf(path, sizeof(path), "%s/state", base);
 	read_attr(path, v->state, sizeof(v->state));
 	if (v->disk[0]) {
