@@ -504,23 +504,33 @@ static void only_entry(const char *dir, char *buf, size_t size)
 	closedir(d);
 }
 
-/* The unit serial number page (VPD 0x80) as sysfs caches it. */
+/*
+ * VPD page @code as sysfs caches it at @path into @page (@max bytes);
+ * returns the length of its payload (at @page + 4), 0 if there is none.
+ */
+static size_t vpd_read(const char *path, unsigned char code,
+		       unsigned char *page, size_t max)
+{
+	FILE *f = fopen(path, "r");
+	size_t n, len;
+
+	if (!f)
+		return 0;
+	n = fread(page, 1, max, f);
+	fclose(f);
+	if (n < 4 || page[1] != code)
+		return 0;
+	len = (size_t)page[2] << 8 | page[3];
+	return len > n - 4 ? n - 4 : len;
+}
+
+/* The unit serial number (VPD page 0x80). */
 static void vpd_serial(const char *path, char *buf, size_t size)
 {
 	unsigned char page[260];
-	size_t n, len, i, o = 0;
-	FILE *f = fopen(path, "r");
+	size_t len, i, o = 0;
 
-	buf[0] = '\0';
-	if (!f)
-		return;
-	n = fread(page, 1, sizeof(page), f);
-	fclose(f);
-	if (n < 4 || page[1] != 0x80)
-		return;
-	len = (size_t)page[2] << 8 | page[3];
-	if (len > n - 4)
-		len = n - 4;
+	len = vpd_read(path, 0x80, page, sizeof(page));
 	for (i = 0; i < len && o + 1 < size; i++)
 		buf[o++] = page[4 + i];
 	buf[o] = '\0';
@@ -534,28 +544,20 @@ static void vpd_serial(const char *path, char *buf, size_t size)
 
 /*
  * The volume's NAA identifier from the device identification page (VPD
- * 0x83) as sysfs caches it, "naa." and hex; "" if it has none.  The
- * kernel's wwid may prefer another designator (a T10 vendor ID).
+ * 0x83), "naa." and hex; "" if it has none.  The kernel's wwid may
+ * prefer another designator (a T10 vendor ID).
  */
 static void vpd_naa(const char *path, char *buf, size_t size)
 {
 	unsigned char page[1024];
-	size_t n, len, i, o;
-	FILE *f = fopen(path, "r");
+	size_t len, i, o, k;
+	unsigned int dlen;
 
 	buf[0] = '\0';
-	if (!f)
-		return;
-	n = fread(page, 1, sizeof(page), f);
-	fclose(f);
-	if (n < 4 || page[1] != 0x83)
-		return;
-	len = (size_t)page[2] << 8 | page[3];
-	if (len > n - 4)
-		len = n - 4;
-	for (i = 4; i + 4 <= len + 4; i += 4 + page[i + 3]) {
-		unsigned int dlen = page[i + 3];
-
+	len = vpd_read(path, 0x83, page, sizeof(page));
+	/* designators: a 4-byte header each, the length in byte 3 */
+	for (i = 4; i + 4 <= len + 4; i += 4 + dlen) {
+		dlen = page[i + 3];
 		if (i + 4 + dlen > len + 4)
 			break;
 		/* association: the LUN (bits 5..4 = 0); type 3: NAA */
@@ -563,8 +565,8 @@ static void vpd_naa(const char *path, char *buf, size_t size)
 		    2 * dlen + 5 > size)
 			continue;
 		o = snprintf(buf, size, "naa.");
-		for (n = 0; n < dlen; n++)
-			o += snprintf(buf + o, size - o, "%02x", page[i + 4 + n]);
+		for (k = 0; k < dlen; k++)
+			o += snprintf(buf + o, size - o, "%02x", page[i + 4 + k]);
 		return;
 	}
 }

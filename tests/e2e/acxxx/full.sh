@@ -125,5 +125,8 @@ sg=/dev/$(sg_of "$h" 1)
 check "its data is intact" sh -c "sg_dd if=$sg of=/tmp/back bs=512 bpt=1024 count=8192 &&
 	cmp -n 4194304 /tmp/rand /tmp/back"
 
+# The management tool on every command (ctl.sh), last: it adds a volume.
+ctl_checks
+
 check_klog
 finish
