@@ -38,6 +38,7 @@ ctl_json() {
 }
 
 ctl_checks() {
+	t0=$(cut -d. -f1 /proc/uptime)
 	hosts=$(acxxx_hosts)
 	h0=$(echo "$hosts" | head -n 1)
 
@@ -143,4 +144,5 @@ ctl_checks() {
 	echo "guest: acxxxctl volumes $h0 (after the volume was added)"
 	acxxxctl volumes "$h0"
 	ctl_json volumes-after volumes "$h0"
+	echo "guest: acxxxctl checks took $(($(cut -d. -f1 /proc/uptime) - t0)) s"
 }
