@@ -52,6 +52,11 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* --timeout: what PAGE and MGMT requests give the firmware; 0: 30 s */
+static unsigned int fw_timeout_ms;
+#define FW_DEFAULT_MS	30000
+#define FW_MAX_S	300
+
 static const char *sys_root = "";
 static const char *dev_root = "";
 
@@ -105,6 +110,8 @@ static void print_help(FILE *f)
 		"Options:\n"
 		"  --json        JSON on stdout (every command but rescan; events --follow:\n"
 		"                one JSON object a line)\n"
+		"  --timeout S   page, rtc, ping: seconds the firmware gets to answer\n"
+		"                (1-%d, default 30)\n"
 		"  --version     print the version\n"
 		"  -h, --help    this text\n"
 		"\n"
@@ -121,7 +128,7 @@ static void print_help(FILE *f)
 		"  5  adapter busy (starting, resetting, paused) or offline\n"
 		"  6  firmware error (its status and error code are printed)\n"
 		"  7  the firmware did not answer in time\n",
-		ACXXX_BSG_MAX_DATA, PING_DEFAULT);
+		ACXXX_BSG_MAX_DATA, PING_DEFAULT, FW_MAX_S);
 }
 
 static int usage_error(const char *fmt, const char *what)
@@ -374,6 +381,10 @@ static int bsg_request(const struct adapter *a, int fd, const char *what,
 	memset(&io, 0, sizeof(io));
 	memset(rep, 0, sizeof(*rep));
 	req->version = ACXXX_BSG_VERSION;
+	if (req->cmd == ACXXX_BSG_CMD_PAGE || req->cmd == ACXXX_BSG_CMD_MGMT)
+		req->timeout_ms = fw_timeout_ms;
+	/* the block layer's own limit, past the driver's */
+	io.timeout = (fw_timeout_ms ? fw_timeout_ms : FW_DEFAULT_MS) + 10000;
 	io.guard = 'Q';
 	io.protocol = BSG_PROTOCOL_SCSI;
 	io.subprotocol = BSG_SUB_PROTOCOL_SCSI_TRANSPORT;
@@ -1154,9 +1165,9 @@ static const struct {
 	{ "info", 1, "", 1 },
 	{ "volumes", 1, "", 1 },
 	{ "events", 1, "--follow --since", 1 },
-	{ "page", 2, "--hex", 1 },
-	{ "rtc", 1, "", 1 },
-	{ "ping", 1, "--size", 1 },
+	{ "page", 2, "--hex --timeout", 1 },
+	{ "rtc", 1, "--timeout", 1 },
+	{ "ping", 1, "--size --timeout", 1 },
 	{ "rescan", 1, "", 0 },
 };
 
@@ -1249,6 +1260,14 @@ static int parse_args(int argc, char **argv, struct opts *o, int *done)
 				return rc;
 			i++;
 			o->since = v;
+		} else if (!strcmp(a, "--timeout")) {
+			rc = parse_num(a, argv[i + 1], FW_MAX_S, &v);
+			if (rc)
+				return rc;
+			if (!v)
+				return usage_error("%s: at least 1 second", a);
+			i++;
+			fw_timeout_ms = v * 1000;
 		} else if (!strcmp(a, "--size")) {
 			rc = parse_num(a, argv[i + 1], ACXXX_BSG_MAX_DATA, &v);
 			if (rc)

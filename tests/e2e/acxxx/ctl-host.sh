@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# The host's side of ctl.sh: once the guest follows the events, add a
-# volume to HBA 0 through the model's control socket (the firmware then
-# sends its LUN change event).
+# The host's side of ctl.sh: once the guest follows the events, make the
+# firmware of HBA 0 refuse the next RTC get (status 0x04), then add a
+# volume to it through the model's control socket (the firmware then sends
+# its LUN change event).  LUN index 9: clear of the run's volumes and of
+# the ones other parts of the case add.
 . "$ACXXX_E2E_LIB/host-helpers.sh"
 wait_console '^guest: acxxxctl: ready for a new volume'
-ctl 0 volume add "lun=$ACXXX_VOLUMES" mem size=64M
+ctl 0 fault add action=fail fn=mgmt op=0xa8 status=0x04 count=1
+ctl 0 volume add lun=9 mem size=64M

@@ -49,6 +49,10 @@ ctl_checks() {
 	ctl_json list list
 	i=0
 	for h in $hosts; do
+		# What sysfs has, for the host to compare (volume i: target i + 1).
+		luns=$(ls /sys/class/scsi_device | sed -n "s/^$h:0:\([0-9]*\):0\$/\1/p" |
+			sort -n | while read -r t; do printf '%s' "${sep:-}$((t - 1))"; sep=,; done)
+		echo "guest-json: luns-$i: [$luns]"
 		echo "guest: acxxxctl info host$h"
 		acxxxctl info "host$h"
 		ctl_json "info-$i" info "host$h"
@@ -136,6 +140,13 @@ ctl_checks() {
 	done
 	kill "$fpid"
 	wait "$fpid" 2>/dev/null
+	# The host made the firmware refuse the next RTC get before it added
+	# the volume: status 6 and the firmware's status, then it works.
+	ctl_rc 6 "rtc refused by the firmware" rtc "$h0"
+	check "firmware error: its status and code printed" \
+		grep -q "host$h0: rtc: firmware error: status 0x04, error code 0x" /tmp/ctl.err
+	cat /tmp/ctl.err
+	ctl_rc 0 "rtc once the firmware answers again" rtc "$h0"
 	echo "guest: acxxxctl --json events $h0 --follow:"
 	cat /tmp/follow /tmp/follow.err
 	while read -r line; do
