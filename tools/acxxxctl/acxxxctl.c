@@ -786,7 +786,7 @@ static void info_json(const struct acxxx_bsg_info *in, const char *pci,
 static int cmd_info(const struct opts *o, const struct adapter *a)
 {
 	static const char * const labels[] = {
-		"Product ID", "Model", "Serial", "Firmware", "Vendor",
+		"Product ID:", "Model:", "Serial:", "Firmware:", "Vendor:",
 	};
 	char s[5][ACXXX_BSG_STR_LEN + 1];
 	struct acxxx_bsg_request req;
