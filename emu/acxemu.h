@@ -323,6 +323,14 @@ int acxemu_medium_error_clear(struct acxemu *emu, unsigned int lun);
 int acxemu_notify(struct acxemu *emu, u32 bit);
 
 /*
+ * An asynchronous firmware event (7.5) whose data block starts with the
+ * @len bytes of @data (byte 0 is the event code), the rest zero.  -EINVAL
+ * for no data or more than ACXXX_EVENT_DATA_LEN bytes; -EAGAIN while the
+ * host has events switched off or the firmware is not ready.
+ */
+int acxemu_event(struct acxemu *emu, const u8 *data, size_t len);
+
+/*
  * Firmware hang: stop serving and answering (requests are accepted but
  * nothing completes, the handshake is ignored), SCRATCH1 reads 0.  With
  * @recoverable, a re-init handshake brings the firmware back after the
@@ -499,6 +507,10 @@ unsigned int acxemu_batch_bucket(u64 replies);
  *	lists, data out, management buffers), successful transfers only
  * @dma_write_bytes: bytes the model wrote to host memory (data in, sense,
  *	reply frames, management buffers)
+ * @mgmt_ops: management requests by CDB opcode (byte 0), whatever the
+ *	answer
+ * @fw_update_bytes: image bytes the firmware update opcodes 0x93..0x96
+ *	accepted
  * @scratch1: last value the host wrote to SCRATCH1
  * @scratch2: last value the host wrote to SCRATCH2
  * @outstanding: requests the firmware owns now
@@ -535,6 +547,8 @@ struct acxemu_stats {
 	u64 msi;
 	u64 dma_read_bytes;
 	u64 dma_write_bytes;
+	u64 mgmt_ops[256];
+	u64 fw_update_bytes;
 	u32 scratch1;
 	u32 scratch2;
 	u32 outstanding;

@@ -494,6 +494,33 @@ static int cmd_notify(struct acxemu *emu, int argc, char **argv, struct out *o)
 	return errf(o, "usage: notify restart|flush|pause|resume");
 }
 
+/* event CODE [BYTE...]: an asynchronous event, data bytes from byte 0 */
+static int cmd_event(struct acxemu *emu, int argc, char **argv, struct out *o)
+{
+	u8 data[ACXXX_EVENT_DATA_LEN];
+	unsigned long v;
+	char *end;
+	int i, rc;
+
+	if (argc < 2 || argc - 1 > ACXXX_EVENT_DATA_LEN)
+		return errf(o, "usage: event CODE [BYTE...] (at most %u bytes)",
+			    ACXXX_EVENT_DATA_LEN);
+	for (i = 1; i < argc; i++) {
+		errno = 0;
+		v = strtoul(argv[i], &end, 0);
+		if (errno || *end || end == argv[i] || v > 0xff)
+			return errf(o, "event: '%s' is not a byte", argv[i]);
+		data[i - 1] = (u8)v;
+	}
+	rc = acxemu_event(emu, data, argc - 1);
+	if (rc == -EAGAIN)
+		return errf(o, "event: the host has events switched off");
+	if (rc)
+		return errf(o, "event: %s", strerror(-rc));
+	outf(o, "ok");
+	return 0;
+}
+
 /* hostile on [rate=N] [seed=N] | hostile off */
 /* ready hold [after=N] | release | state */
 static int cmd_ready(struct acxemu *emu, int argc, char **argv, struct out *o)
@@ -614,6 +641,7 @@ static int cmd_stats(struct acxemu *emu, struct out *o)
 	outf(o, " dma_read_bytes=%llu dma_write_bytes=%llu",
 	     (unsigned long long)st.dma_read_bytes,
 	     (unsigned long long)st.dma_write_bytes);
+	outf(o, " fw_update_bytes=%llu", (unsigned long long)st.fw_update_bytes);
 	for (i = 0; i < ACXEMU_BATCH_BUCKETS; i++)
 		outf(o, " rpi_%s=%llu", acxemu_batch_bucket_name(i),
 		     (unsigned long long)st.irq_batch[i]);
@@ -632,6 +660,10 @@ static int cmd_stats(struct acxemu *emu, struct out *o)
 		if (st.scsi_ops[i])
 			outf(o, " op_0x%02x=%llu", i,
 			     (unsigned long long)st.scsi_ops[i]);
+	for (i = 0; i < 256; i++)
+		if (st.mgmt_ops[i])
+			outf(o, " mgmt_0x%02x=%llu", i,
+			     (unsigned long long)st.mgmt_ops[i]);
 	return 0;
 }
 
@@ -670,7 +702,7 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *outbuf,
 		/* One response line, built in parts. */
 		outf(&o, "ok commands: volume add|remove|list,");
 		outf(&o, " fault add|del|clear|list, medium add|clear,");
-		outf(&o, " notify restart|flush|pause|resume,");
+		outf(&o, " notify restart|flush|pause|resume, event CODE [BYTE...],");
 		outf(&o, " hang [recoverable], powerloss,");
 		outf(&o, " ready hold [after=N]|release|state, reply repeat,");
 		outf(&o, " irq glitch,");
@@ -684,6 +716,8 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *outbuf,
 		cmd_medium(emu, argc, argv, &o);
 	} else if (!strcmp(argv[0], "notify")) {
 		cmd_notify(emu, argc, argv, &o);
+	} else if (!strcmp(argv[0], "event")) {
+		cmd_event(emu, argc, argv, &o);
 	} else if (!strcmp(argv[0], "hang")) {
 		if (argc > 2 || (argc == 2 && strcmp(argv[1], "recoverable"))) {
 			errf(&o, "usage: hang [recoverable]");

@@ -1020,14 +1020,22 @@ int acxemu_wait_idle(struct acxemu *emu, unsigned int timeout_ms)
 
 void push_lun_event_locked(struct acxemu *emu)
 {
+	static const u8 code = ACXXX_EVT_LUN_CHANGE;
+
+	push_event_locked(emu, &code, 1);
+}
+
+/* An event whose data starts with @data (the rest zero); -EAGAIN while off. */
+int push_event_locked(struct acxemu *emu, const u8 *data, size_t len)
+{
 	struct acxxx_event_reply *ev;
 	struct emu_req *req;
 
 	if (!emu->evsw_on || emu->hs != HS_READY || emu->dead)
-		return;
+		return -EAGAIN;
 	req = req_alloc();
 	if (!req)
-		return;
+		return -ENOMEM;
 	req->is_event = true;
 	req->epoch = emu->epoch;
 	req->lun = -1;
@@ -1037,9 +1045,22 @@ void push_lun_event_locked(struct acxemu *emu)
 	ev->hdr.status = ACXXX_RS_SUCCESS;
 	ev->hdr.length = ACXXX_REPLY_FRAME_SIZE / 4;
 	ev->hdr.msg_id = 0;
-	ev->data[0] = ACXXX_EVT_LUN_CHANGE;
+	memcpy(ev->data, data, len);
 	park_locked(emu, req, false);
 	pthread_cond_broadcast(&emu->cond);
+	return 0;
+}
+
+int acxemu_event(struct acxemu *emu, const u8 *data, size_t len)
+{
+	int ret;
+
+	if (!data || !len || len > ACXXX_EVENT_DATA_LEN)
+		return -EINVAL;
+	pthread_mutex_lock(&emu->lock);
+	ret = push_event_locked(emu, data, len);
+	pthread_mutex_unlock(&emu->lock);
+	return ret;
 }
 
 /* ---- volumes ---------------------------------------------------------------- */
@@ -1452,6 +1473,9 @@ void acxemu_get_stats(struct acxemu *emu, struct acxemu_stats *st)
 		st->irq_batch[i] = atomic_load(&emu->st_irq_batch[i]);
 	st->dma_read_bytes = atomic_load(&emu->st_dma_read_bytes);
 	st->dma_write_bytes = atomic_load(&emu->st_dma_write_bytes);
+	for (i = 0; i < 256; i++)
+		st->mgmt_ops[i] = atomic_load(&emu->st_mgmt_ops[i]);
+	st->fw_update_bytes = atomic_load(&emu->st_fw_update_bytes);
 	if (emu->irq_count) {
 		u64 intx = 0, msi = 0;
 
@@ -1490,6 +1514,8 @@ void acxemu_stats_reset(struct acxemu *emu)
 	stat_zero(&emu->st_replies_fast, 1);
 	stat_zero(&emu->st_replies_addr, 1);
 	stat_zero(&emu->st_events, 1);
+	stat_zero(emu->st_mgmt_ops, 256);
+	stat_zero(&emu->st_fw_update_bytes, 1);
 	stat_zero(&emu->st_irqs_raised, 1);
 	stat_zero(&emu->st_posts, 1);
 	stat_zero(&emu->st_reg_unknown, 1);

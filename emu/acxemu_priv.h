@@ -325,6 +325,8 @@ struct acxemu {
 	atomic_ullong st_reply_pops, st_reply_empty;
 	atomic_ullong st_irq_batch[ACXEMU_BATCH_BUCKETS];
 	atomic_ullong st_dma_read_bytes, st_dma_write_bytes;
+	atomic_ullong st_mgmt_ops[256];
+	atomic_ullong st_fw_update_bytes;
 	u64 batch_pops;			/* pops since the last rising edge (lock) */
 	bool batch_open;		/* a rising edge since the reset (lock) */
 
@@ -449,6 +451,7 @@ void emu_irq_update(struct acxemu *emu);
 void req_cancel_locked(struct acxemu *emu, struct emu_req *req);
 void wait_cancel_quiesce_locked(struct acxemu *emu);
 void push_lun_event_locked(struct acxemu *emu);
+int push_event_locked(struct acxemu *emu, const u8 *data, size_t len);
 struct emu_vol *vol_get_locked(struct acxemu *emu, unsigned int lun);
 void vol_put(struct acxemu *emu, struct emu_vol *vol);
 

@@ -418,6 +418,7 @@ static void mgmt(struct acxemu *emu, struct emu_req *req)
 		return;
 	}
 
+	stat_inc(&emu->st_mgmt_ops[cdb[0]]);
 	/* direction, length and the one element: data if and only if a direction */
 	req->nsg = 0;
 	if (dir > ACXXX_CTL_DIR_READ || data_len > ACXXX_MGMT_BUF_SIZE ||
@@ -520,8 +521,23 @@ static void mgmt(struct acxemu *emu, struct emu_req *req)
 		pthread_mutex_unlock(&emu->lock);
 		n = data_len;
 		break;
+	case ACXXX_MGMT_OP_FW_EXPANDER:
+	case ACXXX_MGMT_OP_FW_SYSROM:
+	case ACXXX_MGMT_OP_FW_BOOTROM:
+	case ACXXX_MGMT_OP_FW_OPTROM:
+		/* an image piece: its length at CDB bytes 2..5 is the data's */
+		if (dir != ACXXX_CTL_DIR_WRITE || get_le32(cdb + 2) != data_len) {
+			st = ACXXX_RS_INVALID_FIELD;
+			break;
+		}
+		if (sg_copy_from_host(emu, req, 0, buf, data_len)) {
+			st = ACXXX_RS_INVALID_BDL;
+			break;
+		}
+		/* accepted and counted; the model's firmware never changes */
+		stat_add(&emu->st_fw_update_bytes, data_len);
+		break;
 	default:
-		/* includes the firmware update opcodes 0x93..0x96 */
 		reject(emu, ACXEMU_REJ_MGMT_ILLEGAL);
 		mgmt_reply(req, ACXXX_RS_MGMT_ILLEGAL);
 		return;

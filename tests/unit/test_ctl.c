@@ -55,6 +55,35 @@ START_TEST(t_ctl_basics)
 }
 END_TEST
 
+START_TEST(t_ctl_event)
+{
+	struct done d;
+	struct host h;
+
+	host_init(&h, 0x6201, NULL);
+	host_start(&h);
+	expect_err(&h, "event 0x42");
+	ck_assert_ptr_nonnull(strstr(out, "switched off"));
+	host_event_switch(&h, 3, true, &d);
+	expect_err(&h, "event");
+	expect_err(&h, "event 0x100");
+	expect_err(&h, "event 0x42 zz");
+	expect_ok(&h, "event 0x42 7 0x99");
+	host_run(&h);
+	ck_assert(host_reap(&h, &d));
+	ck_assert_uint_eq(d.frame[8], 0x42);
+	ck_assert_uint_eq(d.frame[9], 7);
+	ck_assert_uint_eq(d.frame[10], 0x99);
+	host_return_frame(&h, &d);
+	/* management requests are counted by opcode */
+	ck_assert_uint_eq(host_get_page(&h, 4, 0, &d), 0);
+	expect_ok(&h, "stats");
+	ck_assert_ptr_nonnull(strstr(out, " mgmt_0x01="));
+	ck_assert_ptr_nonnull(strstr(out, " fw_update_bytes=0"));
+	host_fini(&h);
+}
+END_TEST
+
 START_TEST(t_ctl_volumes)
 {
 	struct host h;
@@ -383,6 +412,7 @@ Suite *suite_ctl(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, t_ctl_basics);
+	tcase_add_test(tc, t_ctl_event);
 	tcase_add_test(tc, t_ctl_volumes);
 	tcase_add_test(tc, t_ctl_faults);
 	tcase_add_test(tc, t_ctl_state);

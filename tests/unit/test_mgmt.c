@@ -121,15 +121,16 @@ START_TEST(t_mgmt_validation)
 	run1(&h, 2, &d);
 	ck_assert_uint_eq(d.status, ACXXX_RS_INVALID_BDL);
 	ck_assert_uint_eq(stat_rej(&h, ACXEMU_REJ_DMA_DATA), 1);
-	/* unknown opcode and the firmware update opcodes */
+	/* an unknown opcode */
 	mgmt_frame(&h, 2, ACXXX_CTL_DIR_NONE, 0x77, 0);
 	run1(&h, 2, &d);
 	ck_assert_uint_eq(d.status, ACXXX_RS_MGMT_ILLEGAL);
 	ck_assert_uint_eq(le16at(d.frame + 8), ACXXX_RS_MGMT_ILLEGAL);
+	/* a firmware update whose CDB length (0) is not the data length */
 	mgmt_frame(&h, 2, ACXXX_CTL_DIR_WRITE, ACXXX_MGMT_OP_FW_SYSROM, 0x100);
 	run1(&h, 2, &d);
-	ck_assert_uint_eq(d.status, ACXXX_RS_MGMT_ILLEGAL);
-	ck_assert_uint_eq(stat_rej(&h, ACXEMU_REJ_MGMT_ILLEGAL), 2);
+	ck_assert_uint_eq(d.status, ACXXX_RS_INVALID_FIELD);
+	ck_assert_uint_eq(stat_rej(&h, ACXEMU_REJ_MGMT_ILLEGAL), 1);
 	host_fini(&h);
 }
 END_TEST
@@ -217,6 +218,78 @@ START_TEST(t_signature_echo_rtc)
 	ck_assert_uint_ge(b[5], 24);		/* years since 2000 */
 	ck_assert_uint_lt(b[6], 7);
 	ck_assert_uint_eq(b[7], 0xEE);
+	host_fini(&h);
+}
+END_TEST
+
+/* The firmware update opcodes: accepted with their length checks, counted. */
+START_TEST(t_fw_update)
+{
+	static const u8 ops[] = {
+		ACXXX_MGMT_OP_FW_EXPANDER, ACXXX_MGMT_OP_FW_SYSROM,
+		ACXXX_MGMT_OP_FW_BOOTROM, ACXXX_MGMT_OP_FW_OPTROM,
+	};
+	struct acxxx_mgmt_req *m;
+	struct acxemu_stats st;
+	struct done d;
+	struct host h;
+	unsigned int i;
+
+	host_init(&h, fam_dev[_i], NULL);
+	host_start(&h);
+	for (i = 0; i < 4; i++) {
+		m = mgmt_frame(&h, 2, ACXXX_CTL_DIR_WRITE, ops[i], 0x1400);
+		m->cdb[3] = 0x14;		/* u32 LE 0x1400 at bytes 2..5 */
+		run1(&h, 2, &d);
+		ck_assert_uint_eq(d.status, 0);
+	}
+	/* a length that differs from the data length, a read, no data */
+	m = mgmt_frame(&h, 2, ACXXX_CTL_DIR_WRITE, ACXXX_MGMT_OP_FW_BOOTROM,
+		       0x100);
+	m->cdb[2] = 0x01;
+	m->cdb[5] = 0x01;		/* 0x01000001 */
+	run1(&h, 2, &d);
+	ck_assert_uint_eq(d.status, ACXXX_RS_INVALID_FIELD);
+	m = mgmt_frame(&h, 2, ACXXX_CTL_DIR_READ, ACXXX_MGMT_OP_FW_OPTROM, 0x100);
+	m->cdb[3] = 0x01;
+	run1(&h, 2, &d);
+	ck_assert_uint_eq(d.status, ACXXX_RS_INVALID_FIELD);
+	mgmt_frame(&h, 2, ACXXX_CTL_DIR_NONE, ACXXX_MGMT_OP_FW_EXPANDER, 0);
+	run1(&h, 2, &d);
+	ck_assert_uint_eq(d.status, ACXXX_RS_INVALID_FIELD);
+	acxemu_get_stats(h.emu, &st);
+	ck_assert_uint_eq(st.fw_update_bytes, 4 * 0x1400);
+	ck_assert_uint_eq(st.mgmt_ops[ACXXX_MGMT_OP_FW_EXPANDER], 2);
+	ck_assert_uint_eq(st.mgmt_ops[ACXXX_MGMT_OP_FW_SYSROM], 1);
+	ck_assert_uint_eq(st.mgmt_ops[ACXXX_MGMT_OP_FW_BOOTROM], 2);
+	ck_assert_uint_eq(st.mgmt_ops[ACXXX_MGMT_OP_FW_OPTROM], 2);
+	ck_assert_uint_eq(stat_rej(&h, ACXEMU_REJ_BAD_FIELD), 3);
+	host_fini(&h);
+}
+END_TEST
+
+/* An event of any code, from the control API, while the switch is on. */
+START_TEST(t_event_emit)
+{
+	const u8 data[3] = { 0x42, 0x07, 0x99 };
+	struct done d;
+	struct host h;
+
+	host_init(&h, fam_dev[_i], NULL);
+	host_start(&h);
+	ck_assert_int_eq(acxemu_event(h.emu, data, 0), -EINVAL);
+	ck_assert_int_eq(acxemu_event(h.emu, data, ACXXX_EVENT_DATA_LEN + 1),
+			 -EINVAL);
+	ck_assert_int_eq(acxemu_event(h.emu, data, 3), -EAGAIN);
+	host_event_switch(&h, 3, true, &d);
+	ck_assert_int_eq(acxemu_event(h.emu, data, 3), 0);
+	host_run(&h);
+	ck_assert(host_reap(&h, &d) && !d.fast);
+	ck_assert_uint_eq(d.function, ACXXX_FN_EVENT_SWITCH);
+	ck_assert_uint_eq(d.msg_id, 0);
+	ck_assert_mem_eq(d.frame + 8, data, 3);
+	ck_assert_uint_eq(d.frame[11], 0);
+	host_return_frame(&h, &d);
 	host_fini(&h);
 }
 END_TEST
@@ -458,6 +531,8 @@ Suite *suite_mgmt(void)
 	tcase_add_loop_test(tc, t_mgmt_validation, 0, 3);
 	tcase_add_loop_test(tc, t_mgmt_busy, 0, 3);
 	tcase_add_loop_test(tc, t_signature_echo_rtc, 0, 3);
+	tcase_add_loop_test(tc, t_fw_update, 0, 3);
+	tcase_add_loop_test(tc, t_event_emit, 0, 3);
 	tcase_add_loop_test(tc, t_events, 0, 3);
 	tcase_add_loop_test(tc, t_event_waits_for_frame, 0, 3);
 	tcase_add_loop_test(tc, t_tmf, 0, 3);

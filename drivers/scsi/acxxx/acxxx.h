@@ -47,6 +47,10 @@
  * midlayer has been told about the volumes (hba->lun_map, hba->ident).
  * Lock order: scan_mutex, reset_mutex, an ireq mutex, then lock.
  *
+ * The firmware event log (hba->ev_log, hba->ev_seq) has its own spinlock,
+ * hba->ev_lock (interrupts disabled), never held with hba->lock.  The
+ * counters of struct acxxx_stats follow the rule written there.
+ *
  * Bring-up and LUN reconciliation run as work items on the adapter's
  * ordered workqueue, so they never run concurrently with each other.
  */
@@ -64,6 +68,8 @@
 #include <linux/workqueue.h>
 #include <scsi/scsi_cmnd.h>
 #include <scsi/scsi_host.h>
+
+#include <uapi/scsi/scsi_bsg_acxxx.h>
 
 #include "acxxx_core.h"
 #include "acxxx_compat.h"
@@ -145,6 +151,33 @@ struct acxxx_ireq {
 };
 
 /**
+ * struct acxxx_stats - what the management interface's INFO reports
+ * @commands: SCSI commands the firmware completed (hba->lock: counted
+ *	where their replies are decoded, under the lock already held there)
+ * @errors: those completed with an error result (hba->lock)
+ * @aborts: abort requests sent (atomic: the error handler)
+ * @resets: LUN and target resets sent (atomic)
+ * @reinits: re-initialisations of a running controller (atomic)
+ * @events: firmware events received (atomic)
+ * @mgmt: management requests the firmware answered (atomic)
+ * @timeouts: commands the midlayer timed out (atomic)
+ *
+ * The two counted per command cost no atomic operation: they are plain
+ * increments under the lock the completion path holds anyway.  The rest
+ * are counted off the hot path.
+ */
+struct acxxx_stats {
+	u64 commands;
+	u64 errors;
+	atomic64_t aborts;
+	atomic64_t resets;
+	atomic64_t reinits;
+	atomic64_t events;
+	atomic64_t mgmt;
+	atomic64_t timeouts;
+};
+
+/**
  * struct acxxx_hba - one adapter
  * @shost: the SCSI host
  * @pdev: the PCI function
@@ -198,6 +231,14 @@ struct acxxx_ireq {
  * @irq: Linux interrupt number
  * @irq_shared: INTx, shared: the handler may see interrupts of others
  * @stat_bad_replies: rejected reply descriptors (rate-limited log)
+ * @stats: counters for the management interface (see struct acxxx_stats)
+ * @ev_lock: protects @ev_log and @ev_seq
+ * @ev_seq: sequence number of the newest firmware event (@ev_lock)
+ * @ev_log: the last ACXXX_BSG_EVENT_LOG events, entry seq % size (@ev_lock)
+ * @ev_told: newest event logged and sent as a uevent (event work only)
+ * @event_work: logs new events in words and sends their uevents
+ * @bsg_dev: the management interface's device, child of the PCI function
+ * @bsg_queue: its bsg queue (acxxx_app.c)
  * @bench_locks: acquisitions of @lock (bench builds only: ACXXX_BENCH)
  */
 struct acxxx_hba {
@@ -252,6 +293,16 @@ struct acxxx_hba {
 	int irq;
 	bool irq_shared;
 	atomic_t stat_bad_replies;
+	struct acxxx_stats stats;
+
+	spinlock_t ev_lock;		/* ev_log, ev_seq */
+	u64 ev_seq;
+	struct acxxx_bsg_event ev_log[ACXXX_BSG_EVENT_LOG];
+	u64 ev_told;
+	struct work_struct event_work;
+
+	struct device *bsg_dev;
+	struct request_queue *bsg_queue;
 #ifdef ACXXX_BENCH
 	atomic64_t bench_locks;
 #endif
@@ -331,6 +382,7 @@ bool acxxx_state_allowed(enum acxxx_state old, enum acxxx_state new);
 bool acxxx_change_state(struct acxxx_hba *hba, enum acxxx_state new);
 enum acxxx_submit acxxx_can_submit(enum acxxx_state st);
 enum acxxx_submit acxxx_can_ireq(enum acxxx_state st);
+enum acxxx_submit acxxx_can_manage(enum acxxx_state st);
 bool acxxx_can_drain(enum acxxx_state st);
 bool acxxx_irq_expected(enum acxxx_state st);
 bool acxxx_takes_work(enum acxxx_state st);
@@ -344,6 +396,25 @@ void acxxx_schedule_recovery(struct acxxx_hba *hba, const char *why);
 bool acxxx_doorbell(struct acxxx_hba *hba);
 void acxxx_event(struct acxxx_hba *hba, const struct acxxx_cpl *cpl);
 int acxxx_read_page0(struct acxxx_hba *hba, struct acxxx_ident *id);
+
+/**
+ * struct acxxx_mgmt_user - a management request from user space
+ * @cdb: the 32-byte management CDB
+ * @dir: ACXXX_CTL_DIR_NONE, _WRITE or _READ (from the opcode table)
+ * @len: bytes it moves, at most ACXXX_MGMT_BUF_SIZE
+ * @buf: @len bytes: the data to send, or where the data read goes
+ * @timeout_ms: how long to wait for the firmware
+ */
+struct acxxx_mgmt_user {
+	const u8 *cdb;
+	u8 dir;
+	u32 len;
+	void *buf;
+	unsigned int timeout_ms;
+};
+
+int acxxx_mgmt_exec(struct acxxx_hba *hba, const struct acxxx_mgmt_user *mu,
+		    struct acxxx_cpl *cpl);
 int acxxx_tmf(struct acxxx_hba *hba, u8 type, u8 lun, u16 task_slot,
 	      struct acxxx_cpl *cpl);
 void acxxx_ctrl_detach(struct acxxx_hba *hba);
@@ -377,6 +448,15 @@ bool acxxx_outstanding(struct acxxx_hba *hba, struct scsi_cmnd *scmd);
 void acxxx_wait_handback(struct acxxx_hba *hba, struct scsi_cmnd *scmd,
 			 struct scsi_device *sdev);
 
+/* ---- acxxx_app.c: the management interface (bsg), the event log ---- */
+int acxxx_app_init(struct acxxx_hba *hba);
+void acxxx_app_exit(struct acxxx_hba *hba);
+void acxxx_event_log(struct acxxx_hba *hba, const struct acxxx_cpl *cpl);
+void acxxx_event_work(struct work_struct *work);
+void acxxx_lun_uevent(struct acxxx_hba *hba, unsigned int lun, bool present);
+void acxxx_evlog_window(u64 last, u64 since, u32 max, u64 *first, u32 *n,
+			u64 *lost);
+
 /* ---- acxxx_main.c ---- */
 extern const struct attribute_group *acxxx_host_groups[];
 
@@ -385,7 +465,8 @@ extern ACXXX_SHT_CONST struct scsi_host_template acxxx_sht;
 void acxxx_set_result(struct scsi_cmnd *scmd, const struct acxxx_cpl *cpl);
 void acxxx_scsi_done(struct scsi_cmnd *scmd);
 void acxxx_finish_scsi(struct scsi_cmnd *scmd, int host_byte);
-int acxxx_reconcile(struct acxxx_hba *hba, const struct acxxx_ident *id);
+int acxxx_reconcile(struct acxxx_hba *hba, const struct acxxx_ident *id,
+		    bool notify);
 void acxxx_rescan_work(struct work_struct *work);
 
 #endif /* ACXXX_H */

@@ -11,7 +11,9 @@
 #ifndef ACXXX_COMPAT_H
 #define ACXXX_COMPAT_H
 
+#include <linux/bsg-lib.h>
 #include <linux/hrtimer.h>
+#include <scsi/scsi_cmnd.h>
 
 /* scsi_host_alloc() takes a const template since 6.4. */
 #ifdef ACXXX_HAVE_CONST_SHT
@@ -39,5 +41,18 @@ acxxx_hrtimer_setup(struct hrtimer *t, enum hrtimer_restart (*fn)(struct hrtimer
 	t->function = fn;
 #endif
 }
+
+/*
+ * bsg_setup_queue() takes queue limits and the reply buffer's size since
+ * 6.11; before, the reply buffer is SCSI_SENSE_BUFFERSIZE bytes.
+ */
+#ifdef ACXXX_HAVE_BSG_SETUP_LIMITS
+#define acxxx_bsg_setup_queue(dev, name, fn, tmo, reply_len) \
+	bsg_setup_queue(dev, name, NULL, fn, tmo, 0, reply_len)
+#else
+#define acxxx_bsg_setup_queue(dev, name, fn, tmo, reply_len) \
+	({ BUILD_BUG_ON((reply_len) > SCSI_SENSE_BUFFERSIZE); \
+	   bsg_setup_queue(dev, name, fn, tmo, 0); })
+#endif
 
 #endif /* ACXXX_COMPAT_H */

@@ -185,6 +185,33 @@ enum acxxx_submit acxxx_can_ireq(enum acxxx_state st)
 EXPORT_SYMBOL_IF_KUNIT(acxxx_can_ireq);
 
 /**
+ * acxxx_can_manage() - may a management request from user space be sent?
+ * @st: state
+ *
+ * Only a live controller takes them: a management request never competes
+ * with a bring-up, a re-init or the last flushes of a detach.
+ *
+ * Return: OK while live; FAIL once the controller is offline or the
+ * driver detaching; BUSY otherwise (starting, paused, resetting,
+ * suspended, PCI recovery): the caller retries.
+ */
+enum acxxx_submit acxxx_can_manage(enum acxxx_state st)
+{
+	switch (st) {
+	case ACXXX_ST_LIVE:
+		return ACXXX_SUBMIT_OK;
+	case ACXXX_ST_DEAD:
+	case ACXXX_ST_DELETING:
+	case ACXXX_ST_DELETING_PAUSED:
+	case ACXXX_ST_DELETING_NOIO:
+		return ACXXX_SUBMIT_FAIL;
+	default:
+		return ACXXX_SUBMIT_BUSY;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(acxxx_can_manage);
+
+/**
  * acxxx_can_drain() - may replies be consumed and reply frames returned?
  * @st: state
  *
@@ -314,7 +341,7 @@ typedef int (*acxxx_ireq_encode_t)(struct acxxx_hba *hba, u16 slot,
  * timeouts are the error handler's to escalate.
  */
 static void acxxx_ireq_lost(struct acxxx_hba *hba, u16 slot,
-			    unsigned int timeout_s)
+			    unsigned int timeout_ms)
 {
 	static const char * const what[ACXXX_FIRST_IO_SLOT] = {
 		[ACXXX_SLOT_MGMT] = "management",
@@ -324,8 +351,8 @@ static void acxxx_ireq_lost(struct acxxx_hba *hba, u16 slot,
 		[ACXXX_SLOT_RESET] = "reset",
 	};
 
-	dev_err(&hba->pdev->dev, "no answer to a %s request in %u s\n",
-		what[slot] ? what[slot] : "driver", timeout_s);
+	dev_err(&hba->pdev->dev, "no answer to a %s request in %u ms\n",
+		what[slot] ? what[slot] : "driver", timeout_ms);
 	if (slot != ACXXX_SLOT_MGMT && slot != ACXXX_SLOT_INTERNAL)
 		return;
 	if (atomic_inc_return(&hba->ireq_lost) <= ACXXX_IREQ_LOST_REINITS)
@@ -338,8 +365,14 @@ static void acxxx_ireq_lost(struct acxxx_hba *hba, u16 slot,
  * @slot: internal slot; the caller holds its mutex
  * @encode: writes the request into the slot's frame (under hba->lock)
  * @arg: for @encode
- * @timeout_s: how long to wait for the reply
+ * @timeout_ms: how long to wait for the reply
  * @cpl: the decoded reply
+ *
+ * A request the firmware does not answer in time is given up: its slot
+ * stays held (acxxx_ireq_lost()) until the late reply or the re-init that
+ * a lost management or flush request starts; until then the slot's next
+ * request gets -EBUSY, so the management buffer is never handed to the
+ * firmware twice.
  *
  * The slot must not still be held by the firmware for a request that
  * timed out: that slot comes back with the late reply or with the next
@@ -351,7 +384,7 @@ static void acxxx_ireq_lost(struct acxxx_hba *hba, u16 slot,
  */
 static int acxxx_ireq_exec(struct acxxx_hba *hba, u16 slot,
 			   acxxx_ireq_encode_t encode, const void *arg,
-			   unsigned int timeout_s, struct acxxx_cpl *cpl)
+			   unsigned int timeout_ms, struct acxxx_cpl *cpl)
 {
 	struct acxxx_ireq *ir = &hba->ireq[slot];
 	unsigned long flags;
@@ -372,8 +405,9 @@ static int acxxx_ireq_exec(struct acxxx_hba *hba, u16 slot,
 	if (ret)
 		return ret;
 
-	if (!wait_for_completion_timeout(&ir->done, timeout_s * HZ)) {
-		acxxx_ireq_lost(hba, slot, timeout_s);
+	if (!wait_for_completion_timeout(&ir->done,
+					 msecs_to_jiffies(timeout_ms))) {
+		acxxx_ireq_lost(hba, slot, timeout_ms);
 		return -ETIMEDOUT;
 	}
 	*cpl = ir->cpl;
@@ -381,6 +415,8 @@ static int acxxx_ireq_exec(struct acxxx_hba *hba, u16 slot,
 		return -ENODEV;		/* released: the adapter went away */
 	if (slot == ACXXX_SLOT_MGMT || slot == ACXXX_SLOT_INTERNAL)
 		atomic_set(&hba->ireq_lost, 0);
+	if (slot == ACXXX_SLOT_MGMT)
+		atomic64_inc(&hba->stats.mgmt);
 	return 0;
 }
 
@@ -408,13 +444,79 @@ int acxxx_read_page0(struct acxxx_hba *hba, struct acxxx_ident *id)
 
 	mutex_lock(&ir->mutex);
 	ret = acxxx_ireq_exec(hba, ACXXX_SLOT_MGMT, acxxx_enc_seq, &io,
-			      ACXXX_MGMT_TIMEOUT, &cpl);
+			      ACXXX_MGMT_TIMEOUT * MSEC_PER_SEC, &cpl);
 	if (!ret && cpl.reply_status != ACXXX_RS_SUCCESS)
 		dev_warn(&hba->pdev->dev,
 			 "page 0 read failed: reply status 0x%02x, error 0x%04x\n",
 			 cpl.reply_status, cpl.mgmt_error);
 	ret = acxxx_page0_result(&hba->ctl, ret, &cpl, id);
 	mutex_unlock(&ir->mutex);
+	return ret;
+}
+
+/*
+ * A user's management request, encoded under hba->lock once the slot is
+ * known free: only then may the management buffer be written, since a
+ * request the firmware kept past its timeout may still move data there.
+ */
+static int acxxx_enc_user(struct acxxx_hba *hba, u16 slot, const void *arg)
+{
+	const struct acxxx_mgmt_user *mu = arg;
+	int ret;
+
+	lockdep_assert_held(&hba->lock);
+	ret = acxxx_submit_errno(acxxx_can_manage(hba->state));
+	if (ret)
+		return ret;
+	ret = acxxx_encode_mgmt(&hba->ctl, slot, mu->cdb, mu->dir, mu->len);
+	if (!ret && mu->dir == ACXXX_CTL_DIR_WRITE)
+		memcpy(acxxx_mgmt_buf(&hba->ctl), mu->buf, mu->len);
+	return ret;
+}
+
+/**
+ * acxxx_mgmt_exec() - carry out a management request from user space
+ * @hba: adapter
+ * @mu: the request: CDB, direction and length (already validated against
+ *	the opcode table), data, timeout
+ * @cpl: the firmware's reply
+ *
+ * The request takes the same slot, mutex and management buffer as the
+ * driver's own page reads, so one management request at most is on the
+ * wire (7.1); waiters are served in about the order they came (a mutex
+ * hands itself to its first waiter once that waiter has starved), so
+ * neither side starves the other.  Data read is copied out of the
+ * management buffer while the slot's mutex is still held.
+ *
+ * Context: process context, may sleep up to @mu->timeout_ms.
+ * Return: 0 with @cpl filled (the firmware's reply status may still say
+ * it failed); -EBUSY while the controller is not live or the slot is
+ * still held by a request the firmware did not answer; -ENODEV once it
+ * is offline or detaching; -ETIMEDOUT; -EINTR if killed while waiting
+ * for the slot.
+ */
+int acxxx_mgmt_exec(struct acxxx_hba *hba, const struct acxxx_mgmt_user *mu,
+		    struct acxxx_cpl *cpl)
+{
+	struct acxxx_ireq *ir = &hba->ireq[ACXXX_SLOT_MGMT];
+	int ret;
+
+	if (mu->len > ACXXX_MGMT_BUF_SIZE)
+		return -EINVAL;
+	if (hba->stage == ACXXX_STAGE_NULL)
+		return -ENODEV;		/* no hardware behind it */
+	if (mutex_lock_killable(&ir->mutex))
+		return -EINTR;
+	ret = acxxx_ireq_exec(hba, ACXXX_SLOT_MGMT, acxxx_enc_user, mu,
+			      mu->timeout_ms, cpl);
+	if (!ret && mu->dir == ACXXX_CTL_DIR_READ &&
+	    cpl->reply_status == ACXXX_RS_SUCCESS)
+		memcpy(mu->buf, acxxx_mgmt_buf(&hba->ctl), mu->len);
+	mutex_unlock(&ir->mutex);
+	/* Slots released by a re-init: the controller comes back. */
+	if (ret == -ENODEV &&
+	    acxxx_can_manage(READ_ONCE(hba->state)) != ACXXX_SUBMIT_FAIL)
+		ret = -EBUSY;
 	return ret;
 }
 
@@ -456,9 +558,13 @@ int acxxx_tmf(struct acxxx_hba *hba, u8 type, u8 lun, u16 task_slot,
 	struct acxxx_ireq *ir = &hba->ireq[slot];
 	int ret;
 
+	if (type == ACXXX_TMF_ABORT_TASK)
+		atomic64_inc(&hba->stats.aborts);
+	else
+		atomic64_inc(&hba->stats.resets);
 	mutex_lock(&ir->mutex);
-	ret = acxxx_ireq_exec(hba, slot, acxxx_enc_tmf, &arg, ACXXX_TMF_TIMEOUT,
-			      cpl);
+	ret = acxxx_ireq_exec(hba, slot, acxxx_enc_tmf, &arg,
+			      ACXXX_TMF_TIMEOUT * MSEC_PER_SEC, cpl);
 	mutex_unlock(&ir->mutex);
 	return ret;
 }
@@ -507,7 +613,8 @@ static int acxxx_seq_run(struct acxxx_hba *hba, struct acxxx_seq *s,
 			held = &hba->ireq[io->slot].mutex;
 			mutex_lock(held);
 			err = acxxx_ireq_exec(hba, io->slot, acxxx_enc_seq, io,
-					      io->timeout_s, &cpl);
+					      io->timeout_s * MSEC_PER_SEC,
+					      &cpl);
 			if (!err)
 				last = &cpl;
 		}
@@ -558,22 +665,20 @@ static int acxxx_start_seq(struct acxxx_hba *hba, struct acxxx_ident *id)
  * acxxx_event() - act on an unsolicited firmware event
  * @hba: adapter
  * @cpl: the decoded event
+ *
+ * The event goes into the event log; the event work logs it in words and
+ * sends its uevent from process context.  A LUN change starts a
+ * reconciliation.
+ *
+ * Context: any (the drain calls it without hba->lock).
  */
 void acxxx_event(struct acxxx_hba *hba, const struct acxxx_cpl *cpl)
 {
-	switch (acxxx_event_type(cpl->event_code)) {
-	case ACXXX_EV_LUN_CHANGE:
-		dev_info(&hba->pdev->dev, "volume configuration changed\n");
+	/* Kept for the management interface; logged and told by the work. */
+	acxxx_event_log(hba, cpl);
+	acxxx_queue_work(hba, hba->aux_wq, &hba->event_work);
+	if (acxxx_event_type(cpl->event_code) == ACXXX_EV_LUN_CHANGE)
 		acxxx_queue_work(hba, hba->wq, &hba->rescan_work);
-		break;
-	case ACXXX_EV_RAID_ERROR:
-		dev_warn(&hba->pdev->dev, "firmware reports a RAID error\n");
-		break;
-	default:
-		dev_dbg(&hba->pdev->dev, "firmware event 0x%02x\n",
-			cpl->event_code);
-		break;
-	}
 }
 
 /*
@@ -788,7 +893,7 @@ static void acxxx_bringup_done(struct acxxx_hba *hba, struct acxxx_ident *id)
 		return;
 	}
 	acxxx_log_ident(hba, id);
-	acxxx_reconcile(hba, id);
+	acxxx_reconcile(hba, id, false);
 	complete_all(&hba->ready);
 	if (hba->stage != ACXXX_STAGE_NULL)
 		acxxx_health_later(hba);
@@ -935,6 +1040,7 @@ static int acxxx_restart(struct acxxx_hba *hba, bool reinit)
 	lockdep_assert_held(&hba->reset_mutex);
 	if (!acxxx_present(hba))
 		return -ENODEV;
+	atomic64_inc(&hba->stats.reinits);
 	ret = acxxx_handshake_sync(hba, reinit);
 	if (ret)
 		return ret;
@@ -1157,6 +1263,7 @@ void acxxx_ctrl_stop_work(struct acxxx_hba *hba)
 	cancel_work_sync(&hba->rescan_work);
 	cancel_delayed_work_sync(&hba->health_work);
 	cancel_work_sync(&hba->recover_work);
+	cancel_work_sync(&hba->event_work);
 }
 
 /**
@@ -1351,6 +1458,7 @@ void acxxx_ctrl_init(struct acxxx_hba *hba)
 	INIT_DELAYED_WORK(&hba->repost_work, acxxx_repost_work);
 	INIT_WORK(&hba->drain_work, acxxx_drain_work);
 	INIT_WORK(&hba->recover_work, acxxx_recover_work);
+	INIT_WORK(&hba->event_work, acxxx_event_work);
 	INIT_DELAYED_WORK(&hba->pause_work, acxxx_pause_work);
 	INIT_DELAYED_WORK(&hba->health_work, acxxx_health_work);
 	acxxx_poll_init(hba);

@@ -336,6 +336,9 @@ static bool acxxx_pop_locked(struct acxxx_hba *hba, struct acxxx_batch *b)
 		if (cpl.sense_len)
 			memcpy(scmd->sense_buffer, sense, cpl.sense_len);
 		acxxx_set_result(scmd, &cpl);
+		hba->stats.commands++;
+		if (scmd->result)
+			hba->stats.errors++;
 		b->scmd[b->nr] = scmd;
 		b->slot[b->nr++] = cpl.slot;
 	} else if (cpl.slot) {

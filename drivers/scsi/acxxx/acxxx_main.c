@@ -257,6 +257,7 @@ static void acxxx_hba_init(struct acxxx_hba *hba, struct Scsi_Host *shost,
 	hba->state = ACXXX_ST_NEW;
 	hba->init_read = ACXXX_INIT_NO_READ;
 	spin_lock_init(&hba->lock);
+	spin_lock_init(&hba->ev_lock);
 	init_waitqueue_head(&hba->waitq);
 	mutex_init(&hba->reset_mutex);
 	mutex_init(&hba->scan_mutex);
@@ -341,6 +342,11 @@ static int acxxx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = scsi_add_host(shost, &pdev->dev);
 	if (ret)
 		goto out_irq;
+	/* The disks do not need it: an adapter without it still works. */
+	ret = acxxx_app_init(hba);
+	if (ret)
+		dev_warn(&pdev->dev, "no management interface: %pe\n",
+			 ERR_PTR(ret));
 
 	if (hba->stage != ACXXX_STAGE_NULL)
 		acxxx_bringup_begin(hba, 0);
@@ -384,6 +390,8 @@ static void acxxx_remove(struct pci_dev *pdev)
 	struct acxxx_hba *hba = pci_get_drvdata(pdev);
 	struct Scsi_Host *shost = hba->shost;
 
+	/* First: a management request in progress ends while all is there. */
+	acxxx_app_exit(hba);
 	acxxx_ctrl_detach(hba);
 	acxxx_ctrl_stop_work(hba);
 

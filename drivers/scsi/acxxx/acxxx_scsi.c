@@ -99,8 +99,10 @@ void acxxx_finish_scsi(struct scsi_cmnd *scmd, int host_byte)
 }
 
 /* The null stage: the core's null responder answers, no hardware I/O. */
-static acxxx_qc_ret acxxx_queue_null(struct scsi_cmnd *scmd, int lun)
+static acxxx_qc_ret acxxx_queue_null(struct acxxx_hba *hba,
+				     struct scsi_cmnd *scmd, int lun)
 {
+	unsigned long flags;
 	struct acxxx_cpl cpl;
 	u8 buf[96];
 	u32 n;
@@ -116,6 +118,11 @@ static acxxx_qc_ret acxxx_queue_null(struct scsi_cmnd *scmd, int lun)
 	if (scmd->sc_data_direction == DMA_FROM_DEVICE && n)
 		scsi_sg_copy_from_buffer(scmd, buf, min_t(u32, n, sizeof(buf)));
 	acxxx_set_result(scmd, &cpl);
+	acxxx_lock(hba, flags);
+	hba->stats.commands++;
+	if (scmd->result)
+		hba->stats.errors++;
+	acxxx_unlock(hba, flags);
 	scsi_done(scmd);
 	return 0;
 }
@@ -134,7 +141,7 @@ static acxxx_qc_ret acxxx_queuecommand(struct Scsi_Host *shost,
 		return 0;
 	}
 	if (hba->stage == ACXXX_STAGE_NULL)
-		return acxxx_queue_null(scmd, lun);
+		return acxxx_queue_null(hba, scmd, lun);
 
 	nseg = scsi_dma_map(scmd);
 	if (nseg < 0)
@@ -175,6 +182,8 @@ static int acxxx_eh_abort(struct scsi_cmnd *scmd)
 	struct acxxx_cpl cpl;
 	int ret;
 
+	/* The midlayer aborts only the commands it timed out. */
+	atomic64_inc(&hba->stats.timeouts);
 	if (!acxxx_outstanding(hba, scmd)) {
 		/* Completed meanwhile: let its hand-back finish first. */
 		acxxx_wait_handback(hba, scmd, NULL);
@@ -276,6 +285,8 @@ static int acxxx_scan_finished(struct Scsi_Host *shost, unsigned long time)
  * acxxx_reconcile() - make the midlayer's volumes match a page 0
  * @hba: adapter
  * @id: the page just read from the firmware
+ * @notify: send a uevent for each volume added or removed (a rescan, not
+ *	the bring-up's first look)
  *
  * The identity strings are refreshed.  Volumes that went away are
  * removed, new ones added, and a volume whose map value changed is
@@ -285,7 +296,8 @@ static int acxxx_scan_finished(struct Scsi_Host *shost, unsigned long time)
  * Context: process context; takes hba->scan_mutex.
  * Return: the number of LUN indices that changed.
  */
-int acxxx_reconcile(struct acxxx_hba *hba, const struct acxxx_ident *id)
+int acxxx_reconcile(struct acxxx_hba *hba, const struct acxxx_ident *id,
+		    bool notify)
 {
 	const u16 *new_map = id->lun_map;
 	struct Scsi_Host *shost = hba->shost;
@@ -310,6 +322,8 @@ int acxxx_reconcile(struct acxxx_hba *hba, const struct acxxx_ident *id)
 			scsi_remove_device(sdev);
 			scsi_device_put(sdev);
 		}
+		if (notify && !(d.add & BIT_ULL(i)))
+			acxxx_lun_uevent(hba, i, false);
 	}
 	for (i = 0; i < ACXXX_MAX_LUNS; i++) {
 		hba->lun_map[i] = new_map[i];
@@ -320,6 +334,8 @@ int acxxx_reconcile(struct acxxx_hba *hba, const struct acxxx_ident *id)
 			dev_warn(&hba->pdev->dev, "cannot add volume %u: %pe\n",
 				 i, ERR_PTR(ret));
 			hba->lun_map[i] = ACXXX_LUN_ABSENT;
+		} else if (notify) {
+			acxxx_lun_uevent(hba, i, true);
 		}
 	}
 	mutex_unlock(&hba->scan_mutex);
@@ -357,7 +373,7 @@ void acxxx_rescan_work(struct work_struct *work)
 		dev_warn(&hba->pdev->dev, "cannot read the LUN map: %pe\n",
 			 ERR_PTR(ret));
 	else
-		acxxx_reconcile(hba, id);
+		acxxx_reconcile(hba, id, true);
 	kfree(id);
 }
 

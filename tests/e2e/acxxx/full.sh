@@ -125,6 +125,66 @@ sg=/dev/$(sg_of "$h" 1)
 check "its data is intact" sh -c "sg_dd if=$sg of=/tmp/back bs=512 bpt=1024 count=8192 &&
 	cmp -n 4194304 /tmp/rand /tmp/back"
 
+# The management interface (/dev/bsg/acxxx<host>): malformed requests get
+# the header's errno and nothing else happens, valid ones work (identity,
+# pages, echo, RTC, signature, firmware update, events, concurrent
+# callers); then a volume added and an event emitted through the model's
+# control socket (full.host) reach the log, the event log and user space
+# as uevents.
+bsg=/dev/bsg/acxxx$h
+check "bsg node $bsg" test -c "$bsg"
+expect "its device is a child of the PCI function" \
+	"$(readlink -f "/sys/class/bsg/acxxx$h/device/..")" \
+	"$(readlink -f "/sys/class/scsi_host/host$h/device/..")"
+acxxx-bsgtest check "$bsg" "$h" "$ACXXX_HBA_SERIAL_0" \
+	"$(cat "/sys/class/scsi_host/host$h/model")" "$ACXXX_VOLUMES" >/tmp/bsg.out 2>&1
+rc=$?
+while IFS= read -r l; do
+	case $l in
+	"ok: "*) ok "bsg: ${l#ok: }" ;;
+	"FAILED: "*) bad "bsg: ${l#FAILED: }" ;;
+	*) echo "$l" ;;
+	esac
+done </tmp/bsg.out
+grep -q '^FAILED: ' /tmp/bsg.out || expect "acxxx-bsgtest status" "$rc" 0
+seq0=$(acxxx-bsgtest events "$bsg" 0 | sed -n 's/^last_seq=\([0-9]*\).*/\1/p')
+rm -f /tmp/uev.ready
+acxxx-bsgtest uevents 300 /tmp/uev.ready ACXXX_EVENT=0x42 \
+	"ACXXX_LUN=5 ACXXX_VOLUME=added" >/tmp/uev.out 2>&1 &
+uev=$!
+t=0
+while [ ! -e /tmp/uev.ready ] && [ "$t" -lt 30 ]; do sleep 1; t=$((t + 1)); done
+echo "ACXXX-MGMT-EVENTS"
+wait "$uev"
+expect "uevents ACXXX_EVENT=0x42 and ACXXX_LUN=5 added seen" "$?" 0
+sed 's/^/    /' /tmp/uev.out
+check "the added volume appears" wait_target_of "$h" 6 120
+acxxx-bsgtest events "$bsg" "$seq0" >/tmp/ev.out
+cat /tmp/ev.out
+check "event log: the LUN change" grep -q '^event [0-9]* 0x14 ' /tmp/ev.out
+check "event log: event 0x42 and its data" grep -q '^event [0-9]* 0x42 1 2 3$' /tmp/ev.out
+check "kernel log: the events in words" sh -c \
+	"dmesg | grep -q 'firmware event [0-9]*: 0x42, event unknown to the driver' &&
+	 dmesg | grep -q 'firmware event [0-9]*: 0x14, volume configuration changed'"
+
+# A management request the firmware never answers (the host drops one):
+# ETIMEDOUT after the request's own timeout, then the re-init the driver
+# schedules for a lost management request takes the slot back and the
+# next request works.
+echo "ACXXX-MGMT-DROP"
+acxxx-bsgtest timeout "$bsg" 300 >/tmp/bsg.out 2>&1
+while IFS= read -r l; do
+	case $l in
+	"ok: "*) ok "bsg: ${l#ok: }" ;;
+	"FAILED: "*) bad "bsg: ${l#FAILED: }" ;;
+	*) echo "$l" ;;
+	esac
+done </tmp/bsg.out
+check "the volumes are still there" wait_disks "$((nvol + 1))" 120
+check "kernel log: the lost request and the re-init" sh -c \
+	"dmesg | grep -q 'no answer to a management request' &&
+	 dmesg | grep -q 'controller re-initialised'"
+
 # The management tool on every command (ctl.sh), last: it adds a volume.
 ctl_checks
 

@@ -52,6 +52,16 @@ sg_of() {
 	ls "/sys/class/scsi_device/$1:0:$2:0/device/scsi_generic" 2>/dev/null | head -n 1
 }
 
+# wait_target_of H T SECONDS: host H has target T.
+wait_target_of() {
+	t=0
+	while [ ! -d "/sys/class/scsi_device/$1:0:$2:0" ]; do
+		[ "$t" -ge "$3" ] && return 1
+		sleep 1
+		t=$((t + 1))
+	done
+}
+
 # Host numbers of the acxxx adapters, in PCI order.
 acxxx_hosts() {
 	for h in /sys/class/scsi_host/host*; do

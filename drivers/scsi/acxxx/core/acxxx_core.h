@@ -864,10 +864,13 @@ enum acxxx_event_type acxxx_event_type(u8 code);
  * struct acxxx_mgmt_xfer - data phase of a management request
  * @dir: ACXXX_CTL_DIR_NONE, _WRITE or _READ
  * @len: bytes to move, at most ACXXX_MGMT_BUF_SIZE
+ * @known: the opcode is one of the table of 7.1 (an unknown one moves no
+ *	data, and a host lets only privileged callers send it)
  */
 struct acxxx_mgmt_xfer {
 	u8 dir;
 	u32 len;
+	bool known;
 };
 
 int acxxx_mgmt_check(const u8 *cdb, u32 cdb_len, u32 user_len,

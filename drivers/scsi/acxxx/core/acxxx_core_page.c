@@ -121,7 +121,8 @@ static u32 acxxx_get_le32(const u8 *p)
  * The direction and length are derived from the opcode (7.1), never taken
  * from the tool: firmware-update and echo opcodes carry their length in
  * the CDB, which is checked against the management buffer (the original
- * copied it unchecked, 13.2 item 17).  Unknown opcodes move no data.
+ * copied it unchecked, 13.2 item 17).  Unknown opcodes move no data and are
+ * marked so (@xfer->known).
  *
  * Return: 0; -EINVAL for a CDB of the wrong length or a user buffer
  * smaller than the transfer; -E2BIG for a length beyond the management
@@ -130,6 +131,7 @@ static u32 acxxx_get_le32(const u8 *p)
 int acxxx_mgmt_check(const u8 *cdb, u32 cdb_len, u32 user_len,
 		     struct acxxx_mgmt_xfer *xfer)
 {
+	bool known = true;
 	u32 len;
 	u8 dir;
 
@@ -168,6 +170,7 @@ int acxxx_mgmt_check(const u8 *cdb, u32 cdb_len, u32 user_len,
 	default:
 		dir = ACXXX_CTL_DIR_NONE;
 		len = 0;
+		known = false;
 		break;
 	}
 
@@ -179,6 +182,7 @@ int acxxx_mgmt_check(const u8 *cdb, u32 cdb_len, u32 user_len,
 		return -EINVAL;
 	xfer->dir = dir;
 	xfer->len = len;
+	xfer->known = known;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(acxxx_mgmt_check);

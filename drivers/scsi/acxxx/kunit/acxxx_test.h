@@ -65,5 +65,6 @@ extern struct kunit_suite acxxx_reply_suite;
 extern struct kunit_suite acxxx_init_suite;
 extern struct kunit_suite acxxx_page_suite;
 extern struct kunit_suite acxxx_state_suite;
+extern struct kunit_suite acxxx_app_suite;
 
 #endif /* ACXXX_TEST_H */

@@ -7,7 +7,8 @@
 #include "acxxx_test.h"
 
 kunit_test_suites(&acxxx_ctl_suite, &acxxx_req_suite, &acxxx_reply_suite,
-		  &acxxx_init_suite, &acxxx_page_suite, &acxxx_state_suite);
+		  &acxxx_init_suite, &acxxx_page_suite, &acxxx_state_suite,
+		  &acxxx_app_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the acxxx core");
 MODULE_LICENSE("GPL");
