@@ -874,7 +874,7 @@ static void event_print(const struct opts *o, const struct acxxx_bsg_event *e)
 		putchar('}');
 		return;
 	}
-	printf("%-6llu %s.%03lluZ  0x%02x  %-26s ", (unsigned long long)e->seq,
+	printf("%-6llu %s.%03lluZ  0x%02x  %-28s ", (unsigned long long)e->seq,
 	       when, (unsigned long long)(e->time_ns / 1000000 % 1000),
 	       e->code, event_name(e->code));
 	for (i = 0; i < 16; i++)
@@ -944,7 +944,7 @@ static int cmd_events(const struct opts *o, const struct adapter *a)
 		if (o->json)
 			fputs("{\"events\":[", stdout);
 		else
-			printf("%-6s %-24s  %-4s  %-26s %s\n", "SEQ", "TIME (UTC)",
+			printf("%-6s %-24s  %-4s  %-28s %s\n", "SEQ", "TIME (UTC)",
 			       "CODE", "EVENT", "DATA (first 16 bytes)");
 		for (i = 0; i < n; i++) {
 			if (o->json && i)
