@@ -3,13 +3,14 @@
 # acxxx: the one entry point.
 #
 #   make            build the kernel module (running kernel's headers, or
-#                   KDIR=) and the device model
+#                   KDIR=), the device model and acxxxctl
 #   make demo       the main job: the driver on Debian's kernel in QEMU,
 #                   over the emulated HBA (see README.md)
 #   make check      every test layer; ends with "N passed, N failed"
-#   make harness | core-build | style | driver-build | kunit | unit | loop
-#                   | driverkit | fuzz | e2e-ci | faults-ci | bench-smoke
+#   make harness | tools | core-build | style | driver-build | kunit | unit
+#                   | loop | driverkit | fuzz | e2e-ci | faults-ci | bench-smoke
 #                   | packages   one layer each
+#   make acxxxctl   the management tool (tools/acxxxctl/)
 #   make e2e        the driver's end-to-end runs on 6.1, 6.12 and 7.2
 #   make kunit-7.2  the KUnit suites on sid's 7.2 source (long first build)
 #   make faults     the whole fault suite on the debug kernels
@@ -46,17 +47,17 @@ endif
 ACXXX_VERSION := $(shell cat $(TOP)/VERSION)
 export ACXXX_VERSION
 
-CHECK_LAYERS ?= harness core-build style driver-build kunit unit loop driverkit fuzz e2e-ci faults-ci \
-		bench-smoke packages
+CHECK_LAYERS ?= harness tools core-build style driver-build kunit unit loop driverkit fuzz e2e-ci \
+		faults-ci bench-smoke packages
 
-.PHONY: all module emu check harness demo e2e e2e-debug faults faults-ci driver-build kunit unit loop driverkit fuzz style core-build host-deps clean help \
+.PHONY: all module emu acxxxctl tools check harness demo e2e e2e-debug faults faults-ci driver-build kunit unit loop driverkit fuzz style core-build host-deps clean help \
 	bench bench-smoke e2e-ci kunit-7.2 install uninstall dkms-install dkms-uninstall deb \
 	packages e2e-packages
 
-all: module emu
+all: module emu acxxxctl
 
 help:
-	@sed -n '3,24p' Makefile
+	@sed -n '3,26p' Makefile
 
 host-deps:
 	@tests/lib/ensure-host
@@ -123,6 +124,15 @@ e2e-packages: host-deps
 
 emu:
 	@if [ -f emu/Makefile ]; then $(MAKE) -C emu; fi
+
+# The management tool; its version from VERSION, else git describe.
+acxxxctl:
+	@$(MAKE) --no-print-directory -C tools/acxxxctl
+
+# acxxxctl's tests (fake sysfs, exit codes, JSON) and its documentation's
+# checks: seconds, no VM.
+tools:
+	@tools/acxxxctl/tests/run
 
 check: host-deps
 	@tests/check $(CHECK_LAYERS)
@@ -204,5 +214,6 @@ clean:
 	@$(MAKE) -C tests/loop clean
 	@$(MAKE) -C driverkit clean
 	@$(MAKE) -C tests/fuzz clean
+	@$(MAKE) -C tools/acxxxctl clean
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(DRV) clean; fi
 	rm -rf $(TOP)/dist

@@ -185,5 +185,8 @@ check "kernel log: the lost request and the re-init" sh -c \
 	"dmesg | grep -q 'no answer to a management request' &&
 	 dmesg | grep -q 'controller re-initialised'"
 
+# The management tool on every command (ctl.sh), last: it adds a volume.
+ctl_checks
+
 check_klog
 finish
