@@ -528,9 +528,15 @@ void scsi_execute(struct acxemu *emu, struct emu_worker *w, struct emu_req *req,
 		sense(res, KEY_ILLEGAL, 0x20, 0x00);
 		return;
 	}
+	/*
+	 * A buffer the command moves data against in the other direction is
+	 * refused.  A buffer longer than what the command moves, a buffer on
+	 * a command that moves none (TEST UNIT READY with a read buffer)
+	 * included, is what SAM allows: the command runs and the reply says
+	 * how much was not moved (docs/decisions.md "Data buffers").
+	 */
 	if (data_len && ((want == DATA_IN && dir != ACXXX_CTL_DIR_READ) ||
-			 (want == DATA_OUT && dir != ACXXX_CTL_DIR_WRITE) ||
-			 want == DATA_NONE)) {
+			 (want == DATA_OUT && dir != ACXXX_CTL_DIR_WRITE))) {
 		reject(emu, ACXEMU_REJ_BAD_FIELD);
 		res->rstatus = ACXXX_RS_INVALID_FIELD;
 		return;

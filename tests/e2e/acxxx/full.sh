@@ -68,11 +68,22 @@ for h in $hosts; do
 	i=$((i + 1))
 done
 
+# A buffer longer than the command moves is no error (SAM): TEST UNIT
+# READY through sg with a 36-byte read buffer answers GOOD, moves nothing
+# (the whole buffer is residual) and leaves no warning in the log.
+h=$(echo "$hosts" | head -n 1)
+sg=/dev/$(sg_of "$h" 1)
+check "sg_turs" sg_turs "$sg"
+check "TEST UNIT READY with a 36-byte read buffer is GOOD" \
+	sh -c "sg_raw -r 36 '$sg' 00 00 00 00 00 00 >/tmp/raw 2>&1"
+check "... and moves no data" sh -c "grep -q 'SCSI Status: Good' /tmp/raw &&
+	grep -q 'No data received' /tmp/raw"
+check "... and no firmware rejection in the log" \
+	sh -c "! dmesg | grep -q 'firmware rejected the command\\|undefined reply status'"
+
 # 64 MiB of random data through sg, in four 16 MiB parts of different
 # shapes: 512 KiB direct I/O transfers (128 pages: 128 segments), odd
 # sizes of 129 and 7 blocks, and single blocks for the last 1 MiB.
-h=$(echo "$hosts" | head -n 1)
-sg=/dev/$(sg_of "$h" 1)
 echo 1 >/sys/module/sg/parameters/allow_dio
 dd if=/dev/urandom of=/tmp/rand bs=1M count=64 2>/dev/null
 check "sg_dd write, 512 KiB direct" sg_dd if=/tmp/rand of="$sg" bs=512 bpt=1024 dio=1 count=32768
