@@ -2,7 +2,9 @@
 /*
  * acxemu: user-space device model of the Accusys RAID HBA (DAS mode).
  *
- * The model is the *device side* of docs/hw-interface.md: a register file
+ * The model is the *device side* of the hardware specification,
+ * hw-interface.md in the project's shared documents (../shared/docs/ beside
+ * the repository, not in this tree): a register file
  * with every side effect of sections 2, 4, 15 and 16, the request intake
  * and validation of section 5, the completion path of section 6, the
  * management interface and events of section 7, and RAID volumes with a

@@ -266,29 +266,6 @@ static void mode_sense(struct acxemu *emu, struct emu_req *req,
 	data_in(emu, req, res, data_len, b, len, alloc);
 }
 
-bool scsi_cdb_lba(const u8 *cdb, u64 *lba, u32 *nblocks)
-{
-	switch (cdb[0]) {
-	case 0x08: case 0x0A:
-		*lba = (u32)(cdb[1] & 0x1F) << 16 | get_be16(cdb + 2);
-		*nblocks = cdb[4] ? cdb[4] : 256;
-		return true;
-	case 0x28: case 0x2A: case 0x2F: case 0x35:
-		*lba = get_be32(cdb + 2);
-		*nblocks = get_be16(cdb + 7);
-		return true;
-	case 0xA8: case 0xAA:
-		*lba = get_be32(cdb + 2);
-		*nblocks = get_be32(cdb + 6);
-		return true;
-	case 0x88: case 0x8A: case 0x8F: case 0x91:
-		*lba = get_be64(cdb + 2);
-		*nblocks = get_be32(cdb + 10);
-		return true;
-	}
-	return false;
-}
-
 static bool range_bad(struct emu_vol *vol, u64 lba, u64 n)
 {
 	return lba > vol->nblocks || n > vol->nblocks - lba;
