@@ -380,6 +380,22 @@ void acxemu_irq_glitch(struct acxemu *emu)
 	pthread_mutex_unlock(&emu->irq_lock);
 }
 
+void acxemu_set_timing(struct acxemu *emu, const struct acxemu_timing *t)
+{
+	pthread_mutex_lock(&emu->lock);
+	emu->timing = *t;
+	emu->ready_delay_ms = t->ready_ms;
+	pthread_mutex_unlock(&emu->lock);
+}
+
+void acxemu_get_timing(struct acxemu *emu, struct acxemu_timing *t)
+{
+	pthread_mutex_lock(&emu->lock);
+	*t = emu->timing;
+	t->ready_ms = emu->ready_delay_ms;
+	pthread_mutex_unlock(&emu->lock);
+}
+
 void acxemu_ready_hold(struct acxemu *emu, bool hold)
 {
 	pthread_mutex_lock(&emu->lock);
@@ -631,6 +647,11 @@ struct acxemu *acxemu_create(const struct acxemu_config *cfg, int *err,
 	emu->jitter_us = cfg->jitter_us;
 	emu->intake_depth = cfg->intake_depth ? cfg->intake_depth : 512;
 	emu->ready_delay_ms = cfg->ready_delay_ms;
+	if (cfg->timing) {
+		emu->timing = *cfg->timing;
+		emu->ready_delay_ms = cfg->timing->ready_ms;
+	}
+	emu->timing_seed = cfg->seed ^ 0x7431u;
 	emu->tmf_unsupported = cfg->tmf_unsupported;
 	emu->cache_max_dirty = cfg->cache_max_dirty ? cfg->cache_max_dirty :
 			       16ull << 20;
@@ -645,6 +666,7 @@ struct acxemu *acxemu_create(const struct acxemu_config *cfg, int *err,
 	list_init(&emu->all);
 	list_init(&emu->intake);
 	list_init(&emu->waiting);
+	list_init(&emu->timed);
 	list_init(&emu->dropped);
 	pthread_mutex_init(&emu->lock, NULL);
 	pthread_mutex_init(&emu->irq_lock, NULL);
@@ -730,6 +752,10 @@ void acxemu_destroy(struct acxemu *emu)
 		req_cancel_locked(emu, container_of(n, struct emu_req, all));
 	}
 	for (n = emu->waiting.next; n != &emu->waiting; n = next) {
+		next = n->next;
+		req_cancel_locked(emu, container_of(n, struct emu_req, q));
+	}
+	for (n = emu->timed.next; n != &emu->timed; n = next) {
 		next = n->next;
 		req_cancel_locked(emu, container_of(n, struct emu_req, q));
 	}

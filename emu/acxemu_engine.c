@@ -88,6 +88,13 @@ void cancel_all_locked(struct acxemu *emu, bool events)
 		if (req->is_event)
 			req_cancel_locked(emu, req);
 	}
+	for (n = emu->timed.next; n != &emu->timed; n = next) {
+		struct emu_req *req = container_of(n, struct emu_req, q);
+
+		next = n->next;
+		if (req->is_event)
+			req_cancel_locked(emu, req);
+	}
 }
 
 /* ---- free reply frames and the reply queue ------------------------------- */
@@ -234,17 +241,35 @@ static bool serving_locked(struct acxemu *emu)
 	       !emu->stopping;
 }
 
-static void sleep_until_locked(struct acxemu *emu, struct emu_req *req,
-			       u64 due)
+/* One draw of @lat's distribution, in nanoseconds: base plus uniform random. */
+static u64 lat_draw_ns(const struct acxemu_latency *lat, unsigned int *seed)
 {
-	struct timespec ts;
+	u64 us = lat->base_us;
 
-	while (!req->cancelled && !emu->stopping && !emu->dead &&
-	       emu_now_ns() < due) {
-		ts.tv_sec = due / 1000000000ull;
-		ts.tv_nsec = due % 1000000000ull;
-		pthread_cond_timedwait(&emu->cond, &emu->lock, &ts);
-	}
+	if (lat->rand_us)
+		us += (u64)rand_r(seed) % ((u64)lat->rand_us + 1);
+	return us * 1000ull;
+}
+
+/*
+ * Defer @req's completion until @due (emu->lock held): it waits on the
+ * timed list, sorted by due time, and a worker delivers it when it is due.
+ * No worker sleeps through a latency, so a slow completion never holds up
+ * the intake or other completions.
+ */
+static void defer_locked(struct acxemu *emu, struct emu_req *req, u64 due)
+{
+	struct list_node *n;
+
+	req->due_ns = due;
+	req->where = RQ_TIMED;
+	for (n = emu->timed.prev; n != &emu->timed; n = n->prev)
+		if (container_of(n, struct emu_req, q)->due_ns <= due)
+			break;
+	/* after n: list_add_head() on n inserts right after it */
+	list_add_head(&req->q, n);
+	emu->timed_count++;
+	pthread_cond_broadcast(&emu->cond);
 }
 
 /* Runs a request taken from the intake queue; called and returns unlocked. */
@@ -273,14 +298,26 @@ static void run_request(struct acxemu *emu, struct emu_worker *w,
 		if (emu->jitter_us)
 			lat += (u64)(rand_r(&w->seed) %
 				     (emu->jitter_us + 1)) * 1000ull;
+		lat += lat_draw_ns(&emu->timing.lat[req_lat_class(req)],
+				   &w->seed);
 		lat += (u64)delay_ms * 1000000ull;
-		if (lat)
-			sleep_until_locked(emu, req, start + lat);
+		if (lat) {
+			defer_locked(emu, req, start + lat);
+			goto out;
+		}
 	}
 	deliver_locked(emu, req, false);
 out:
 	pthread_mutex_unlock(&emu->lock);
 	emu_irq_update(emu);
+}
+
+/* The deferred completion due first, or NULL (emu->lock held). */
+static struct emu_req *timed_first_locked(struct acxemu *emu)
+{
+	if (list_empty(&emu->timed))
+		return NULL;
+	return container_of(emu->timed.next, struct emu_req, q);
 }
 
 /* One unit of work; emu->lock held on entry and exit.  False if none. */
@@ -290,6 +327,20 @@ static bool work_step_locked(struct acxemu *emu, struct emu_worker *w, bool sync
 
 	if (emu->dead || emu->stopping)
 		return false;
+	req = timed_first_locked(emu);
+	if (req && req->due_ns <= emu_now_ns()) {
+		list_del(&req->q);
+		emu->timed_count--;
+		req->where = RQ_ACTIVE;
+		emu->active++;
+		deliver_locked(emu, req, false);
+		emu->active--;
+		pthread_cond_broadcast(&emu->cond);
+		pthread_mutex_unlock(&emu->lock);
+		emu_irq_update(emu);
+		pthread_mutex_lock(&emu->lock);
+		return true;
+	}
 	if (!list_empty(&emu->waiting)) {
 		req = container_of(emu->waiting.next, struct emu_req, q);
 		if (can_deliver_locked(emu, req)) {
@@ -329,10 +380,22 @@ void *worker_main(void *arg)
 	struct emu_worker *w = arg;
 	struct acxemu *emu = w->emu;
 
+	struct emu_req *first;
+	struct timespec ts;
+
 	pthread_mutex_lock(&emu->lock);
 	while (!emu->stopping) {
-		if (!work_step_locked(emu, w, false))
+		if (work_step_locked(emu, w, false))
+			continue;
+		first = timed_first_locked(emu);
+		if (!first || emu->dead) {
 			pthread_cond_wait(&emu->cond, &emu->lock);
+			continue;
+		}
+		/* CLOCK_MONOTONIC: see acxemu_create()'s condition attribute */
+		ts.tv_sec = first->due_ns / 1000000000ull;
+		ts.tv_nsec = first->due_ns % 1000000000ull;
+		pthread_cond_timedwait(&emu->cond, &emu->lock, &ts);
 	}
 	pthread_mutex_unlock(&emu->lock);
 	return NULL;
@@ -354,7 +417,7 @@ unsigned int acxemu_process(struct acxemu *emu)
 
 static bool idle_locked(struct acxemu *emu)
 {
-	if (emu->active)
+	if (emu->active || emu->timed_count)
 		return false;
 	if (!list_empty(&emu->intake) && serving_locked(emu))
 		return false;
@@ -395,6 +458,7 @@ void push_lun_event_locked(struct acxemu *emu)
 {
 	struct acxxx_event_reply *ev;
 	struct emu_req *req;
+	u64 lat;
 
 	if (!emu->evsw_on || emu->hs != HS_READY || emu->dead)
 		return;
@@ -411,6 +475,12 @@ void push_lun_event_locked(struct acxemu *emu)
 	ev->hdr.length = ACXXX_REPLY_FRAME_SIZE / 4;
 	ev->hdr.msg_id = 0;
 	ev->data[0] = ACXXX_EVT_LUN_CHANGE;
+	lat = emu->nworkers ?
+	      lat_draw_ns(&emu->timing.lat[ACXEMU_LAT_EVENT], &emu->timing_seed) : 0;
+	if (lat) {
+		defer_locked(emu, req, emu_now_ns() + lat);
+		return;
+	}
 	park_locked(emu, req, false);
 	pthread_cond_broadcast(&emu->cond);
 }

@@ -59,6 +59,11 @@ void req_cancel_locked(struct acxemu *emu, struct emu_req *req)
 		list_del(&req->q);
 		req_free_locked(emu, req);
 		break;
+	case RQ_TIMED:
+		list_del(&req->q);
+		emu->timed_count--;
+		req_free_locked(emu, req);
+		break;
 	case RQ_ACTIVE:
 		if (req->dma_active && !req->cancel_counted) {
 			req->cancel_counted = true;

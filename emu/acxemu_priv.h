@@ -151,6 +151,7 @@ enum rq_where {
 	RQ_ACTIVE,
 	RQ_WAITING,
 	RQ_DROPPED,
+	RQ_TIMED,		/* answered, its completion due at due_ns */
 };
 
 struct emu_sge {
@@ -160,7 +161,8 @@ struct emu_sge {
 
 struct emu_req {
 	struct list_node all;		/* emu->all (host requests only) */
-	struct list_node q;		/* intake / waiting / dropped */
+	struct list_node q;		/* intake / waiting / dropped / timed */
+	u64 due_ns;			/* RQ_TIMED: when its completion is due */
 	enum rq_where where;
 	u64 epoch;
 	u64 seq;			/* post order */
@@ -230,6 +232,8 @@ struct acxemu {
 	char vendor[ACXXX_ID_STR_LEN + 1];
 	char inq_product[17];
 	unsigned int latency_us, jitter_us;
+	struct acxemu_timing timing;	/* per-class latency (emu->lock) */
+	unsigned int timing_seed;	/* event latency's random part (lock) */
 	unsigned int intake_depth;
 	unsigned int ready_delay_ms;
 	bool tmf_unsupported;
@@ -294,6 +298,9 @@ struct acxemu {
 	struct list_node waiting;
 	unsigned int waiting_count;
 	struct list_node dropped;
+	/* deferred completions, by due time (the timing of acxemu_timing) */
+	struct list_node timed;
+	unsigned int timed_count;
 	unsigned int outstanding;
 	unsigned int active;		/* requests held by workers */
 	unsigned int unparsed;		/* active, frame not parsed yet */
@@ -482,6 +489,8 @@ enum exec_result {
 enum exec_result req_execute_frame(struct acxemu *emu, struct emu_worker *w,
 				   struct emu_req *req, unsigned int *delay_ms);
 void reply_hdr(struct emu_req *req, u8 status);
+/* The latency class of an answered request (acxemu_timing). */
+enum acxemu_lat_class req_lat_class(const struct emu_req *req);
 
 /* Layer 7, acxemu_scsi.c: the SCSI command set of a volume. */
 struct scsi_result {

@@ -454,6 +454,25 @@ static void task_mgmt(struct acxemu *emu, struct emu_req *req)
 	r->terminated = cpu_to_le32(count);
 }
 
+/* ---- timing ----------------------------------------------------------------- */
+
+enum acxemu_lat_class req_lat_class(const struct emu_req *req)
+{
+	if (req->function == ACXXX_FN_MGMT)
+		return ACXEMU_LAT_MGMT;
+	if (req->function != ACXXX_FN_SCSI_IO || !req->parsed)
+		return ACXEMU_LAT_OTHER;
+	switch (req->frame[offsetof(struct acxxx_scsi_req, cdb)]) {
+	case 0x08: case 0x28: case 0xA8: case 0x88:
+		return ACXEMU_LAT_READ;
+	case 0x0A: case 0x2A: case 0xAA: case 0x8A:
+		return ACXEMU_LAT_WRITE;
+	case 0x35: case 0x91:
+		return ACXEMU_LAT_FLUSH;
+	}
+	return ACXEMU_LAT_OTHER;
+}
+
 /* ---- entry ---------------------------------------------------------------- */
 
 enum exec_result req_execute_frame(struct acxemu *emu, struct emu_worker *w,
