@@ -320,6 +320,24 @@ static struct emu_req *timed_first_locked(struct acxemu *emu)
 	return container_of(emu->timed.next, struct emu_req, q);
 }
 
+/*
+ * Deliver @req, taken off the timed or the waiting list, as work in
+ * progress; emu->lock held on entry and exit (dropped for the DMA and the
+ * interrupt update).
+ */
+static void deliver_step_locked(struct acxemu *emu, struct emu_req *req,
+				bool from_waiting)
+{
+	req->where = RQ_ACTIVE;
+	emu->active++;
+	deliver_locked(emu, req, from_waiting);
+	emu->active--;
+	pthread_cond_broadcast(&emu->cond);
+	pthread_mutex_unlock(&emu->lock);
+	emu_irq_update(emu);
+	pthread_mutex_lock(&emu->lock);
+}
+
 /* One unit of work; emu->lock held on entry and exit.  False if none. */
 static bool work_step_locked(struct acxemu *emu, struct emu_worker *w, bool sync)
 {
@@ -331,14 +349,7 @@ static bool work_step_locked(struct acxemu *emu, struct emu_worker *w, bool sync
 	if (req && req->due_ns <= emu_now_ns()) {
 		list_del(&req->q);
 		emu->timed_count--;
-		req->where = RQ_ACTIVE;
-		emu->active++;
-		deliver_locked(emu, req, false);
-		emu->active--;
-		pthread_cond_broadcast(&emu->cond);
-		pthread_mutex_unlock(&emu->lock);
-		emu_irq_update(emu);
-		pthread_mutex_lock(&emu->lock);
+		deliver_step_locked(emu, req, false);
 		return true;
 	}
 	if (!list_empty(&emu->waiting)) {
@@ -346,14 +357,7 @@ static bool work_step_locked(struct acxemu *emu, struct emu_worker *w, bool sync
 		if (can_deliver_locked(emu, req)) {
 			list_del(&req->q);
 			emu->waiting_count--;
-			req->where = RQ_ACTIVE;
-			emu->active++;
-			deliver_locked(emu, req, true);
-			emu->active--;
-			pthread_cond_broadcast(&emu->cond);
-			pthread_mutex_unlock(&emu->lock);
-			emu_irq_update(emu);
-			pthread_mutex_lock(&emu->lock);
+			deliver_step_locked(emu, req, true);
 			return true;
 		}
 	}
