@@ -24,10 +24,10 @@ DRV := $(TOP)/drivers/scsi/acxxx
 
 KDIR ?= $(wildcard /lib/modules/$(shell uname -r)/build)
 
-CHECK_LAYERS ?= harness core-build style driver-build kunit unit loop driverkit fuzz e2e faults-ci \
+CHECK_LAYERS ?= harness core-build style driver-build kunit unit loop driverkit fuzz e2e-ci faults-ci \
 		bench-smoke
 
-.PHONY: all module emu check harness demo e2e e2e-debug faults faults-ci driver-build kunit unit loop driverkit fuzz style core-build host-deps clean help \
+.PHONY: all module emu check harness demo e2e e2e-ci e2e-debug faults faults-ci driver-build kunit unit loop driverkit fuzz style core-build host-deps clean help \
 	bench bench-smoke
 
 all: module emu
@@ -85,8 +85,14 @@ fuzz: host-deps
 demo: host-deps
 	@tests/e2e/acxxx/demo
 
-e2e: host-deps
+# The end-to-end layer of make check, and with it the longer runs: the
+# full case under the realistic timing on each dialect and on the 2208
+# family on both kernels.
+e2e-ci: host-deps
 	@tests/e2e/run
+
+e2e: host-deps
+	@tests/e2e/run --all
 
 # The driver's end-to-end runs on the debug (KASAN, lockdep, ...) builds
 # of their kernels.
@@ -94,14 +100,14 @@ e2e-debug: host-deps
 	@tests/e2e/acxxx/run --debug-kernel
 
 # Every fault on the debug (KASAN, lockdep, ...) builds of both kernels,
-# both register dialects.
+# both register dialects; the 2208 family's event, reset, hang and pause
+# scenarios; the event, reset and hot-plug ones under the realistic timing.
 faults: host-deps
-	@tests/e2e/faults/run --debug-kernel --kernel 6.1 --kernel 7.2 \
-		--family 6201 --family 6240
+	@tests/e2e/faults/ci --all
 
-# The part of it that make check runs: every fault on 6.1 with a 3108
-# (but reinit-window until the driver closes that window), and the error
-# handler's ladder and suspend/resume on the 341 family.
+# The part of it that make check runs: every fault on 6.1 with a 3108, the
+# error handler's ladder and a hang on the 341 family, a hang on the 2208
+# family, LUN-change events under the realistic timing.
 faults-ci: host-deps
 	@tests/e2e/faults/ci
 

@@ -52,11 +52,13 @@ sg_of() {
 	ls "/sys/class/scsi_device/$1:0:$2:0/device/scsi_generic" 2>/dev/null | head -n 1
 }
 
-# Host numbers of the acxxx adapters, in PCI order.
+# Host numbers of the acxxx adapters, in PCI order (host numbers follow
+# the order in which bring-up finishes, which a slow firmware can change).
 acxxx_hosts() {
 	for h in /sys/class/scsi_host/host*; do
-		[ "$(cat "$h/proc_name")" = acxxx ] && echo "${h##*host}"
-	done | sort -n
+		[ "$(cat "$h/proc_name")" = acxxx ] &&
+			echo "$(readlink -f "$h/device") ${h##*host}"
+	done | sort | sed 's/.* //'
 }
 
 # Wait (at most $2 seconds) until $1 acxxx disks exist.
