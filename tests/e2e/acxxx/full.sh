@@ -118,8 +118,8 @@ check "umount" umount /mnt
 check "fsck clean" fsck.ext4 -fn "$lastdisk"
 
 # Unload while idle, load again: the volumes come back with their data.
-# Host numbers follow the order in which adapters finish their bring-up,
-# not the PCI order: the adapter written to is found by its PCI address.
+# The adapter written to is found again by its PCI address, whatever host
+# number the reload gives it.
 pci=$(dirname "$(readlink -f "/sys/class/scsi_host/host$h/device")")
 check "rmmod acxxx" rmmod acxxx
 check "no acxxx host left" test -z "$(acxxx_hosts)"

@@ -52,8 +52,8 @@ sg_of() {
 	ls "/sys/class/scsi_device/$1:0:$2:0/device/scsi_generic" 2>/dev/null | head -n 1
 }
 
-# Host numbers of the acxxx adapters, in PCI order (host numbers follow
-# the order in which bring-up finishes, which a slow firmware can change).
+# Host numbers of the acxxx adapters, in PCI order (host numbers are
+# given in probe order, which asynchronous probing does not tie to it).
 acxxx_hosts() {
 	for h in /sys/class/scsi_host/host*; do
 		[ "$(cat "$h/proc_name")" = acxxx ] &&
