@@ -173,10 +173,13 @@ fuzz: host-deps
 demo: host-deps
 	@tests/e2e/acxxx/demo
 
+# Every end-to-end run: the driver on 6.1, 6.12 and 7.2, and the longer
+# runs (the full case under the realistic timing on each dialect and on
+# the 2208 family on both kernels).
 e2e: host-deps
-	@tests/e2e/run
+	@tests/e2e/run --all
 
-# make check's share of it (6.12: one run of the driver).
+# make check's share of it (6.12: one run of the driver; no long runs).
 e2e-ci: host-deps
 	@tests/e2e/run --ci
 
@@ -186,14 +189,14 @@ e2e-debug: host-deps
 	@tests/e2e/acxxx/run --debug-kernel
 
 # Every fault on the debug (KASAN, lockdep, ...) builds of both kernels,
-# both register dialects.
+# both register dialects; the 2208 family's event, reset, hang and pause
+# scenarios; the event, reset and hot-plug ones under the realistic timing.
 faults: host-deps
-	@tests/e2e/faults/run --debug-kernel --kernel 6.1 --kernel 7.2 \
-		--family 6201 --family 6240
+	@tests/e2e/faults/ci --all
 
-# The part of it that make check runs: every fault on 6.1 with a 3108
-# (but reinit-window until the driver closes that window), and the error
-# handler's ladder and suspend/resume on the 341 family.
+# The part of it that make check runs: every fault on 6.1 with a 3108, the
+# error handler's ladder and a hang on the 341 family, a hang on the 2208
+# family, LUN-change events under the realistic timing.
 faults-ci: host-deps
 	@tests/e2e/faults/ci
 

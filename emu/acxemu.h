@@ -2,7 +2,9 @@
 /*
  * acxemu: user-space device model of the Accusys RAID HBA (DAS mode).
  *
- * The model is the *device side* of docs/hw-interface.md: a register file
+ * The model is the *device side* of the hardware specification,
+ * hw-interface.md in the project's shared documents (../shared/docs/ beside
+ * the repository, not in this tree): a register file
  * with every side effect of sections 2, 4, 15 and 16, the request intake
  * and validation of section 5, the completion path of section 6, the
  * management interface and events of section 7, and RAID volumes with a
@@ -68,6 +70,53 @@ typedef void (*acxemu_irq_fn)(void *ctx, bool level);
 typedef void (*acxemu_irq_count_fn)(void *ctx, u64 *intx, u64 *msi);
 
 /**
+ * enum acxemu_lat_class - what a latency applies to (struct acxemu_timing)
+ * @ACXEMU_LAT_MGMT: management requests (page reads and the other opcodes)
+ * @ACXEMU_LAT_EVENT: a LUN-change event, from the change to its delivery
+ * @ACXEMU_LAT_READ: SCSI READ (6/10/12/16)
+ * @ACXEMU_LAT_WRITE: SCSI WRITE (6/10/12/16)
+ * @ACXEMU_LAT_FLUSH: SYNCHRONIZE CACHE (10/16)
+ * @ACXEMU_LAT_OTHER: every other request (other SCSI commands, event
+ *	switch, task management)
+ * @ACXEMU_LAT_CLASSES: number of classes
+ */
+enum acxemu_lat_class {
+	ACXEMU_LAT_MGMT,
+	ACXEMU_LAT_EVENT,
+	ACXEMU_LAT_READ,
+	ACXEMU_LAT_WRITE,
+	ACXEMU_LAT_FLUSH,
+	ACXEMU_LAT_OTHER,
+	ACXEMU_LAT_CLASSES
+};
+
+/**
+ * struct acxemu_latency - one class's latency distribution
+ * @base_us: always added, in microseconds
+ * @rand_us: plus a uniformly distributed part in [0, @rand_us]
+ */
+struct acxemu_latency {
+	unsigned int base_us;
+	unsigned int rand_us;
+};
+
+/**
+ * struct acxemu_timing - how long the firmware takes (threaded mode only)
+ * @lat: per-class latency from the moment a worker took a request (or an
+ *	event arose) to its completion being posted; added to the
+ *	configuration's @latency_us and @jitter_us and to delay faults.  A
+ *	completion waits on a timed list; no worker sleeps through it
+ * @ready_ms: the handshake's ready delay (as acxemu_config.ready_delay_ms)
+ */
+struct acxemu_timing {
+	struct acxemu_latency lat[ACXEMU_LAT_CLASSES];
+	unsigned int ready_ms;
+};
+
+#define ACXEMU_TIMING_MAX_US	60000000u	/* per part: one minute */
+#define ACXEMU_TIMING_MAX_READY_MS 600000u
+
+/**
  * struct acxemu_volume_config - one RAID volume
  * @lun: LUN index 0..63
  * @path: backing file (created or extended to @size, sparse), or NULL for
@@ -101,7 +150,9 @@ struct acxemu_volume_config {
  * @jitter_us: random extra latency, uniform in [0, @jitter_us]
  * @intake_depth: posted requests not yet taken by a worker (default 512)
  * @ready_delay_ms: time between the high-address registration and the
- *	firmware reporting ready
+ *	firmware reporting ready (ignored when @timing is given: its
+ *	@ready_ms counts)
+ * @timing: per-class latency (NULL: none, "fast")
  * @tmf_unsupported: answer task management with reply status 0x01
  * @cache_max_dirty: write-back cache limit per volume in bytes (default
  *	16 MiB); beyond it the oldest dirty data is written back
@@ -127,6 +178,7 @@ struct acxemu_config {
 	unsigned int jitter_us;
 	unsigned int intake_depth;
 	unsigned int ready_delay_ms;
+	const struct acxemu_timing *timing;
 	bool tmf_unsupported;
 	u64 cache_max_dirty;
 	u32 seed;
@@ -382,6 +434,13 @@ void acxemu_ready_hold(struct acxemu *emu, bool hold);
  */
 void acxemu_ready_hold_after(struct acxemu *emu, unsigned int pass);
 
+/*
+ * Replace the model's timing (struct acxemu_timing): requests answered from
+ * now on, events arising from now on and the next handshake use it.
+ */
+void acxemu_set_timing(struct acxemu *emu, const struct acxemu_timing *t);
+void acxemu_get_timing(struct acxemu *emu, struct acxemu_timing *t);
+
 /**
  * struct acxemu_hs_view - the handshake as the host could see it now
  * @state: 0 reset (waiting for the high address), 1 registered (ready
@@ -583,5 +642,23 @@ int acxemu_parse_size(const char *s, u64 *out);
 int acxemu_parse_volume(const char *spec, char *buf, size_t buflen,
 			struct acxemu_volume_config *cfg, char *errbuf,
 			size_t errlen);
+
+/*
+ * Timing specification: comma- or blank-separated words applied in order
+ * to @t.  A profile name ("fast": no latency at all, today's model;
+ * "realistic": a RAID controller with HDD-backed volumes, emu/README.md)
+ * replaces everything; CLASS=BASE[+RAND] sets one class (mgmt, event,
+ * read, write, flush, other), each number in microseconds unless it ends
+ * in "us", "ms" or "s"; ready=N sets the ready delay, in milliseconds
+ * unless a unit says otherwise.  0, or -EINVAL with a reason in @errbuf
+ * (then @t is unchanged).
+ */
+int acxemu_timing_parse(const char *spec, struct acxemu_timing *t,
+			char *errbuf, size_t errlen);
+/* @t as "mgmt=B+R event=B+R ... ready=N" (microseconds; ready in ms). */
+void acxemu_timing_format(const struct acxemu_timing *t, char *out,
+			  size_t outlen);
+/* The name of a latency class ("mgmt", ...), or NULL. */
+const char *acxemu_lat_class_name(unsigned int c);
 
 #endif /* ACXEMU_H */

@@ -73,6 +73,191 @@ static bool parse_uint(const char *s, unsigned int max, unsigned int *v)
 	return true;
 }
 
+/* ---- timing (struct acxemu_timing) --------------------------------------- */
+
+static const char *const lat_names[ACXEMU_LAT_CLASSES] = {
+	[ACXEMU_LAT_MGMT] = "mgmt",
+	[ACXEMU_LAT_EVENT] = "event",
+	[ACXEMU_LAT_READ] = "read",
+	[ACXEMU_LAT_WRITE] = "write",
+	[ACXEMU_LAT_FLUSH] = "flush",
+	[ACXEMU_LAT_OTHER] = "other",
+};
+
+/*
+ * "realistic": a RAID controller with write-back cache in front of
+ * HDD-backed volumes (emu/README.md, "Timing"): milliseconds for firmware
+ * work (management, events, flushes), a seek and part of a rotation for a
+ * read, the cache's fraction of a millisecond for a write, seconds-scale
+ * firmware start compressed to half a second for the handshake.
+ */
+static const struct acxemu_timing timing_realistic = {
+	.lat = {
+		[ACXEMU_LAT_MGMT] = { 2000, 8000 },
+		[ACXEMU_LAT_EVENT] = { 5000, 20000 },
+		[ACXEMU_LAT_READ] = { 500, 8000 },
+		[ACXEMU_LAT_WRITE] = { 100, 400 },
+		[ACXEMU_LAT_FLUSH] = { 5000, 20000 },
+		[ACXEMU_LAT_OTHER] = { 100, 400 },
+	},
+	.ready_ms = 500,
+};
+
+const char *acxemu_lat_class_name(unsigned int c)
+{
+	return c < ACXEMU_LAT_CLASSES ? lat_names[c] : NULL;
+}
+
+/* "8000", "8000us", "8ms", "1s" into microseconds (@ms: a bare number is ms). */
+static bool parse_duration_us(const char *s, size_t n, bool ms, u64 *us)
+{
+	char num[24];
+	char *end;
+	u64 v, mul = ms ? 1000 : 1;
+
+	if (!n || n >= sizeof(num) || *s < '0' || *s > '9')
+		return false;
+	memcpy(num, s, n);
+	num[n] = 0;
+	errno = 0;
+	v = strtoull(num, &end, 10);
+	if (errno)
+		return false;
+	if (!strcmp(end, "us"))
+		mul = 1;
+	else if (!strcmp(end, "ms"))
+		mul = 1000;
+	else if (!strcmp(end, "s"))
+		mul = 1000000;
+	else if (*end)
+		return false;
+	if (v > ACXEMU_TIMING_MAX_US / mul)
+		return false;
+	*us = v * mul;
+	return true;
+}
+
+static int timing_word(const char *w, size_t n, struct acxemu_timing *t,
+		       char *errbuf, size_t errlen)
+{
+	const char *eq = memchr(w, '=', n), *plus;
+	struct acxemu_latency lat = { 0, 0 };
+	unsigned int c;
+	u64 a, b = 0;
+	size_t klen;
+
+	if (!eq) {
+		if (n == 4 && !memcmp(w, "fast", 4)) {
+			memset(t, 0, sizeof(*t));
+			return 0;
+		}
+		if (n == 9 && !memcmp(w, "realistic", 9)) {
+			*t = timing_realistic;
+			return 0;
+		}
+		snprintf(errbuf, errlen, "timing: unknown profile '%.*s' (fast, realistic)",
+			 (int)n, w);
+		return -EINVAL;
+	}
+	klen = (size_t)(eq - w);
+	eq++;
+	n -= klen + 1;
+	if (klen == 5 && !memcmp(w, "ready", 5)) {
+		if (!parse_duration_us(eq, n, true, &a) ||
+		    a / 1000 > ACXEMU_TIMING_MAX_READY_MS || a % 1000) {
+			snprintf(errbuf, errlen,
+				 "timing: ready wants whole milliseconds up to %u: '%.*s'",
+				 ACXEMU_TIMING_MAX_READY_MS, (int)n, eq);
+			return -EINVAL;
+		}
+		t->ready_ms = (unsigned int)(a / 1000);
+		return 0;
+	}
+	for (c = 0; c < ACXEMU_LAT_CLASSES; c++)
+		if (strlen(lat_names[c]) == klen && !memcmp(w, lat_names[c], klen))
+			break;
+	if (c == ACXEMU_LAT_CLASSES) {
+		snprintf(errbuf, errlen,
+			 "timing: unknown class '%.*s' (mgmt, event, read, write, flush, other, ready)",
+			 (int)klen, w);
+		return -EINVAL;
+	}
+	plus = memchr(eq, '+', n);
+	if (!parse_duration_us(eq, plus ? (size_t)(plus - eq) : n, false, &a) ||
+	    (plus && !parse_duration_us(plus + 1, n - (size_t)(plus - eq) - 1,
+					false, &b))) {
+		snprintf(errbuf, errlen,
+			 "timing: %s wants BASE[+RAND], each up to %u us: '%.*s'",
+			 lat_names[c], ACXEMU_TIMING_MAX_US, (int)n, eq);
+		return -EINVAL;
+	}
+	lat.base_us = (unsigned int)a;
+	lat.rand_us = (unsigned int)b;
+	t->lat[c] = lat;
+	return 0;
+}
+
+int acxemu_timing_parse(const char *spec, struct acxemu_timing *t,
+			char *errbuf, size_t errlen)
+{
+	struct acxemu_timing next = *t;
+	const char *p = spec;
+	size_t n;
+	int rc;
+
+	if (!spec || !*spec) {
+		snprintf(errbuf, errlen, "timing: empty specification");
+		return -EINVAL;
+	}
+	while (*p) {
+		p += strspn(p, ", \t");
+		n = strcspn(p, ", \t");
+		if (!n)
+			break;
+		rc = timing_word(p, n, &next, errbuf, errlen);
+		if (rc)
+			return rc;
+		p += n;
+	}
+	*t = next;
+	return 0;
+}
+
+void acxemu_timing_format(const struct acxemu_timing *t, char *out,
+			  size_t outlen)
+{
+	struct out o = { out, outlen, 0 };
+	unsigned int c;
+
+	if (!outlen)
+		return;
+	out[0] = 0;
+	for (c = 0; c < ACXEMU_LAT_CLASSES; c++)
+		outf(&o, "%s%s=%u+%u", c ? " " : "", lat_names[c],
+		     t->lat[c].base_us, t->lat[c].rand_us);
+	outf(&o, " ready=%u", t->ready_ms);
+}
+
+static int cmd_timing(struct acxemu *emu, int argc, char **argv, struct out *o)
+{
+	struct acxemu_timing t;
+	char buf[256];
+	int i;
+
+	acxemu_get_timing(emu, &t);
+	if (argc >= 3 && !strcmp(argv[1], "set")) {
+		for (i = 2; i < argc; i++)
+			if (acxemu_timing_parse(argv[i], &t, buf, sizeof(buf)))
+				return errf(o, "%s", buf);
+		acxemu_set_timing(emu, &t);
+	} else if (argc != 1) {
+		return errf(o, "usage: timing [set SPEC...]");
+	}
+	acxemu_timing_format(&t, buf, sizeof(buf));
+	outf(o, "ok %s", buf);
+	return 0;
+}
+
 int acxemu_parse_size(const char *s, u64 *out)
 {
 	u64 v, mul = 1;
@@ -705,7 +890,7 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *outbuf,
 		outf(&o, " notify restart|flush|pause|resume, event CODE [BYTE...],");
 		outf(&o, " hang [recoverable], powerloss,");
 		outf(&o, " ready hold [after=N]|release|state, reply repeat,");
-		outf(&o, " irq glitch,");
+		outf(&o, " irq glitch, timing [set SPEC...],");
 		outf(&o, " hostile on [rate=N] [seed=N]|off,");
 		outf(&o, " stats [reset], flush, info, quit");
 	} else if (!strcmp(argv[0], "volume")) {
@@ -727,6 +912,8 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *outbuf,
 		}
 	} else if (!strcmp(argv[0], "hostile")) {
 		cmd_hostile(emu, argc, argv, &o);
+	} else if (!strcmp(argv[0], "timing")) {
+		cmd_timing(emu, argc, argv, &o);
 	} else if (!strcmp(argv[0], "powerloss") && argc == 1) {
 		acxemu_power_loss(emu);
 		outf(&o, "ok");

@@ -27,6 +27,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <time.h>
 
 #include "acxxx_proto.h"
 #include "acxemu.h"
@@ -150,6 +151,7 @@ enum rq_where {
 	RQ_ACTIVE,
 	RQ_WAITING,
 	RQ_DROPPED,
+	RQ_TIMED,		/* answered, its completion due at due_ns */
 };
 
 struct emu_sge {
@@ -159,7 +161,8 @@ struct emu_sge {
 
 struct emu_req {
 	struct list_node all;		/* emu->all (host requests only) */
-	struct list_node q;		/* intake / waiting / dropped */
+	struct list_node q;		/* intake / waiting / dropped / timed */
+	u64 due_ns;			/* RQ_TIMED: when its completion is due */
 	enum rq_where where;
 	u64 epoch;
 	u64 seq;			/* post order */
@@ -229,6 +232,8 @@ struct acxemu {
 	char vendor[ACXXX_ID_STR_LEN + 1];
 	char inq_product[17];
 	unsigned int latency_us, jitter_us;
+	struct acxemu_timing timing;	/* per-class latency (emu->lock) */
+	unsigned int timing_seed;	/* event latency's random part (lock) */
 	unsigned int intake_depth;
 	unsigned int ready_delay_ms;
 	bool tmf_unsupported;
@@ -293,6 +298,9 @@ struct acxemu {
 	struct list_node waiting;
 	unsigned int waiting_count;
 	struct list_node dropped;
+	/* deferred completions, by due time (the timing of acxemu_timing) */
+	struct list_node timed;
+	unsigned int timed_count;
 	unsigned int outstanding;
 	unsigned int active;		/* requests held by workers */
 	unsigned int unparsed;		/* active, frame not parsed yet */
@@ -432,30 +440,49 @@ static inline void put_be64(u8 *p, u64 v)
 	put_be32(p + 4, (u32)v);
 }
 
-u64 emu_now_ns(void);
+static inline u64 emu_now_ns(void)
+{
+	struct timespec ts;
 
-/* acxemu_dev.c */
-bool req_was_cancelled(struct acxemu *emu, struct emu_req *req);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ull + (u64)ts.tv_nsec;
+}
+
+/*
+ * The layers (emu/README.md, "Layers"), top to bottom.  A file calls only
+ * functions of its own layer's file or of the layers below it; the
+ * declarations below are grouped by the file that defines them.
+ * tests/unit/layers checks it on the objects.
+ */
+
+/* Layer 3, acxemu_hostile.c: the hostile firmware (the control API stops it). */
+void hostile_stop(struct acxemu *emu);
+
+/* Layer 4, acxemu_regs.c: register seam and handshake. */
+void reinit_locked(struct acxemu *emu);
+void update_ready_locked(struct acxemu *emu);
+bool has_doorbells(struct acxemu *emu);
+/* The value a 32-bit read of @reg would return, without side effects. */
+bool reg_value_locked(struct acxemu *emu, u32 reg, u32 *v);
+
+/* Layer 5, acxemu_engine.c: the request engine. */
+void emu_irq_update(struct acxemu *emu);
+/* A worker thread (@arg: its struct emu_worker). */
+void *worker_main(void *arg);
+/* Cancel every host request (and pending event) (emu->lock held). */
+void cancel_all_locked(struct acxemu *emu, bool events);
+void push_lun_event_locked(struct acxemu *emu);
+int push_event_locked(struct acxemu *emu, const u8 *data, size_t len);
+/*
+ * The engine's injection API: the only way the hostile firmware (or the
+ * register seam) reaches the free reply frames and the reply queue
+ * (emu->lock held).
+ */
 void free_push_locked(struct acxemu *emu, u32 lo);
 u32 free_pop_locked(struct acxemu *emu);
 void rq_push_locked(struct acxemu *emu, u32 desc);
-void hostile_stop(struct acxemu *emu);
-bool req_dma_begin(struct acxemu *emu, struct emu_req *req);
-void req_dma_end(struct acxemu *emu, struct emu_req *req);
-int req_dma_read(struct acxemu *emu, struct emu_req *req, u64 addr,
-		 void *buf, size_t len);
-int req_dma_write(struct acxemu *emu, struct emu_req *req, u64 addr,
-		  const void *buf, size_t len);
-void emu_irq_update(struct acxemu *emu);
-/* Cancel @req (emu->lock held): frees it unless a worker holds it. */
-void req_cancel_locked(struct acxemu *emu, struct emu_req *req);
-void wait_cancel_quiesce_locked(struct acxemu *emu);
-void push_lun_event_locked(struct acxemu *emu);
-int push_event_locked(struct acxemu *emu, const u8 *data, size_t len);
-struct emu_vol *vol_get_locked(struct acxemu *emu, unsigned int lun);
-void vol_put(struct acxemu *emu, struct emu_vol *vol);
 
-/* acxemu_req.c: runs a request taken from the intake queue. */
+/* Layer 6, acxemu_req.c: runs a request taken from the intake queue. */
 enum exec_result {
 	EXEC_REPLY,		/* completion built: deliver it */
 	EXEC_DROP,		/* drop fault: never answer */
@@ -465,8 +492,10 @@ enum exec_result {
 enum exec_result req_execute_frame(struct acxemu *emu, struct emu_worker *w,
 				   struct emu_req *req, unsigned int *delay_ms);
 void reply_hdr(struct emu_req *req, u8 status);
+/* The latency class of an answered request (acxemu_timing). */
+enum acxemu_lat_class req_lat_class(const struct emu_req *req);
 
-/* acxemu_scsi.c */
+/* Layer 7, acxemu_scsi.c: the SCSI command set of a volume. */
 struct scsi_result {
 	u8 rstatus;			/* reply status */
 	u8 sstatus;			/* SAM status */
@@ -481,6 +510,18 @@ struct scsi_result {
 void scsi_execute(struct acxemu *emu, struct emu_worker *w, struct emu_req *req,
 		  struct emu_vol *vol, u32 dir, u32 data_len,
 		  struct scsi_result *res);
+
+/* Layer 7, acxemu_fault.c: the fault rules (emu->lock held). */
+const struct emu_fault *fault_match_locked(struct acxemu *emu,
+					   const struct emu_req *req,
+					   const u8 *cdb);
+
+/* Layer 8, acxemu_bdl.c: element lists and data copying. */
+/* One 12-byte basic element in @e; false if malformed. */
+bool parse_basic(const u8 *p, u32 dir, struct emu_sge *e);
+/* Parse the element list of @req into req->sg; 0, -EINVAL or -EFAULT. */
+int parse_bdl(struct acxemu *emu, struct emu_req *req, u32 dir, u32 data_len,
+	      bool rw16);
 int sg_copy_to_host(struct acxemu *emu, struct emu_req *req, u32 off,
 		    const void *buf, u32 len);
 int sg_copy_from_host(struct acxemu *emu, struct emu_req *req, u32 off,
@@ -488,9 +529,23 @@ int sg_copy_from_host(struct acxemu *emu, struct emu_req *req, u32 off,
 /* LBA range of a block command (for fault matching); false if none. */
 bool scsi_cdb_lba(const u8 *cdb, u64 *lba, u32 *nblocks);
 
-/* acxemu_fault.c (emu->lock held) */
-const struct emu_fault *fault_match_locked(struct acxemu *emu,
-					   const struct emu_req *req,
-					   const u8 *cdb);
+/* Layer 9, acxemu_life.c: request ownership, cancellation, DMA bracket. */
+struct emu_req *req_alloc(void);
+void req_free_locked(struct acxemu *emu, struct emu_req *req);
+/* Cancel @req (emu->lock held): frees it unless a worker holds it. */
+void req_cancel_locked(struct acxemu *emu, struct emu_req *req);
+void wait_cancel_quiesce_locked(struct acxemu *emu);
+bool req_was_cancelled(struct acxemu *emu, struct emu_req *req);
+bool req_dma_begin(struct acxemu *emu, struct emu_req *req);
+void req_dma_end_locked(struct acxemu *emu, struct emu_req *req);
+void req_dma_end(struct acxemu *emu, struct emu_req *req);
+int req_dma_read(struct acxemu *emu, struct emu_req *req, u64 addr,
+		 void *buf, size_t len);
+int req_dma_write(struct acxemu *emu, struct emu_req *req, u64 addr,
+		  const void *buf, size_t len);
+
+/* Layer 9, acxemu_vol.c: the volume table (see "volumes" above). */
+struct emu_vol *vol_get_locked(struct acxemu *emu, unsigned int lun);
+void vol_put(struct acxemu *emu, struct emu_vol *vol);
 
 #endif /* ACXEMU_PRIV_H */

@@ -27,62 +27,7 @@ void reply_hdr(struct emu_req *req, u8 status)
 	req->has_sense = false;
 }
 
-/* ---- scatter/gather copy ------------------------------------------------- */
-
-static int sg_copy(struct acxemu *emu, struct emu_req *req, u32 off,
-		   void *buf, u32 len, bool to_host)
-{
-	u8 *p = buf;
-	unsigned int i;
-	int rc = 0;
-
-	if (!len)
-		return 0;
-	if (!req_dma_begin(emu, req))
-		return -ECANCELED;
-	for (i = 0; i < req->nsg && len; i++) {
-		const struct emu_sge *e = &req->sg[i];
-		u32 n;
-
-		if (off >= e->len) {
-			off -= e->len;
-			continue;
-		}
-		n = e->len - off;
-		if (n > len)
-			n = len;
-		if (to_host)
-			rc = emu_dma_write(emu, e->addr + off, p, n);
-		else
-			rc = emu_dma_read(emu, e->addr + off, p, n);
-		if (rc) {
-			rc = -EFAULT;
-			break;
-		}
-		p += n;
-		len -= n;
-		off = 0;
-	}
-	if (!rc && len)
-		rc = -EFAULT;
-	req_dma_end(emu, req);
-	return rc;
-}
-
-int sg_copy_to_host(struct acxemu *emu, struct emu_req *req, u32 off,
-		    const void *buf, u32 len)
-{
-	return sg_copy(emu, req, off, (void *)buf, len, true);
-}
-
-int sg_copy_from_host(struct acxemu *emu, struct emu_req *req, u32 off,
-		      void *buf, u32 len)
-{
-	return sg_copy(emu, req, off, buf, len, false);
-}
-
-/* ---- buffer descriptor lists (5.5, 5.6, 16.6, 16.15) --------------------- */
-
+/* READ and WRITE (6/10/12/16): the ones that take R/W elements (5.5). */
 static bool rw_opcode(u8 op)
 {
 	switch (op) {
@@ -91,116 +36,6 @@ static bool rw_opcode(u8 op)
 		return true;
 	}
 	return false;
-}
-
-/* One 12-byte basic element; false if malformed. */
-static bool parse_basic(const u8 *p, u32 dir, struct emu_sge *e)
-{
-	u32 fl = get_le32(p);
-	u8 flags = fl >> ACXXX_SGE_FLAGS_SHIFT;
-	bool elem_write = flags & ACXXX_SGE_FLAG_WRITE;
-	bool cmd_write = dir == ACXXX_CTL_DIR_WRITE;
-	u64 addr;
-
-	if (flags & ~(ACXXX_SGE_FLAG_WRITE | ACXXX_SGE_FLAG_ADDR64))
-		return false;
-	if (elem_write != cmd_write)
-		return false;
-	addr = get_le32(p + 4);
-	if (flags & ACXXX_SGE_FLAG_ADDR64)
-		addr |= (u64)get_le32(p + 8) << 32;
-	e->addr = addr;
-	e->len = fl & ACXXX_SGE_LEN_MASK;
-	return true;
-}
-
-/* One 16-byte read/write element; @last says whether it ends the list. */
-static bool parse_rw(struct acxemu *emu, const u8 *p, bool last,
-		     struct emu_sge *e)
-{
-	u32 ext = get_le32(p + 12);
-	u32 want = 0;
-
-	if (emu->family == ACXEMU_FAMILY_3108 && last)
-		want = ACXXX_SGE_RW_LAST;
-	if (ext != want)
-		return false;
-	e->addr = get_le32(p) | (u64)get_le32(p + 4) << 32;
-	e->len = get_le32(p + 8);
-	return true;
-}
-
-/*
- * Walk @max elements of @esize bytes at @base by the data length.  With
- * @exact, all @max elements must be used (list mode: the count is known).
- */
-static int walk_elements(struct acxemu *emu, struct emu_req *req,
-			 const u8 *base, unsigned int max, unsigned int esize,
-			 bool exact, u32 dir, u32 data_len)
-{
-	u64 sum = 0;
-	unsigned int i;
-
-	for (i = 0; i < max && sum < data_len; i++) {
-		const u8 *p = base + i * esize;
-		struct emu_sge *e = &req->sg[i];
-		bool ok;
-
-		if (esize == 16) {
-			u64 len = get_le32(p + 8);
-
-			ok = parse_rw(emu, p, sum + len == data_len, e);
-		} else {
-			ok = parse_basic(p, dir, e);
-		}
-		if (!ok || !e->len || e->addr + e->len < e->addr)
-			return -EINVAL;
-		sum += e->len;
-	}
-	if (sum != data_len || (exact && i != max))
-		return -EINVAL;
-	req->nsg = i;
-	return 0;
-}
-
-static int parse_bdl(struct acxemu *emu, struct emu_req *req, u32 dir,
-		     u32 data_len, bool rw16)
-{
-	const u8 *f = req->frame;
-	unsigned int esize = rw16 ? 16 : 12;
-	u8 list[ACXXX_MAX_LIST_BYTES];
-	unsigned int i;
-
-	req->nsg = 0;
-	if (!data_len)
-		return 0;
-	if (f[ACXXX_SCSI_LIST_FLAG_BYTE] & ACXXX_SGE_FLAG_LIST) {
-		u32 fl = get_le32(f + ACXXX_SCSI_BDL_OFFSET);
-		u8 flags = fl >> ACXXX_SGE_FLAGS_SHIFT;
-		u32 count = fl & ACXXX_SGE_LEN_MASK;
-		u64 addr = get_le32(f + ACXXX_SCSI_BDL_OFFSET + 4);
-
-		if ((flags & ~ACXXX_SGE_FLAG_ADDR64) != ACXXX_SGE_FLAG_LIST)
-			return -EINVAL;
-		if (flags & ACXXX_SGE_FLAG_ADDR64)
-			addr |= (u64)get_le32(f + ACXXX_SCSI_BDL_OFFSET + 8) << 32;
-		if (!count || count > ACXXX_MAX_LIST_ELEMS ||
-		    count * esize > ACXXX_MAX_LIST_BYTES)
-			return -EINVAL;
-		if (req_dma_read(emu, req, addr, list, count * esize))
-			return -EFAULT;
-		return walk_elements(emu, req, list, count, esize, true, dir,
-				     data_len);
-	}
-	if (rw16) {
-		for (i = ACXXX_SCSI_BDL_OFFSET; i < ACXXX_SCSI_RW_DIRECT_OFFSET; i++)
-			if (f[i])
-				return -EINVAL;
-		return walk_elements(emu, req, f + ACXXX_SCSI_RW_DIRECT_OFFSET,
-				     ACXXX_DIRECT_MAX_RW, 16, false, dir, data_len);
-	}
-	return walk_elements(emu, req, f + ACXXX_SCSI_BDL_OFFSET,
-			     ACXXX_DIRECT_MAX_BASIC, 12, false, dir, data_len);
 }
 
 /* ---- SCSI I/O (5.3) ------------------------------------------------------ */
@@ -633,6 +468,25 @@ static void task_mgmt(struct acxemu *emu, struct emu_req *req)
 	reply_hdr(req, ACXXX_RS_SUCCESS);
 	r->task_type = type;
 	r->terminated = cpu_to_le32(count);
+}
+
+/* ---- timing ----------------------------------------------------------------- */
+
+enum acxemu_lat_class req_lat_class(const struct emu_req *req)
+{
+	if (req->function == ACXXX_FN_MGMT)
+		return ACXEMU_LAT_MGMT;
+	if (req->function != ACXXX_FN_SCSI_IO || !req->parsed)
+		return ACXEMU_LAT_OTHER;
+	switch (req->frame[offsetof(struct acxxx_scsi_req, cdb)]) {
+	case 0x08: case 0x28: case 0xA8: case 0x88:
+		return ACXEMU_LAT_READ;
+	case 0x0A: case 0x2A: case 0xAA: case 0x8A:
+		return ACXEMU_LAT_WRITE;
+	case 0x35: case 0x91:
+		return ACXEMU_LAT_FLUSH;
+	}
+	return ACXEMU_LAT_OTHER;
 }
 
 /* ---- entry ---------------------------------------------------------------- */

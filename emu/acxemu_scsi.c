@@ -266,29 +266,6 @@ static void mode_sense(struct acxemu *emu, struct emu_req *req,
 	data_in(emu, req, res, data_len, b, len, alloc);
 }
 
-bool scsi_cdb_lba(const u8 *cdb, u64 *lba, u32 *nblocks)
-{
-	switch (cdb[0]) {
-	case 0x08: case 0x0A:
-		*lba = (u32)(cdb[1] & 0x1F) << 16 | get_be16(cdb + 2);
-		*nblocks = cdb[4] ? cdb[4] : 256;
-		return true;
-	case 0x28: case 0x2A: case 0x2F: case 0x35:
-		*lba = get_be32(cdb + 2);
-		*nblocks = get_be16(cdb + 7);
-		return true;
-	case 0xA8: case 0xAA:
-		*lba = get_be32(cdb + 2);
-		*nblocks = get_be32(cdb + 6);
-		return true;
-	case 0x88: case 0x8A: case 0x8F: case 0x91:
-		*lba = get_be64(cdb + 2);
-		*nblocks = get_be32(cdb + 10);
-		return true;
-	}
-	return false;
-}
-
 static bool range_bad(struct emu_vol *vol, u64 lba, u64 n)
 {
 	return lba > vol->nblocks || n > vol->nblocks - lba;
@@ -528,9 +505,15 @@ void scsi_execute(struct acxemu *emu, struct emu_worker *w, struct emu_req *req,
 		sense(res, KEY_ILLEGAL, 0x20, 0x00);
 		return;
 	}
+	/*
+	 * A buffer the command moves data against in the other direction is
+	 * refused.  A buffer longer than what the command moves, a buffer on
+	 * a command that moves none (TEST UNIT READY with a read buffer)
+	 * included, is what SAM allows: the command runs and the reply says
+	 * how much was not moved (docs/decisions.md "Data buffers").
+	 */
 	if (data_len && ((want == DATA_IN && dir != ACXXX_CTL_DIR_READ) ||
-			 (want == DATA_OUT && dir != ACXXX_CTL_DIR_WRITE) ||
-			 want == DATA_NONE)) {
+			 (want == DATA_OUT && dir != ACXXX_CTL_DIR_WRITE))) {
 		reject(emu, ACXEMU_REJ_BAD_FIELD);
 		res->rstatus = ACXXX_RS_INVALID_FIELD;
 		return;

@@ -478,3 +478,28 @@ void vol_close(struct emu_vol *vol, bool flush)
 	pthread_mutex_destroy(&vol->lock);
 	free(vol);
 }
+
+/* ---- the volume table ------------------------------------------------------ */
+
+struct emu_vol *vol_get_locked(struct acxemu *emu, unsigned int lun)
+{
+	struct emu_vol *vol;
+
+	if (lun >= ACXXX_MAX_LUNS)
+		return NULL;
+	vol = emu->vols[lun];
+	if (vol)
+		vol->refs++;
+	return vol;
+}
+
+void vol_put(struct acxemu *emu, struct emu_vol *vol)
+{
+	bool close_it;
+
+	pthread_mutex_lock(&emu->lock);
+	close_it = --vol->refs == 0 && vol->removed;
+	pthread_mutex_unlock(&emu->lock);
+	if (close_it)
+		vol_close(vol, !emu->dead);
+}

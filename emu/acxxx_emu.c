@@ -355,6 +355,13 @@ static void print_usage(FILE *f)
 		"  --jitter-us N          random extra latency, 0..N\n"
 		"  --intake-depth N       request intake queue depth (default 512)\n"
 		"  --ready-delay-ms N     time to report ready after the handshake\n"
+		"                         (the timing's ready delay)\n"
+		"  --timing SPEC          how long the firmware takes: a profile, fast\n"
+		"                         (default: no latency) or realistic (a RAID\n"
+		"                         controller with HDD volumes), and/or per-class\n"
+		"                         CLASS=BASE[+RAND] (us, or with us/ms/s): mgmt\n"
+		"                         event read write flush other, ready=MS;\n"
+		"                         comma-separated, repeatable, applied in order\n"
 		"  --cache-mb N           write-back cache limit per volume (default 16)\n"
 		"  --no-tmf               answer task management with status 0x01\n"
 		"  --product-id S --model S --serial S --fw-version S --vendor S\n"
@@ -374,7 +381,7 @@ enum {
 	OPT_DEVICE = 256, OPT_VOLUME, OPT_WORKERS, OPT_LATENCY, OPT_JITTER,
 	OPT_INTAKE, OPT_READY, OPT_CACHE, OPT_NO_TMF, OPT_PRODUCT, OPT_MODEL,
 	OPT_SERIAL, OPT_FW, OPT_VENDOR, OPT_SOCKET, OPT_SEED, OPT_HELP,
-	OPT_VFIO_USER, OPT_MSI, OPT_PCIE,
+	OPT_VFIO_USER, OPT_MSI, OPT_PCIE, OPT_TIMING,
 };
 
 static const struct option long_opts[] = {
@@ -386,6 +393,7 @@ static const struct option long_opts[] = {
 	{ "jitter-us", required_argument, NULL, OPT_JITTER },
 	{ "intake-depth", required_argument, NULL, OPT_INTAKE },
 	{ "ready-delay-ms", required_argument, NULL, OPT_READY },
+	{ "timing", required_argument, NULL, OPT_TIMING },
 	{ "cache-mb", required_argument, NULL, OPT_CACHE },
 	{ "no-tmf", no_argument, NULL, OPT_NO_TMF },
 	{ "product-id", required_argument, NULL, OPT_PRODUCT },
@@ -421,6 +429,7 @@ int main(int argc, char **argv)
 	static struct acxemu_volume_config vols[MAX_VOLUMES];
 	static char volbuf[MAX_VOLUMES][1024];
 	struct acxemu_frontend *fe = &headless_fe;
+	struct acxemu_timing timing = { 0 };
 	struct acxemu_config cfg;
 	const char *sock = NULL, *fe_arg = NULL;
 	struct acxemu *emu;
@@ -483,8 +492,17 @@ int main(int argc, char **argv)
 				goto bad_num;
 			break;
 		case OPT_READY:
-			if (!num_arg(optarg, 600000, &cfg.ready_delay_ms))
+			if (!num_arg(optarg, ACXEMU_TIMING_MAX_READY_MS,
+				     &timing.ready_ms))
 				goto bad_num;
+			break;
+		case OPT_TIMING:
+			if (acxemu_timing_parse(optarg, &timing, errbuf,
+						sizeof(errbuf))) {
+				fprintf(stderr, "acxxx-emu: --timing %s: %s\n",
+					optarg, errbuf);
+				return 2;
+			}
 			break;
 		case OPT_CACHE:
 			if (!num_arg(optarg, 65536, &v) || !v)
@@ -556,6 +574,7 @@ bad_num:
 		fprintf(stderr, "acxxx-emu: %s: %s\n", fe->name, strerror(-rc));
 		return 1;
 	}
+	cfg.timing = &timing;
 	emu = acxemu_create(&cfg, &rc, errbuf, sizeof(errbuf));
 	if (!emu) {
 		fprintf(stderr, "acxxx-emu: %s\n", errbuf);

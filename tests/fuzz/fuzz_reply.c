@@ -177,8 +177,12 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 				check(vd.host <= ACXXX_HOST_BAD_TARGET, "verdict");
 				check(vd.residual <= cpl.data_len,
 				      "verdict residual bounded");
-				check(!vd.rejected || vd.host == ACXXX_HOST_ERROR,
+				check(!vd.rejected || vd.host == ACXXX_HOST_ERROR ||
+				      (vd.build_sense &&
+				       vd.sam_status == ACXXX_SAM_CHECK_CONDITION),
 				      "a rejection is an error");
+				check(!vd.undefined || vd.host == ACXXX_HOST_ERROR,
+				      "an undefined status is an error");
 			}
 		}
 		if (cpl.frame)

@@ -147,6 +147,7 @@ void host_init(struct host *h, u16 dev, const struct host_opts *o)
 	cfg.tmf_unsupported = o->tmf_unsupported;
 	cfg.latency_us = o->latency_us;
 	cfg.ready_delay_ms = o->ready_delay_ms;
+	cfg.timing = o->timing;
 	cfg.cache_max_dirty = o->cache_max_dirty;
 	cfg.serial = "UNITSERIAL000042";
 	cfg.dma = &ops;

@@ -80,6 +80,7 @@ struct host_opts {
 	bool tmf_unsupported;
 	unsigned int latency_us;
 	unsigned int ready_delay_ms;
+	const struct acxemu_timing *timing;
 	u64 cache_max_dirty;
 	bool file_volume;		/* LUN 0 backed by a file in tmpdir */
 	bool no_volumes;

@@ -4,6 +4,7 @@
  * program with its control socket and client mode.
  */
 #include <check.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -286,6 +287,94 @@ START_TEST(t_parse_size)
 }
 END_TEST
 
+/* The timing specification of --timing and "timing set". */
+START_TEST(t_timing_parse)
+{
+	struct acxemu_timing t, before;
+	char err[256], buf[256];
+
+	memset(&t, 0xA5, sizeof(t));
+	ck_assert_int_eq(acxemu_timing_parse("fast", &t, err, sizeof(err)), 0);
+	acxemu_timing_format(&t, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "mgmt=0+0 event=0+0 read=0+0 write=0+0 flush=0+0 other=0+0 ready=0");
+	ck_assert_int_eq(acxemu_timing_parse("realistic", &t, err, sizeof(err)), 0);
+	/* milliseconds for the firmware's own work, a seek for a read */
+	ck_assert_uint_ge(t.lat[ACXEMU_LAT_MGMT].base_us, 1000);
+	ck_assert_uint_ge(t.lat[ACXEMU_LAT_EVENT].base_us, 1000);
+	ck_assert_uint_ge(t.lat[ACXEMU_LAT_FLUSH].base_us, 1000);
+	ck_assert_uint_ge(t.lat[ACXEMU_LAT_READ].base_us +
+			  t.lat[ACXEMU_LAT_READ].rand_us, 4000);
+	ck_assert_uint_gt(t.lat[ACXEMU_LAT_READ].rand_us, 0);
+	ck_assert_uint_gt(t.ready_ms, 0);
+	/* overrides after a profile, units, both separators */
+	ck_assert_int_eq(acxemu_timing_parse("realistic,read=2ms+500us write=7 ready=1s",
+					     &t, err, sizeof(err)), 0);
+	ck_assert_uint_eq(t.lat[ACXEMU_LAT_READ].base_us, 2000);
+	ck_assert_uint_eq(t.lat[ACXEMU_LAT_READ].rand_us, 500);
+	ck_assert_uint_eq(t.lat[ACXEMU_LAT_WRITE].base_us, 7);
+	ck_assert_uint_eq(t.lat[ACXEMU_LAT_WRITE].rand_us, 0);
+	ck_assert_uint_eq(t.ready_ms, 1000);
+	ck_assert_uint_ge(t.lat[ACXEMU_LAT_MGMT].base_us, 1000);
+	ck_assert_int_eq(acxemu_timing_parse("ready=250", &t, err, sizeof(err)), 0);
+	ck_assert_uint_eq(t.ready_ms, 250);
+	ck_assert_int_eq(acxemu_timing_parse("mgmt=1s+1s", &t, err, sizeof(err)), 0);
+	ck_assert_uint_eq(t.lat[ACXEMU_LAT_MGMT].base_us, 1000000);
+	/* the formatted form parses back to the same timing */
+	acxemu_timing_format(&t, buf, sizeof(buf));
+	before = t;
+	memset(&t, 0, sizeof(t));
+	ck_assert_int_eq(acxemu_timing_parse(buf, &t, err, sizeof(err)), 0);
+	ck_assert_mem_eq(&t, &before, sizeof(t));
+	/* bad input: a clear error and nothing changed, even after good words */
+	static const char *const bad[] = {
+		"", "slow", "read", "read=", "read=x", "read=5x", "read=+5",
+		"read=5+", "read=-1", "disk=5", "ready=1500us", "read=61s",
+		"realistic,bogus=1", "read=99999999999999999999",
+	};
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+		err[0] = 0;
+		ck_assert_msg(acxemu_timing_parse(bad[i], &t, err, sizeof(err)) == -EINVAL,
+			      "'%s' accepted", bad[i]);
+		ck_assert_msg(!strncmp(err, "timing: ", 8), "'%s': '%s'", bad[i], err);
+		ck_assert_mem_eq(&t, &before, sizeof(t));
+	}
+	ck_assert_str_eq(acxemu_lat_class_name(ACXEMU_LAT_FLUSH), "flush");
+	ck_assert_ptr_null(acxemu_lat_class_name(ACXEMU_LAT_CLASSES));
+}
+END_TEST
+
+static const char fast_line[] =
+	"ok mgmt=0+0 event=0+0 read=0+0 write=0+0 flush=0+0 other=0+0 ready=0";
+
+/* The control socket reads and changes the timing of a running model. */
+START_TEST(t_ctl_timing)
+{
+	struct acxemu_timing t;
+	struct host h;
+
+	host_init(&h, 0x6240, NULL);
+	expect_ok(&h, "timing");
+	ck_assert_str_eq(out, fast_line);
+	expect_ok(&h, "timing set realistic flush=1ms");
+	ck_assert_ptr_nonnull(strstr(out, " flush=1000+0 "));
+	acxemu_get_timing(h.emu, &t);
+	ck_assert_uint_eq(t.lat[ACXEMU_LAT_FLUSH].base_us, 1000);
+	ck_assert_uint_gt(t.lat[ACXEMU_LAT_READ].rand_us, 0);
+	ck_assert_uint_gt(t.ready_ms, 0);
+	expect_err(&h, "timing set read=oops");
+	ck_assert_ptr_nonnull(strstr(out, "read wants BASE[+RAND]"));
+	expect_err(&h, "timing set");
+	expect_err(&h, "timing bogus");
+	acxemu_get_timing(h.emu, &t);
+	ck_assert_uint_eq(t.lat[ACXEMU_LAT_FLUSH].base_us, 1000);
+	expect_ok(&h, "timing set fast");
+	acxemu_get_timing(h.emu, &t);
+	ck_assert_uint_eq(t.lat[ACXEMU_LAT_READ].rand_us, 0);
+	ck_assert_uint_eq(t.ready_ms, 0);
+	host_fini(&h);
+}
+END_TEST
+
 /* ---- the program ---------------------------------------------------------- */
 
 static const char *bin(void)
@@ -419,6 +508,8 @@ Suite *suite_ctl(void)
 	tcase_add_test(tc, t_ctl_reinit_window);
 	tcase_add_test(tc, t_ctl_341_no_doorbells);
 	tcase_add_test(tc, t_parse_size);
+	tcase_add_test(tc, t_timing_parse);
+	tcase_add_test(tc, t_ctl_timing);
 	tcase_add_test(tc, t_program_socket);
 	tcase_add_test(tc, t_program_sigterm);
 	suite_add_tcase(s, tc);

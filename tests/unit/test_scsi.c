@@ -386,6 +386,40 @@ START_TEST(t_direction_mismatch)
 }
 END_TEST
 
+/*
+ * SAM: a buffer longer than the command moves is no error.  TEST UNIT
+ * READY through sg with a 36-byte read buffer (sg_raw -r 36 ... 00 00 00 00
+ * 00 00), SYNCHRONIZE CACHE with a write buffer, and an INQUIRY whose
+ * allocation length is below the buffer all answer GOOD and report what
+ * was not moved as residual; nothing is rejected.
+ */
+START_TEST(t_buffer_longer_than_command)
+{
+	u8 tur[6] = { 0 }, sync[10] = { 0x35 }, inq[6] = { 0x12, 0, 0, 0, 36, 0 };
+	struct done d;
+	struct host h;
+
+	start(&h, _i);
+	host_cmd(&h, 0, tur, 6, RD, BUF, 36, &d);
+	ck_assert(!d.fast);
+	ck_assert_uint_eq(d.status, ACXXX_RS_SUCCESS);
+	ck_assert_uint_eq(d.scsi_status, 0);
+	ck_assert_uint_eq(d.xfer, 0);
+	ck_assert_uint_eq(d.sflags, ACXXX_SFLAG_RESID_UNDER);
+	ck_assert_uint_eq(d.residual, 36);
+	host_cmd(&h, 0, sync, 10, WRT, BUF, 4096, &d);
+	ck_assert_uint_eq(d.status, ACXXX_RS_SUCCESS);
+	ck_assert_uint_eq(d.scsi_status, 0);
+	ck_assert_uint_eq(d.residual, 4096);
+	host_cmd(&h, 0, inq, 6, RD, BUF, 512, &d);
+	ck_assert_uint_eq(d.status, ACXXX_RS_SUCCESS);
+	ck_assert_uint_eq(d.xfer, 36);
+	ck_assert_uint_eq(d.residual, 512 - 36);
+	ck_assert_uint_eq(stat_rej(&h, ACXEMU_REJ_BAD_FIELD), 0);
+	host_fini(&h);
+}
+END_TEST
+
 START_TEST(t_verify)
 {
 	u8 cdb[16] = { 0 }, w[16], *b;
@@ -826,6 +860,7 @@ Suite *suite_scsi(void)
 	tcase_add_loop_test(tc, t_read_write_all_sizes, 0, 3);
 	tcase_add_loop_test(tc, t_lba_checks, 0, 3);
 	tcase_add_loop_test(tc, t_over_and_underrun, 0, 3);
+	tcase_add_loop_test(tc, t_buffer_longer_than_command, 0, 3);
 	tcase_add_loop_test(tc, t_direction_mismatch, 0, 3);
 	tcase_add_loop_test(tc, t_verify, 0, 3);
 	tcase_add_loop_test(tc, t_sync_cache, 0, 3);

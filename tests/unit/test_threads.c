@@ -6,7 +6,9 @@
  * are bounded only to turn a hang into a failure.
  */
 #include <check.h>
+#include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "host.h"
@@ -123,6 +125,104 @@ START_TEST(t_latency)
 }
 END_TEST
 
+static u64 now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000 + (u64)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Per-class latency is a deferred completion, not a sleeping worker: with
+ * one worker, a READ delayed by 2 s is answered no earlier than 2 s after
+ * it was posted, and WRITEs and a TEST UNIT READY posted after it are
+ * answered meanwhile.
+ */
+START_TEST(t_timing_deferred)
+{
+	struct acxemu_timing t = { .lat = { [ACXEMU_LAT_READ] = { 2000000, 0 } } };
+	struct host_opts o = { .workers = 1, .timing = &t };
+	u8 tur[6] = { 0 };
+	bool read_done = false;
+	unsigned int others = 0;
+	u64 posted, got_read = 0;
+	struct done d;
+	struct host h;
+
+	host_init(&h, fam_dev[_i], &o);
+	host_start(&h);
+	posted = now_ms();
+	post_rw(&h, 1, false, 0, 8);
+	post_rw(&h, 2, true, 0, 64);
+	post_rw(&h, 3, true, 5, 64);
+	host_build_scsi(&h, 4, 0, tur, 6, ACXXX_CTL_DIR_NONE, NULL, 0, false, 0);
+	host_post(&h, 4);
+	while (!read_done) {
+		host_wait_irq(&h);
+		while (host_reap(&h, &d)) {
+			ck_assert_msg(d.fast, "slot %u: status %02x",
+				      d.msg_id >> 2, d.status);
+			if (d.msg_id >> 2 == 1) {
+				read_done = true;
+				got_read = now_ms();
+				/* everything posted after it was answered first */
+				ck_assert_uint_eq(others, 3);
+			} else {
+				ck_assert(!read_done);
+				others++;
+			}
+		}
+	}
+	ck_assert_uint_ge(got_read - posted, 2000);
+	ck_assert_int_eq(acxemu_wait_idle(h.emu, 20000), 0);
+	host_fini(&h);
+}
+END_TEST
+
+/*
+ * A deferred completion still counts as work in progress, a re-init drops
+ * it without a reply, and event latency defers a LUN-change event.
+ */
+START_TEST(t_timing_cancel_and_events)
+{
+	struct acxemu_timing t = { .lat = {
+		[ACXEMU_LAT_READ] = { 60000000, 0 },
+		[ACXEMU_LAT_EVENT] = { 300000, 0 } } };
+	struct host_opts o = { .workers = 2, .timing = &t };
+	struct acxemu_volume_config vc = { .lun = 9, .size = 1u << 20 };
+	struct acxemu_stats st;
+	struct done d;
+	struct host h;
+	u64 t0;
+
+	host_init(&h, fam_dev[_i], &o);
+	host_start(&h);
+	post_rw(&h, 1, false, 0, 8);
+	/* a minute-long read: never idle meanwhile */
+	ck_assert_int_eq(acxemu_wait_idle(h.emu, 300), -ETIMEDOUT);
+	acxemu_get_stats(h.emu, &st);
+	ck_assert_uint_eq(st.outstanding, 1);
+	/* the re-init handshake drops it: no reply ever */
+	host_handshake(&h);
+	host_post_frames(&h, 1, 64);
+	ck_assert_int_eq(acxemu_wait_idle(h.emu, 20000), 0);
+	acxemu_get_stats(h.emu, &st);
+	ck_assert_uint_eq(st.outstanding, 0);
+	ck_assert(!host_reap(&h, &d));
+	/* events: switch on, add a volume, the event comes after its latency */
+	host_event_switch(&h, 2, true, &d);
+	ck_assert_uint_eq(d.status, 0);
+	t0 = now_ms();
+	ck_assert_int_eq(acxemu_volume_add(h.emu, &vc, NULL, 0), 0);
+	host_wait_irq(&h);
+	ck_assert(host_reap(&h, &d));
+	ck_assert_uint_eq(d.function, ACXXX_FN_EVENT_SWITCH);
+	ck_assert_uint_ge(now_ms() - t0, 300);
+	host_fini(&h);
+}
+END_TEST
+
 START_TEST(t_reinit_cancels_held_work)
 {
 	struct host_opts o = { .workers = 2 };
@@ -213,6 +313,8 @@ Suite *suite_threads(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, t_out_of_order_io, 0, 3);
 	tcase_add_loop_test(tc, t_latency, 0, 3);
+	tcase_add_loop_test(tc, t_timing_deferred, 0, 3);
+	tcase_add_loop_test(tc, t_timing_cancel_and_events, 0, 3);
 	tcase_add_loop_test(tc, t_reinit_cancels_held_work, 0, 3);
 	tcase_add_loop_test(tc, t_power_loss_under_load, 0, 3);
 	tcase_add_loop_test(tc, t_destroy_with_held_work, 0, 3);

@@ -49,7 +49,8 @@ static const u8 acxxx_host_byte[] = {
  * @cpl: how it completed
  *
  * The core's verdict (acxxx_scsi_verdict()) decides; this only translates
- * it to a host byte or a SAM status and a residual.
+ * it to a host byte or a SAM status (with sense data the core asks for when
+ * the firmware refused the command without any) and a residual.
  *
  * Context: any; the caller owns @scmd (it is no longer outstanding).
  */
@@ -63,7 +64,13 @@ void acxxx_set_result(struct scsi_cmnd *scmd, const struct acxxx_cpl *cpl)
 		dev_warn_ratelimited(&scmd->device->sdev_gendev,
 				     "firmware rejected the command: reply status 0x%02x\n",
 				     cpl->reply_status);
-	if (v.host == ACXXX_HOST_OK)
+	else if (v.undefined)
+		dev_warn_ratelimited(&scmd->device->sdev_gendev,
+				     "undefined reply status 0x%02x\n",
+				     cpl->reply_status);
+	if (v.build_sense)
+		scsi_build_sense(scmd, 0, v.sense_key, v.asc, v.ascq);
+	else if (v.host == ACXXX_HOST_OK)
 		set_status_byte(scmd, v.sam_status);
 	else
 		set_host_byte(scmd, v.host < ARRAY_SIZE(acxxx_host_byte) ?

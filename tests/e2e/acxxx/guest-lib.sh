@@ -62,11 +62,13 @@ wait_target_of() {
 	done
 }
 
-# Host numbers of the acxxx adapters, in PCI order.
+# Host numbers of the acxxx adapters, in PCI order (host numbers are
+# given in probe order, which asynchronous probing does not tie to it).
 acxxx_hosts() {
 	for h in /sys/class/scsi_host/host*; do
-		[ "$(cat "$h/proc_name")" = acxxx ] && echo "${h##*host}"
-	done | sort -n
+		[ "$(cat "$h/proc_name")" = acxxx ] &&
+			echo "$(readlink -f "$h/device") ${h##*host}"
+	done | sort | sed 's/.* //'
 }
 
 # Wait (at most $2 seconds) until $1 acxxx disks exist.

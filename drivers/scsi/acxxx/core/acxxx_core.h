@@ -599,15 +599,34 @@ enum acxxx_host_res {
  * @host: enum acxxx_host_res
  * @sam_status: SAM status byte, meaningful with ACXXX_HOST_OK
  * @residual: bytes not transferred, at most the command's data length
- * @rejected: the firmware refused the command with a reply status the
- *	host does not expect (@host is ACXXX_HOST_ERROR): worth a log line
+ * @sense_key: with @build_sense, the sense key of the fixed-format sense
+ *	data the host builds itself (the firmware sent none)
+ * @asc: with @build_sense, the additional sense code
+ * @ascq: with @build_sense, the additional sense code qualifier
+ * @build_sense: fail the command with CHECK CONDITION and sense data made
+ *	of @sense_key, @asc and @ascq (@sam_status is CHECK CONDITION)
+ * @rejected: the firmware refused the command with a reply status a
+ *	correct request never gets (a driver or firmware fault): worth a log
+ *	line
+ * @undefined: the reply status is none the specification defines (6.5):
+ *	a host error, logged; never the outcome of a defined status
  */
 struct acxxx_verdict {
 	u8 host;
 	u8 sam_status;
 	u32 residual;
+	u8 sense_key;
+	u8 asc;
+	u8 ascq;
+	bool build_sense;
 	bool rejected;
+	bool undefined;
 };
+
+/* Sense keys and codes of the sense data the verdict builds (SPC-4). */
+#define ACXXX_SENSE_ILLEGAL_REQUEST	0x05
+#define ACXXX_ASC_INVALID_OPCODE	0x20
+#define ACXXX_ASC_INVALID_FIELD_CDB	0x24
 
 void acxxx_scsi_verdict(const struct acxxx_cpl *cpl, struct acxxx_verdict *v);
 

@@ -343,13 +343,24 @@ static void acxxx_verdict_status(const struct acxxx_cpl *cpl,
 		v->residual = cpl->residual;
 }
 
+/* Fail with ILLEGAL REQUEST sense: the same command gets the same answer. */
+static void acxxx_verdict_illegal(struct acxxx_verdict *v, u8 asc)
+{
+	v->sam_status = ACXXX_SAM_CHECK_CONDITION;
+	v->build_sense = true;
+	v->sense_key = ACXXX_SENSE_ILLEGAL_REQUEST;
+	v->asc = asc;
+	v->ascq = 0;
+	v->rejected = true;
+}
+
 /**
  * acxxx_scsi_verdict() - the result of a SCSI command from its completion
  * @cpl: completion decoded by acxxx_decode_reply() (or acxxx_null_exec())
  * @v: the verdict, which the glue only translates
  *
- * Every reply status gets a deliberate outcome (6.5, with the original's
- * mistakes corrected, docs/decisions.md "Result mapping"):
+ * Every reply status the specification defines (6.5) has its own case
+ * and a deliberate outcome (docs/decisions.md "Result mapping"):
  *
  * - success, recovered (0x21), overrun (0x23), under/overrun (0x24): the
  *   SCSI status and the residual; no status or a device overrun is a host
@@ -359,19 +370,30 @@ static void acxxx_verdict_status(const struct acxxx_cpl *cpl,
  *   so the midlayer retries and throttles;
  * - LUN not present (0x22): no connection;
  * - terminated (0x27): retry;
- * - invalid function, BDL or field, internal error, illegal management
- *   request, data error, task management failure and every undefined
- *   value: a host error, marked @v->rejected for the log.
+ * - invalid BDL (0x03), internal error (0x04), data error (0x25), task
+ *   management failed (0x30): a host error the midlayer retries within
+ *   the command's allowance, marked @v->rejected for the log;
+ * - invalid function (0x01) and illegal management request (0x11): fail
+ *   with ILLEGAL REQUEST, invalid command operation code; invalid field
+ *   (0x06): fail with ILLEGAL REQUEST, invalid field in CDB; both marked
+ *   @v->rejected (retrying gets the same answer);
+ * - any other value: a host error, marked @v->undefined.
  *
- * The residual never exceeds the data length of the request (the decoder
- * clamps it).
+ * No reply status asks for a reset: a firmware that answers is running;
+ * silence is the timeout's business.  The residual never exceeds the data
+ * length of the request (the decoder clamps it).
  */
 void acxxx_scsi_verdict(const struct acxxx_cpl *cpl, struct acxxx_verdict *v)
 {
 	v->host = ACXXX_HOST_OK;
 	v->sam_status = ACXXX_SAM_GOOD;
 	v->residual = 0;
+	v->sense_key = 0;
+	v->asc = 0;
+	v->ascq = 0;
+	v->build_sense = false;
 	v->rejected = false;
+	v->undefined = false;
 
 	switch (cpl->reply_status) {
 	case ACXXX_RS_SUCCESS:
@@ -396,9 +418,23 @@ void acxxx_scsi_verdict(const struct acxxx_cpl *cpl, struct acxxx_verdict *v)
 	case ACXXX_RS_TERMINATED:
 		v->host = ACXXX_HOST_RETRY;
 		return;
-	default:
+	case ACXXX_RS_INVALID_BDL:
+	case ACXXX_RS_INTERNAL_ERROR:
+	case ACXXX_RS_DATA_ERROR:
+	case ACXXX_RS_TMF_FAILED:
 		v->host = ACXXX_HOST_ERROR;
 		v->rejected = true;
+		return;
+	case ACXXX_RS_INVALID_FUNCTION:
+	case ACXXX_RS_MGMT_ILLEGAL:
+		acxxx_verdict_illegal(v, ACXXX_ASC_INVALID_OPCODE);
+		return;
+	case ACXXX_RS_INVALID_FIELD:
+		acxxx_verdict_illegal(v, ACXXX_ASC_INVALID_FIELD_CDB);
+		return;
+	default:
+		v->host = ACXXX_HOST_ERROR;
+		v->undefined = true;
 		return;
 	}
 }

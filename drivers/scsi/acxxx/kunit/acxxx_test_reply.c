@@ -571,14 +571,14 @@ static const struct verdict_case verdict_cases[] = {
 	{ "no-resources", 0x05, 0, 0, 0, 0, 0, ACXXX_HOST_OK, 0x28, 0, false },
 	{ "no-device", 0x22, 0, 0, 0, 0, 0, ACXXX_HOST_NO_CONNECT, 0, 0, false },
 	{ "terminated", 0x27, 0, 0, 0, 0, 0, ACXXX_HOST_RETRY, 0, 0, false },
-	{ "invalid-function", 0x01, 0, 0, 0, 0, 0, ACXXX_HOST_ERROR, 0, 0, true },
+	{ "invalid-function", 0x01, 0, 0, 0, 0, 0, ACXXX_HOST_OK, 0x02, 0, true },
 	{ "invalid-bdl", 0x03, 0, 0, 0, 0, 0, ACXXX_HOST_ERROR, 0, 0, true },
 	{ "internal", 0x04, 0, 0, 0, 0, 0, ACXXX_HOST_ERROR, 0, 0, true },
-	{ "invalid-field", 0x06, 0, 0, 0, 0, 0, ACXXX_HOST_ERROR, 0, 0, true },
-	{ "mgmt-illegal", 0x11, 0, 0, 0, 0, 0, ACXXX_HOST_ERROR, 0, 0, true },
+	{ "invalid-field", 0x06, 0, 0, 0, 0, 0, ACXXX_HOST_OK, 0x02, 0, true },
+	{ "mgmt-illegal", 0x11, 0, 0, 0, 0, 0, ACXXX_HOST_OK, 0x02, 0, true },
 	{ "data-error", 0x25, 0x02, 1, 0, 18, 0, ACXXX_HOST_ERROR, 0, 0, true },
 	{ "tmf-failed", 0x30, 0, 0, 0, 0, 0, ACXXX_HOST_ERROR, 0, 0, true },
-	{ "undefined", 0x99, 0, 0, 0, 0, 0, ACXXX_HOST_ERROR, 0, 0, true },
+	{ "undefined", 0x99, 0, 0, 0, 0, 0, ACXXX_HOST_ERROR, 0, 0, false },
 };
 
 static void verdict_desc(const struct verdict_case *t, char *desc)
@@ -606,6 +606,119 @@ static void acxxx_test_scsi_verdict(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.sam_status, t->sam);
 	KUNIT_EXPECT_EQ(test, v.residual, t->want_resid);
 	KUNIT_EXPECT_EQ(test, v.rejected, t->rejected);
+	KUNIT_EXPECT_EQ(test, v.build_sense,
+			t->host == ACXXX_HOST_OK && t->sam == 0x02 &&
+			!t->sense_len);
+	KUNIT_EXPECT_EQ(test, v.undefined, t->status == 0x99);
+}
+
+/*
+ * The outcome each reply status of 6.5 must get, by kind: what the midlayer
+ * does with the command (docs/decisions.md "Result mapping").
+ */
+enum verdict_kind { VK_OK, VK_RETRY, VK_SENSE, VK_NO_CONNECT };
+
+static const struct {
+	u8 status;
+	u8 kind;
+	u8 asc;
+} defined_statuses[] = {
+	{ ACXXX_RS_SUCCESS, VK_OK, 0 },
+	{ ACXXX_RS_INVALID_FUNCTION, VK_SENSE, 0x20 },
+	{ ACXXX_RS_BUSY, VK_RETRY, 0 },
+	{ ACXXX_RS_INVALID_BDL, VK_RETRY, 0 },
+	{ ACXXX_RS_INTERNAL_ERROR, VK_RETRY, 0 },
+	{ ACXXX_RS_NO_RESOURCES, VK_RETRY, 0 },
+	{ ACXXX_RS_INVALID_FIELD, VK_SENSE, 0x24 },
+	{ ACXXX_RS_MGMT_ILLEGAL, VK_SENSE, 0x20 },
+	{ ACXXX_RS_RECOVERED, VK_OK, 0 },
+	{ ACXXX_RS_NO_DEVICE, VK_NO_CONNECT, 0 },
+	{ ACXXX_RS_OVERRUN, VK_OK, 0 },
+	{ ACXXX_RS_UNDER_OVERRUN, VK_OK, 0 },
+	{ ACXXX_RS_DATA_ERROR, VK_RETRY, 0 },
+	{ ACXXX_RS_TERMINATED, VK_RETRY, 0 },
+	{ ACXXX_RS_TMF_FAILED, VK_RETRY, 0 },
+};
+
+/*
+ * Every reply status the specification defines has its own deliberate
+ * outcome: none falls into the default branch, each one is a retry, a
+ * failure with sense data, no connection, or (success and the SCSI-level
+ * statuses, given a SCSI status with sense) the device's own status.
+ * Every other value of the byte is the default branch.
+ */
+static void acxxx_test_verdict_every_status(struct kunit *test)
+{
+	struct acxxx_verdict v;
+	struct acxxx_cpl cpl;
+	unsigned int i, s;
+	bool defined;
+
+	for (s = 0; s < 256; s++) {
+		defined = false;
+		for (i = 0; i < ARRAY_SIZE(defined_statuses); i++)
+			if (defined_statuses[i].status == s)
+				defined = true;
+		memset(&cpl, 0, sizeof(cpl));
+		cpl.kind = ACXXX_CPL_SCSI;
+		cpl.reply_status = s;
+		cpl.data_len = 4096;
+		memset(&v, 0xA5, sizeof(v));
+		acxxx_scsi_verdict(&cpl, &v);
+		KUNIT_EXPECT_EQ_MSG(test, v.undefined, !defined,
+				    "reply status 0x%02x", s);
+		if (!defined)
+			KUNIT_EXPECT_EQ(test, v.host, ACXXX_HOST_ERROR);
+	}
+	for (i = 0; i < ARRAY_SIZE(defined_statuses); i++) {
+		memset(&cpl, 0, sizeof(cpl));
+		cpl.kind = ACXXX_CPL_SCSI;
+		cpl.reply_status = defined_statuses[i].status;
+		cpl.data_len = 4096;
+		if (defined_statuses[i].kind == VK_OK &&
+		    cpl.reply_status != ACXXX_RS_SUCCESS) {
+			/* A SCSI-level status carries the device's status. */
+			cpl.scsi_status = ACXXX_SAM_CHECK_CONDITION;
+			cpl.scsi_state = ACXXX_SSTATE_AUTOSENSE_VALID;
+			cpl.sense_len = 18;
+		}
+		acxxx_scsi_verdict(&cpl, &v);
+		KUNIT_EXPECT_FALSE(test, v.undefined);
+		switch (defined_statuses[i].kind) {
+		case VK_OK:
+			KUNIT_EXPECT_EQ(test, v.host, ACXXX_HOST_OK);
+			KUNIT_EXPECT_EQ(test, v.sam_status, cpl.scsi_status);
+			KUNIT_EXPECT_FALSE(test, v.build_sense);
+			KUNIT_EXPECT_FALSE(test, v.rejected);
+			break;
+		case VK_RETRY:
+			/* Host error, soft error, BUSY or TASK SET FULL. */
+			KUNIT_EXPECT_TRUE_MSG(test,
+					      v.host == ACXXX_HOST_ERROR ||
+					      v.host == ACXXX_HOST_RETRY ||
+					      (v.host == ACXXX_HOST_OK &&
+					       (v.sam_status == ACXXX_SAM_BUSY ||
+						v.sam_status ==
+						ACXXX_SAM_TASK_SET_FULL)),
+					      "reply status 0x%02x",
+					      cpl.reply_status);
+			KUNIT_EXPECT_FALSE(test, v.build_sense);
+			break;
+		case VK_SENSE:
+			KUNIT_EXPECT_EQ(test, v.host, ACXXX_HOST_OK);
+			KUNIT_EXPECT_EQ(test, v.sam_status,
+					ACXXX_SAM_CHECK_CONDITION);
+			KUNIT_EXPECT_TRUE(test, v.build_sense);
+			KUNIT_EXPECT_EQ(test, v.sense_key,
+					ACXXX_SENSE_ILLEGAL_REQUEST);
+			KUNIT_EXPECT_EQ(test, v.asc, defined_statuses[i].asc);
+			KUNIT_EXPECT_TRUE(test, v.rejected);
+			break;
+		case VK_NO_CONNECT:
+			KUNIT_EXPECT_EQ(test, v.host, ACXXX_HOST_NO_CONNECT);
+			break;
+		}
+	}
 }
 
 /* A real reply through the decoder: a short read with its residual. */
@@ -698,6 +811,7 @@ static void acxxx_test_tmf_verdict(struct kunit *test)
 
 static struct kunit_case acxxx_reply_cases[] = {
 	KUNIT_CASE_PARAM(acxxx_test_scsi_verdict, verdict_gen_params),
+	KUNIT_CASE(acxxx_test_verdict_every_status),
 	KUNIT_CASE(acxxx_test_verdict_decoded),
 	KUNIT_CASE_PARAM(acxxx_test_tmf_verdict, tmf_gen_params),
 	KUNIT_CASE(acxxx_test_fast_reply),
