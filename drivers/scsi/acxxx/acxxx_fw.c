@@ -338,7 +338,7 @@ static bool acxxx_pop_locked(struct acxxx_hba *hba, struct acxxx_batch *b)
 			memcpy(scmd->sense_buffer, sense, cpl.sense_len);
 		acxxx_set_result(scmd, &cpl);
 		hba->stats.commands++;
-		if (scmd->result)
+		if (host_byte(scmd->result) != DID_OK)
 			hba->stats.errors++;
 		b->scmd[b->nr] = scmd;
 		b->slot[b->nr++] = cpl.slot;

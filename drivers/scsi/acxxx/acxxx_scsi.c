@@ -127,7 +127,7 @@ static acxxx_qc_ret acxxx_queue_null(struct acxxx_hba *hba,
 	acxxx_set_result(scmd, &cpl);
 	acxxx_lock(hba, flags);
 	hba->stats.commands++;
-	if (scmd->result)
+	if (host_byte(scmd->result) != DID_OK)
 		hba->stats.errors++;
 	acxxx_unlock(hba, flags);
 	scsi_done(scmd);

@@ -142,7 +142,9 @@ struct acxxx_bsg_reply {
 /**
  * struct acxxx_bsg_counters - since the driver bound the adapter
  * @commands: SCSI commands completed
- * @errors: SCSI commands completed with an error result
+ * @errors: SCSI commands that failed in the driver or the firmware (a
+ *	result whose host byte is not DID_OK); a SCSI status of the volume,
+ *	such as CHECK CONDITION for a page a scan probes, is not an error here
  * @aborts: aborts sent to the firmware
  * @resets: LUN and target resets sent to the firmware
  * @reinits: controller re-initialisations (host reset, recovery, resume)
