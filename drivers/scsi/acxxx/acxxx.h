@@ -468,7 +468,7 @@ extern const struct attribute_group *acxxx_host_groups[];
 
 /* ---- acxxx_scsi.c ---- */
 extern ACXXX_SHT_CONST struct scsi_host_template acxxx_sht;
-void acxxx_set_result(struct scsi_cmnd *scmd, const struct acxxx_cpl *cpl);
+bool acxxx_set_result(struct scsi_cmnd *scmd, const struct acxxx_cpl *cpl);
 void acxxx_scsi_done(struct scsi_cmnd *scmd);
 void acxxx_finish_scsi(struct scsi_cmnd *scmd, int host_byte);
 int acxxx_reconcile(struct acxxx_hba *hba, const struct acxxx_ident *id,

@@ -469,9 +469,17 @@ static int acxxx_enc_user(struct acxxx_hba *hba, u16 slot, const void *arg)
 	if (ret)
 		return ret;
 	ret = acxxx_encode_mgmt(&hba->ctl, slot, mu->cdb, mu->dir, mu->len);
-	if (!ret && mu->dir == ACXXX_CTL_DIR_WRITE)
+	if (ret)
+		return ret;
+	/*
+	 * A read the firmware answers with fewer bytes than asked must not
+	 * hand back what an earlier request left in the buffer.
+	 */
+	if (mu->dir == ACXXX_CTL_DIR_WRITE)
 		memcpy(acxxx_mgmt_buf(&hba->ctl), mu->buf, mu->len);
-	return ret;
+	else if (mu->dir == ACXXX_CTL_DIR_READ)
+		memset(acxxx_mgmt_buf(&hba->ctl), 0, mu->len);
+	return 0;
 }
 
 /**
@@ -529,8 +537,14 @@ struct acxxx_tmf_arg {
 static int acxxx_enc_tmf(struct acxxx_hba *hba, u16 slot, const void *arg)
 {
 	const struct acxxx_tmf_arg *t = arg;
+	int ret;
 
-	return acxxx_encode_tmf(&hba->ctl, slot, t->type, t->lun, t->task_slot);
+	ret = acxxx_encode_tmf(&hba->ctl, slot, t->type, t->lun, t->task_slot);
+	/* Counted when it goes to the firmware, not when it is refused. */
+	if (!ret)
+		atomic64_inc(t->type == ACXXX_TMF_ABORT_TASK ?
+			     &hba->stats.aborts : &hba->stats.resets);
+	return ret;
 }
 
 /**
@@ -558,10 +572,6 @@ int acxxx_tmf(struct acxxx_hba *hba, u8 type, u8 lun, u16 task_slot,
 	struct acxxx_ireq *ir = &hba->ireq[slot];
 	int ret;
 
-	if (type == ACXXX_TMF_ABORT_TASK)
-		atomic64_inc(&hba->stats.aborts);
-	else
-		atomic64_inc(&hba->stats.resets);
 	mutex_lock(&ir->mutex);
 	ret = acxxx_ireq_exec(hba, slot, acxxx_enc_tmf, &arg,
 			      ACXXX_TMF_TIMEOUT * MSEC_PER_SEC, cpl);

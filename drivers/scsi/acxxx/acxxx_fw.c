@@ -336,9 +336,8 @@ static bool acxxx_pop_locked(struct acxxx_hba *hba, struct acxxx_batch *b)
 		}
 		if (cpl.sense_len)
 			memcpy(scmd->sense_buffer, sense, cpl.sense_len);
-		acxxx_set_result(scmd, &cpl);
 		hba->stats.commands++;
-		if (host_byte(scmd->result) != DID_OK)
+		if (acxxx_set_result(scmd, &cpl))
 			hba->stats.errors++;
 		b->scmd[b->nr] = scmd;
 		b->slot[b->nr++] = cpl.slot;
@@ -578,10 +577,16 @@ static enum hrtimer_restart acxxx_poll_timer(struct hrtimer *t)
 	if (hba->ctl.caps->has_doorbell)
 		acxxx_doorbell(hba);
 	acxxx_drain(hba, true);
-	if (!READ_ONCE(hba->poll_next))
-		return HRTIMER_NORESTART;
-	hrtimer_forward_now(t, ns_to_ktime(READ_ONCE(hba->poll_ns)));
-	return HRTIMER_RESTART;
+	/*
+	 * Re-armed with hrtimer_start(), as the interrupt handler does, not
+	 * forwarded: the handler may have started the timer again while
+	 * this drain ran (polling switched off, then on), and forwarding a
+	 * queued timer is a bug.
+	 */
+	if (READ_ONCE(hba->poll_next))
+		hrtimer_start(t, ns_to_ktime(READ_ONCE(hba->poll_ns)),
+			      HRTIMER_MODE_REL_SOFT);
+	return HRTIMER_NORESTART;
 }
 
 /**

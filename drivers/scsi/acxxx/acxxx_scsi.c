@@ -53,8 +53,11 @@ static const u8 acxxx_host_byte[] = {
  * the firmware refused the command without any) and a residual.
  *
  * Context: any; the caller owns @scmd (it is no longer outstanding).
+ * Return: true if the driver or the firmware failed the command (a host
+ * byte other than DID_OK, or a status the firmware refused it with); a
+ * SCSI status the volume answered, CHECK CONDITION included, is false.
  */
-void acxxx_set_result(struct scsi_cmnd *scmd, const struct acxxx_cpl *cpl)
+bool acxxx_set_result(struct scsi_cmnd *scmd, const struct acxxx_cpl *cpl)
 {
 	struct acxxx_verdict v;
 
@@ -76,6 +79,7 @@ void acxxx_set_result(struct scsi_cmnd *scmd, const struct acxxx_cpl *cpl)
 		set_host_byte(scmd, v.host < ARRAY_SIZE(acxxx_host_byte) ?
 				    acxxx_host_byte[v.host] : DID_ERROR);
 	scsi_set_resid(scmd, min_t(u32, v.residual, scsi_bufflen(scmd)));
+	return v.host != ACXXX_HOST_OK || v.rejected || v.undefined;
 }
 
 /**
@@ -111,6 +115,7 @@ static acxxx_qc_ret acxxx_queue_null(struct acxxx_hba *hba,
 {
 	unsigned long flags;
 	struct acxxx_cpl cpl;
+	bool failed;
 	u8 buf[96];
 	u32 n;
 
@@ -124,10 +129,10 @@ static acxxx_qc_ret acxxx_queue_null(struct acxxx_hba *hba,
 	n = cpl.data_len - cpl.residual;
 	if (scmd->sc_data_direction == DMA_FROM_DEVICE && n)
 		scsi_sg_copy_from_buffer(scmd, buf, min_t(u32, n, sizeof(buf)));
-	acxxx_set_result(scmd, &cpl);
+	failed = acxxx_set_result(scmd, &cpl);
 	acxxx_lock(hba, flags);
 	hba->stats.commands++;
-	if (host_byte(scmd->result) != DID_OK)
+	if (failed)
 		hba->stats.errors++;
 	acxxx_unlock(hba, flags);
 	scsi_done(scmd);

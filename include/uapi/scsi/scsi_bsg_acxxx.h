@@ -24,12 +24,14 @@
  *   EINVAL  a field of the request is wrong (version, command, sizes,
  *	     direction, length, page number, flags or reserved not zero)
  *   EFAULT  a buffer cannot be read or written
- *   EPERM   a management opcode the driver does not know, without
- *	     CAP_SYS_RAWIO
+ *   EPERM   the caller lacks CAP_SYS_RAWIO (asked of every request)
  *   EBUSY   the controller is resetting, paused or starting: try again
  *   ENODEV  the controller is offline or being removed
- *   ETIMEDOUT the firmware did not answer in time (the request was
- *	     cancelled; the next one works)
+ *   ETIMEDOUT the firmware did not answer in time; the firmware may
+ *	     still carry the request out.  The driver re-initialises the
+ *	     controller to take its management slot back (in-flight I/O
+ *	     is retried); until then requests get EBUSY.  Leave timeout_ms
+ *	     0 unless the firmware is known to be slower.
  *
  * Integers are in the CPU's byte order.  Every structure has a fixed
  * size, the same for 32- and 64-bit user space, without implicit padding
@@ -143,8 +145,9 @@ struct acxxx_bsg_reply {
  * struct acxxx_bsg_counters - since the driver bound the adapter
  * @commands: SCSI commands completed
  * @errors: SCSI commands that failed in the driver or the firmware (a
- *	result whose host byte is not DID_OK); a SCSI status of the volume,
- *	such as CHECK CONDITION for a page a scan probes, is not an error here
+ *	host byte other than DID_OK, or a request the firmware refused); a
+ *	SCSI status of the volume, such as CHECK CONDITION for a page a scan
+ *	probes, is not an error here
  * @aborts: aborts sent to the firmware
  * @resets: LUN and target resets sent to the firmware
  * @reinits: controller re-initialisations (host reset, recovery, resume)
