@@ -155,16 +155,20 @@ check "bsg node $bsg" test -c "$bsg"
 expect "its device is a child of the PCI function" \
 	"$(readlink -f "/sys/class/bsg/acxxx$h/device/..")" \
 	"$(readlink -f "/sys/class/scsi_host/host$h/device/..")"
+# bsg_report FILE: count acxxx-bsgtest's "ok:"/"FAILED:" lines as checks.
+bsg_report() {
+	while IFS= read -r l; do
+		case $l in
+		"ok: "*) ok "bsg: ${l#ok: }" ;;
+		"FAILED: "*) bad "bsg: ${l#FAILED: }" ;;
+		*) echo "$l" ;;
+		esac
+	done <"$1"
+}
 acxxx-bsgtest check "$bsg" "$h" "$ACXXX_HBA_SERIAL_0" \
 	"$(cat "/sys/class/scsi_host/host$h/model")" "$ACXXX_VOLUMES" >/tmp/bsg.out 2>&1
 rc=$?
-while IFS= read -r l; do
-	case $l in
-	"ok: "*) ok "bsg: ${l#ok: }" ;;
-	"FAILED: "*) bad "bsg: ${l#FAILED: }" ;;
-	*) echo "$l" ;;
-	esac
-done </tmp/bsg.out
+bsg_report /tmp/bsg.out
 grep -q '^FAILED: ' /tmp/bsg.out || expect "acxxx-bsgtest status" "$rc" 0
 seq0=$(acxxx-bsgtest events "$bsg" 0 | sed -n 's/^last_seq=\([0-9]*\).*/\1/p')
 rm -f /tmp/uev.ready
@@ -192,13 +196,7 @@ check "kernel log: the events in words" sh -c \
 # next request works.
 echo "ACXXX-MGMT-DROP"
 acxxx-bsgtest timeout "$bsg" 300 >/tmp/bsg.out 2>&1
-while IFS= read -r l; do
-	case $l in
-	"ok: "*) ok "bsg: ${l#ok: }" ;;
-	"FAILED: "*) bad "bsg: ${l#FAILED: }" ;;
-	*) echo "$l" ;;
-	esac
-done </tmp/bsg.out
+bsg_report /tmp/bsg.out
 check "the volumes are still there" wait_disks "$((nvol + 1))" 120
 check "kernel log: the lost request and the re-init" sh -c \
 	"dmesg | grep -q 'no answer to a management request' &&
