@@ -424,8 +424,8 @@ static int acxxx_bsg_mgmt(struct acxxx_bsg_ctx *c)
 	/*
 	 * An opcode the driver does not know moves no data.  It is for the
 	 * privileged only: the bsg layer asks CAP_SYS_RAWIO of every caller,
-	 * in the caller's context.  A check here could not repeat that: on
-	 * 6.1 this runs in kblockd's worker, whose credentials pass it.
+	 * in the caller's context.  A check here could not repeat that: this
+	 * runs in a kernel worker, whose credentials pass it.
 	 */
 	in = x.dir == ACXXX_CTL_DIR_READ ? x.len : 0;
 	out = x.dir == ACXXX_CTL_DIR_WRITE ? x.len : 0;
@@ -464,8 +464,16 @@ static int acxxx_bsg_check(struct acxxx_bsg_ctx *c)
 	return 0;
 }
 
-static int acxxx_bsg_job(struct bsg_job *job)
+/* A job's own data (bsg_job.dd_data): the work item that carries it out. */
+struct acxxx_bsg_work {
+	struct work_struct work;
+	struct bsg_job *job;
+};
+
+static void acxxx_bsg_run(struct work_struct *work)
 {
+	struct bsg_job *job = container_of(work, struct acxxx_bsg_work,
+					   work)->job;
 	struct acxxx_bsg_ctx c = {
 		.hba = dev_get_drvdata(job->dev),
 		.job = job,
@@ -497,7 +505,25 @@ static int acxxx_bsg_job(struct bsg_job *job)
 	}
 done:
 	c.rep->version = ACXXX_BSG_VERSION;
+	/* The last touch of the job (and of this work item, inside it). */
 	bsg_job_done(job, ret, c.rep->data_len);
+}
+
+/*
+ * The block layer's dispatch (on 6.1 kblockd's one work item per queue)
+ * hands the job over; it is carried out in a work item of its own, so a
+ * request that waits for the firmware holds up neither the requests
+ * queued behind it (INFO and EVENTS answer in every state) nor the
+ * dispatch, and the driver's locks are never taken inside the block
+ * layer's work.  bsg_remove_queue() waits for the job's completion.
+ */
+static int acxxx_bsg_job(struct bsg_job *job)
+{
+	struct acxxx_bsg_work *w = job->dd_data;
+
+	w->job = job;
+	INIT_WORK(&w->work, acxxx_bsg_run);
+	queue_work(system_long_wq, &w->work);
 	return 0;
 }
 
@@ -545,6 +571,7 @@ int acxxx_app_init(struct acxxx_hba *hba)
 		goto out_put;
 	q = acxxx_bsg_setup_queue(dev, dev_name(dev), acxxx_bsg_job,
 				  acxxx_bsg_timeout,
+				  sizeof(struct acxxx_bsg_work),
 				  sizeof(struct acxxx_bsg_reply));
 	if (IS_ERR(q)) {
 		ret = PTR_ERR(q);

@@ -47,12 +47,12 @@ acxxx_hrtimer_setup(struct hrtimer *t, enum hrtimer_restart (*fn)(struct hrtimer
  * 6.11; before, the reply buffer is SCSI_SENSE_BUFFERSIZE bytes.
  */
 #ifdef ACXXX_HAVE_BSG_SETUP_LIMITS
-#define acxxx_bsg_setup_queue(dev, name, fn, tmo, reply_len) \
-	bsg_setup_queue(dev, name, NULL, fn, tmo, 0, reply_len)
+#define acxxx_bsg_setup_queue(dev, name, fn, tmo, dd_size, reply_len) \
+	bsg_setup_queue(dev, name, NULL, fn, tmo, dd_size, reply_len)
 #else
-#define acxxx_bsg_setup_queue(dev, name, fn, tmo, reply_len) \
+#define acxxx_bsg_setup_queue(dev, name, fn, tmo, dd_size, reply_len) \
 	({ BUILD_BUG_ON((reply_len) > SCSI_SENSE_BUFFERSIZE); \
-	   bsg_setup_queue(dev, name, fn, tmo, 0); })
+	   bsg_setup_queue(dev, name, fn, tmo, dd_size); })
 #endif
 
 #endif /* ACXXX_COMPAT_H */
