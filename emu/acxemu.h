@@ -450,6 +450,8 @@ void acxemu_get_timing(struct acxemu *emu, struct acxemu_timing *t);
  * @int_status: OUT_INT_STATUS as read now
  * @int_mask: OUT_INT_MASK
  * @replies: reply descriptors queued, not yet read from REPLY_PORT
+ * @registrations: high addresses the firmware took since it started (each
+ *	starts a handshake; on the 341 a detach's HOST_MSG0 write is one too)
  */
 struct acxemu_hs_view {
 	int state;
@@ -458,6 +460,7 @@ struct acxemu_hs_view {
 	u32 int_status;
 	u32 int_mask;
 	unsigned int replies;
+	unsigned long long registrations;
 };
 
 void acxemu_hs_view(struct acxemu *emu, struct acxemu_hs_view *v);

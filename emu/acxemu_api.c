@@ -436,6 +436,7 @@ void acxemu_hs_view(struct acxemu *emu, struct acxemu_hs_view *v)
 		v->int_status = 0;
 	v->int_mask = emu->int_mask;
 	v->replies = emu->rq_count;
+	v->registrations = emu->registrations;
 	pthread_mutex_unlock(&emu->lock);
 }
 

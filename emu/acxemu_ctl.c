@@ -731,6 +731,7 @@ static int cmd_ready(struct acxemu *emu, int argc, char **argv, struct out *o)
 		     hs_name[v.state], v.hold, v.doorbell);
 		outf(o, " int_status=0x%08x int_mask=0x%08x replies=%u",
 		     v.int_status, v.int_mask, v.replies);
+		outf(o, " registrations=%llu", v.registrations);
 		return 0;
 	} else {
 		return errf(o, "usage: ready hold [after=N]|release|state");

@@ -257,6 +257,7 @@ struct acxemu {
 	bool ready_hold;
 	bool ready_hold_armed;		/* hold once ready_pass reaches 0 */
 	unsigned int ready_pass;	/* handshakes still let through */
+	u64 registrations;		/* high addresses taken, ever */
 	u32 hiaddr;
 	u32 host_msg0;
 	u32 int_status;			/* 341: ACXXX_ISTS_READY */

@@ -46,6 +46,7 @@ static void register_hiaddr_locked(struct acxemu *emu, u32 hi)
 	emu->hiaddr = hi;
 	emu->hs = HS_REGISTERED;
 	emu->ever_registered = true;
+	emu->registrations++;
 	emu->ready_at_ns = emu_now_ns() + (u64)emu->ready_delay_ms * 1000000ull;
 }
 

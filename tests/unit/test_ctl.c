@@ -219,6 +219,7 @@ START_TEST(t_ctl_reinit_window)
 	expect_ok(&h, "ready state");
 	ck_assert_ptr_nonnull(strstr(out, "handshake=ready hold=0 "));
 	ck_assert_ptr_nonnull(strstr(out, " replies=0"));
+	ck_assert_ptr_nonnull(strstr(out, " registrations=1"));
 
 	/* The next handshake completes, the one after it is held. */
 	expect_ok(&h, "ready hold after=1");
@@ -231,6 +232,7 @@ START_TEST(t_ctl_reinit_window)
 	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_DOORBELL), 0);
 	expect_ok(&h, "ready state");
 	ck_assert_ptr_nonnull(strstr(out, "handshake=registered hold=1 "));
+	ck_assert_ptr_nonnull(strstr(out, " registrations=3"));
 
 	/* A late reply and a notification, visible until ready. */
 	expect_ok(&h, "reply repeat");
@@ -264,6 +266,29 @@ START_TEST(t_ctl_341_no_doorbells)
 	host_init(&h, 0x6101, NULL);
 	expect_err(&h, "notify pause");
 	ck_assert_ptr_nonnull(strstr(out, "341"));
+	host_fini(&h);
+}
+END_TEST
+
+/*
+ * On the 341 every HOST_MSG0 write is a registration, the detach's too
+ * (16.11): reinit-window counts them to tell the bring-up's handshake
+ * from the one the module's unload started.
+ */
+START_TEST(t_ctl_341_registrations)
+{
+	struct host h;
+
+	host_init(&h, 0x6201, NULL);
+	host_start(&h);
+	expect_ok(&h, "ready state");
+	ck_assert_ptr_nonnull(strstr(out, " registrations=1"));
+	expect_ok(&h, "ready hold");
+	wr(&h, ACXXX_REG_OUT_INT_MASK, ACXXX_IMASK_OFF);
+	wr(&h, ACXXX_REG_HOST_MSG0, 1);
+	expect_ok(&h, "ready state");
+	ck_assert_ptr_nonnull(strstr(out, "handshake=registered hold=1 "));
+	ck_assert_ptr_nonnull(strstr(out, " registrations=2"));
 	host_fini(&h);
 }
 END_TEST
@@ -507,6 +532,7 @@ Suite *suite_ctl(void)
 	tcase_add_test(tc, t_ctl_state);
 	tcase_add_test(tc, t_ctl_reinit_window);
 	tcase_add_test(tc, t_ctl_341_no_doorbells);
+	tcase_add_test(tc, t_ctl_341_registrations);
 	tcase_add_test(tc, t_parse_size);
 	tcase_add_test(tc, t_timing_parse);
 	tcase_add_test(tc, t_ctl_timing);
