@@ -91,15 +91,20 @@ uninstall:
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
 
 # This tree as DKMS module acxxx/$(ACXXX_VERSION): its source in
-# /usr/src/acxxx-$(ACXXX_VERSION), built and installed for every kernel
-# with headers (dkms autoinstall), and for each new kernel after.
+# /usr/src/acxxx-$(ACXXX_VERSION), built and installed for KVER= if given,
+# else for every kernel whose headers are installed (as the acxxx-dkms
+# package does), and by DKMS for each new kernel after.  (Not "dkms
+# autoinstall": that builds for the running kernel only.)
+DKMS_KVERS = $(if $(filter command line,$(origin KVER)),$(KVER),\
+	$(patsubst /lib/modules/%/build,%,$(wildcard /lib/modules/*/build)))
 dkms-install:
 	@command -v dkms >/dev/null || { echo "dkms-install: install dkms first (apt-get install dkms)"; exit 1; }
+	@test -n "$(strip $(DKMS_KVERS))" || { echo "dkms-install: no kernel headers installed (apt-get install linux-headers-$$(uname -r)), or pass KVER="; exit 1; }
 	-dkms remove acxxx/$(ACXXX_VERSION) --all 2>/dev/null
 	rm -rf /usr/src/acxxx-$(ACXXX_VERSION)
 	scripts/dkms-tree /usr/src/acxxx-$(ACXXX_VERSION)
 	dkms add acxxx/$(ACXXX_VERSION)
-	dkms autoinstall
+	set -e; for k in $(DKMS_KVERS); do dkms install acxxx/$(ACXXX_VERSION) -k $$k; done
 	dkms status acxxx
 
 dkms-uninstall:
