@@ -346,6 +346,9 @@ int acxxx_reconcile(struct acxxx_hba *hba, const struct acxxx_ident *id,
 			dev_warn(&hba->pdev->dev, "cannot add volume %u: %pe\n",
 				 i, ERR_PTR(ret));
 			hba->lun_map[i] = ACXXX_LUN_ABSENT;
+			/* A changed volume was removed above, unannounced. */
+			if (notify && (d.remove & BIT_ULL(i)))
+				acxxx_lun_uevent(hba, i, false);
 		} else if (notify) {
 			acxxx_lun_uevent(hba, i, true);
 		}
