@@ -141,11 +141,23 @@ ctl_checks() {
 	kill "$fpid"
 	wait "$fpid" 2>/dev/null
 	# The host made the firmware refuse the next RTC get before it added
-	# the volume: status 6 and the firmware's status, then it works.
+	# the volume: status 6 and the firmware's status...
 	ctl_rc 6 "rtc refused by the firmware" rtc "$h0"
 	check "firmware error: its status and code printed" \
 		grep -q "host$h0: rtc: firmware error: status 0x04, error code 0x" /tmp/ctl.err
 	cat /tmp/ctl.err
+	# ...and drop the one after it: no answer within --timeout, status 7;
+	# the driver re-initialises the controller to take the request's slot
+	# back, and until then says busy (5).  Then it works again.
+	ctl_rc 7 "rtc the firmware never answers (--timeout 5)" rtc "$h0" --timeout 5
+	check "timeout: the message says so" \
+		grep -q "host$h0: rtc: the firmware did not answer in time" /tmp/ctl.err
+	cat /tmp/ctl.err
+	t=0
+	while acxxxctl rtc "$h0" >/dev/null 2>&1; rc=$?; [ "$rc" -eq 5 ] && [ "$t" -lt 180 ]; do
+		sleep 1
+		t=$((t + 1))
+	done
 	ctl_rc 0 "rtc once the firmware answers again" rtc "$h0"
 	echo "guest: acxxxctl --json events $h0 --follow:"
 	cat /tmp/follow /tmp/follow.err
