@@ -359,6 +359,25 @@ static void acxxx_ireq_lost(struct acxxx_hba *hba, u16 slot,
 		acxxx_schedule_recovery(hba, "internal request timed out");
 }
 
+/*
+ * Wait for an internal request's reply for up to @timeout_ms, in slices:
+ * a management request may be given 300 s, and one sleep that long would
+ * be reported by the hung-task detector (or panic a machine set to).
+ */
+static bool acxxx_ireq_wait(struct acxxx_ireq *ir, unsigned int timeout_ms)
+{
+	unsigned long left = msecs_to_jiffies(timeout_ms);
+	unsigned long slice;
+
+	do {
+		slice = min(left, msecs_to_jiffies(ACXXX_IREQ_WAIT_SLICE_MS));
+		if (wait_for_completion_timeout(&ir->done, slice))
+			return true;
+		left -= slice;
+	} while (left);
+	return false;
+}
+
 /**
  * acxxx_ireq_exec() - make a request of the driver's own and wait for it
  * @hba: adapter
@@ -405,8 +424,7 @@ static int acxxx_ireq_exec(struct acxxx_hba *hba, u16 slot,
 	if (ret)
 		return ret;
 
-	if (!wait_for_completion_timeout(&ir->done,
-					 msecs_to_jiffies(timeout_ms))) {
+	if (!acxxx_ireq_wait(ir, timeout_ms)) {
 		acxxx_ireq_lost(hba, slot, timeout_ms);
 		return -ETIMEDOUT;
 	}
