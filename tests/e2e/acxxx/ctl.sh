@@ -149,7 +149,12 @@ ctl_checks() {
 	# ...and drop the one after it: no answer within --timeout, status 7;
 	# the driver re-initialises the controller to take the request's slot
 	# back, and until then says busy (5).  Then it works again.
-	ctl_rc 7 "rtc the firmware never answers (--timeout 5)" rtc "$h0" --timeout 5
+	# (12 s: the driver waits in 10 s slices, so the hung-task detector
+	# never sees it asleep for a long timeout; the slices add up to it.)
+	t=$(cut -d. -f1 /proc/uptime)
+	ctl_rc 7 "rtc the firmware never answers (--timeout 12)" rtc "$h0" --timeout 12
+	t=$(($(cut -d. -f1 /proc/uptime) - t))
+	check "timeout: given up after the whole 12 s (took $t s)" [ "$t" -ge 11 ]
 	check "timeout: the message says so" \
 		grep -q "host$h0: rtc: the firmware did not answer in time" /tmp/ctl.err
 	cat /tmp/ctl.err
