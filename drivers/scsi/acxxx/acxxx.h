@@ -84,8 +84,8 @@
 
 /* Interval of the device and firmware health check, milliseconds. */
 #define ACXXX_HEALTH_MS		2000
-/* An internal request's wait wakes at least this often (hung-task). */
-#define ACXXX_IREQ_WAIT_SLICE_MS	10000
+/* A long wait for a completion wakes at least this often (hung-task). */
+#define ACXXX_WAIT_SLICE_MS	10000
 
 /* How long scan_finished waits for bring-up before giving up, seconds. */
 #define ACXXX_SCAN_TIMEOUT	300

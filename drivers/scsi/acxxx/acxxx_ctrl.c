@@ -360,21 +360,21 @@ static void acxxx_ireq_lost(struct acxxx_hba *hba, u16 slot,
 }
 
 /*
- * Wait for an internal request's reply for up to @timeout_ms, in slices:
- * a management request may be given 300 s, and one sleep that long would
- * be reported by the hung-task detector (or panic a machine set to).
+ * Wait for @done for up to @timeout jiffies, in slices: a management
+ * request may be given 300 s and suspend waits as long for a bring-up,
+ * and one sleep that long would be reported by the hung-task detector
+ * (or panic a machine set to).  Return: true if @done completed.
  */
-static bool acxxx_ireq_wait(struct acxxx_ireq *ir, unsigned int timeout_ms)
+static bool acxxx_wait_long(struct completion *done, unsigned long timeout)
 {
-	unsigned long left = msecs_to_jiffies(timeout_ms);
 	unsigned long slice;
 
 	do {
-		slice = min(left, msecs_to_jiffies(ACXXX_IREQ_WAIT_SLICE_MS));
-		if (wait_for_completion_timeout(&ir->done, slice))
+		slice = min(timeout, msecs_to_jiffies(ACXXX_WAIT_SLICE_MS));
+		if (wait_for_completion_timeout(done, slice))
 			return true;
-		left -= slice;
-	} while (left);
+		timeout -= slice;
+	} while (timeout);
 	return false;
 }
 
@@ -424,7 +424,7 @@ static int acxxx_ireq_exec(struct acxxx_hba *hba, u16 slot,
 	if (ret)
 		return ret;
 
-	if (!acxxx_ireq_wait(ir, timeout_ms)) {
+	if (!acxxx_wait_long(&ir->done, msecs_to_jiffies(timeout_ms))) {
 		acxxx_ireq_lost(hba, slot, timeout_ms);
 		return -ETIMEDOUT;
 	}
@@ -1349,7 +1349,7 @@ int acxxx_ctrl_suspend(struct acxxx_hba *hba)
 
 	if (hba->stage == ACXXX_STAGE_NULL)
 		return 0;
-	if (!wait_for_completion_timeout(&hba->ready, ACXXX_SCAN_TIMEOUT * HZ))
+	if (!acxxx_wait_long(&hba->ready, ACXXX_SCAN_TIMEOUT * HZ))
 		return -EBUSY;
 	cancel_delayed_work_sync(&hba->health_work);
 	flush_workqueue(hba->wq);
