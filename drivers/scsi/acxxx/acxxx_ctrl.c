@@ -1151,10 +1151,14 @@ int acxxx_reinit(struct acxxx_hba *hba, const char *why)
 
 	if (hba->stage == ACXXX_STAGE_NULL)
 		return 0;
-	/* The PCI core is resetting the link: its own re-init comes first. */
-	if (!wait_event_timeout(hba->waitq,
-				READ_ONCE(hba->state) != ACXXX_ST_FROZEN,
-				ACXXX_SCAN_TIMEOUT * HZ))
+	/*
+	 * The PCI core is resetting the link: its own re-init comes first.
+	 * Idle, not uninterruptible: a slot reset may take minutes, and the
+	 * error handler's thread waiting on it is not hung.
+	 */
+	if (!wait_event_idle_timeout(hba->waitq,
+				     READ_ONCE(hba->state) != ACXXX_ST_FROZEN,
+				     ACXXX_SCAN_TIMEOUT * HZ))
 		return -EBUSY;
 	mutex_lock(&hba->reset_mutex);
 	ret = acxxx_quiesce(hba, ACXXX_ST_RESETTING);
