@@ -363,7 +363,9 @@ static void acxxx_ireq_lost(struct acxxx_hba *hba, u16 slot,
  * Wait for @done for up to @timeout jiffies, in slices: a management
  * request may be given 300 s and suspend waits as long for a bring-up,
  * and one sleep that long would be reported by the hung-task detector
- * (or panic a machine set to).  Return: true if @done completed.
+ * (or panic a machine set to).  Slices, where acxxx_reinit() sleeps idle
+ * (TASK_IDLE) instead: no kernel from 6.1 on waits for a completion idly
+ * with a timeout.  Return: true if @done completed.
  */
 static bool acxxx_wait_long(struct completion *done, unsigned long timeout)
 {
