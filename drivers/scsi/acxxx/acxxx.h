@@ -180,6 +180,32 @@ struct acxxx_stats {
 };
 
 /**
+ * struct acxxx_poll_sample - what a drain saw, for the polling policy
+ * @found: replies the drain found
+ * @depth: commands outstanding when it started, replies waiting included
+ * @posted: commands the host posted since the previous poll decision
+ * @idle_ns: time since the host last posted a command
+ * @deepest: the deepest queue the host reached lately
+ */
+struct acxxx_poll_sample {
+	unsigned int found;
+	unsigned int depth;
+	unsigned int posted;
+	u64 idle_ns;
+	unsigned int deepest;
+};
+
+/**
+ * struct acxxx_poll_learn - what the polling policy learnt of the host
+ * @deepest: the deepest queue it reached lately, in 1/16 of a command
+ * @since: dry polls that found the host stopped since the last probe
+ */
+struct acxxx_poll_learn {
+	unsigned int deepest;
+	u8 since;
+};
+
+/**
  * struct acxxx_hba - one adapter
  * @shost: the SCSI host
  * @pdev: the PCI function
@@ -196,10 +222,14 @@ struct acxxx_stats {
  * @ctl_size: its size
  * @cmds: outstanding SCSI command of each slot (@lock)
  * @nr_outstanding: number of commands in @cmds (@lock)
+ * @nr_posted: commands posted so far, wrapping (@lock)
+ * @last_post_ns: ktime of the last post (@lock)
  * @handing: command of each slot being handed back outside @lock (@lock)
  * @poll_timer: drains under load instead of the interrupt (acxxx_fw.c)
  * @poll_ns: its interval, adapted to the reply rate (@lock)
  * @poll_found: replies drained since the last poll decision (@lock)
+ * @poll_posted: @nr_posted at the last poll decision (@lock)
+ * @poll_learn: what the polling policy learnt of the host (@lock)
  * @polling: the interrupt is masked for completion polling (@lock)
  * @poll_shallow: polls in a row that started with less than two commands
  *	outstanding (@lock)
@@ -260,10 +290,14 @@ struct acxxx_hba {
 	size_t ctl_size;
 	struct scsi_cmnd *cmds[ACXXX_MAX_SLOTS];
 	unsigned int nr_outstanding;
+	u32 nr_posted;
+	u64 last_post_ns;
 	struct scsi_cmnd *handing[ACXXX_MAX_SLOTS];
 	struct hrtimer poll_timer;
 	u32 poll_ns;
 	unsigned int poll_found;
+	u32 poll_posted;
+	struct acxxx_poll_learn poll_learn;
 	bool polling;
 	u8 poll_shallow;
 	bool poll_next;
@@ -441,7 +475,9 @@ unsigned int acxxx_drain(struct acxxx_hba *hba, bool poll);
 void acxxx_poll_decide(struct acxxx_hba *hba, unsigned int depth,
 		       bool entered);
 u32 acxxx_poll_interval(u32 cur_ns, bool polling, unsigned int shallow,
-			unsigned int found, unsigned int depth);
+			const struct acxxx_poll_sample *s);
+u32 acxxx_poll_learn(struct acxxx_poll_learn *l, u32 cur_ns,
+		     struct acxxx_poll_sample *s);
 void acxxx_poll_init(struct acxxx_hba *hba);
 void acxxx_poll_stop(struct acxxx_hba *hba);
 void acxxx_drain_work(struct work_struct *work);

@@ -165,6 +165,7 @@ int acxxx_post_scsi(struct acxxx_hba *hba, struct scsi_cmnd *scmd, int nseg,
 	struct scatterlist *sg;
 	struct acxxx_enc e;
 	unsigned long flags;
+	u64 now;
 	int i, ret;
 
 	ret = acxxx_encode_scsi_begin(&hba->ctl, &e, slot, &cmd);
@@ -176,6 +177,7 @@ int acxxx_post_scsi(struct acxxx_hba *hba, struct scsi_cmnd *scmd, int nseg,
 	if (ret)
 		return ret;
 
+	now = ktime_get_ns();
 	acxxx_lock(hba, flags);
 	ret = acxxx_submit_errno(acxxx_can_submit(hba->state));
 	if (!ret)
@@ -183,6 +185,9 @@ int acxxx_post_scsi(struct acxxx_hba *hba, struct scsi_cmnd *scmd, int nseg,
 	if (!ret) {
 		hba->cmds[slot] = scmd;
 		hba->nr_outstanding++;
+		/* For the polling policy: is the host still posting? */
+		hba->nr_posted++;
+		hba->last_post_ns = now;
 	}
 	acxxx_unlock(hba, flags);
 	return ret;
@@ -451,31 +456,62 @@ void acxxx_drain_work(struct work_struct *work)
  * ACXXX_POLL_MIN_DEPTH commands outstanding (replies waiting included),
  * the reply interrupt is masked and the next drain runs from the timer.
  *
- * Each poll aims at min(ACXXX_POLL_TARGET, depth) replies.  The interval
- * doubles while a poll finds fewer, so the replies of a deep queue pile
- * up; and while they wait, the host keeps posting, so the depth a poll
- * sees grows with the interval until a poll finds the target.  It
- * halves when a poll found more than twice the target, or found every
- * command outstanding: the queue ran dry before the poll, which then
- * waited longer than it had to.  That is what keeps a shallow queue
- * (2 to 8 commands) from waiting for the ceiling.  The ceiling is
+ * While the device holds commands, each poll aims at
+ * min(ACXXX_POLL_TARGET, depth) replies.  The interval doubles while a
+ * poll finds fewer, so the replies of a deep queue pile up; and while
+ * they wait, the host keeps posting, so the depth a poll sees grows with
+ * the interval until a poll finds the target.  It halves when a poll
+ * found more than twice the target.  The ceiling is
  * ACXXX_POLL_NS_PER_CMD per command outstanding, ACXXX_POLL_DEEP_MAX_NS
  * at most.
  *
+ * A poll that finds every command outstanding answered ("dry") says the
+ * device is faster than the host posts, and the depth it saw is what the
+ * host posted meanwhile, not how deep its queue is.  Two hosts look alike
+ * there: one whose queue is shallow (2 to 8 commands), which posts them
+ * and then waits for their replies, and one whose queue is deep but
+ * which posts slower than the device answers (a busy CPU), for which a
+ * longer interval brings more commands at no cost.  So a dry poll aims at
+ * half the deepest queue the host reached lately (ACXXX_POLL_DRY_MAX at
+ * most): the interval doubles while it finds fewer, halves when it found
+ * more than twice as many, and halves too when it found enough and the
+ * host had stopped posting early in the interval
+ * (for more than half of it, and more than twice the host's mean gap
+ * between posts: a slow host is idle between any two posts), since
+ * every command of a shallow queue then waited for the poll.  The
+ * deepest queue is learnt by acxxx_poll_learn(), whose probes give a
+ * deep but slow host the time to show its depth.
+ *
  * The interrupt comes back after two polls in a row that started with
  * fewer than ACXXX_POLL_MIN_DEPTH commands: one shallow moment of a
- * loaded queue keeps polling, while a lone command (queue depth 1)
- * never enters polling and completes on its interrupt as before.
- * Doorbells are read at every poll, so a pause or flush request is never
- * held back.
+ * loaded queue keeps polling (at twice the interval: it came before the
+ * host posted more), while a lone command (queue depth 1) never enters
+ * polling and completes on its interrupt as before.  Doorbells are read
+ * at every poll, so a pause or flush request is never held back.
  */
 #define ACXXX_POLL_MIN_DEPTH		2
 #define ACXXX_POLL_TARGET		8
+#define ACXXX_POLL_DRY_MAX		16
 #define ACXXX_POLL_SHALLOW_EXIT		2
 #define ACXXX_POLL_MIN_NS		(10 * NSEC_PER_USEC)
 #define ACXXX_POLL_NS_PER_CMD		(1000 * NSEC_PER_USEC)
 #define ACXXX_POLL_DEEP_MAX_NS		(8000 * NSEC_PER_USEC)
 #define ACXXX_POLL_START_NS		(50 * NSEC_PER_USEC)
+#define ACXXX_POLL_PROBE_EVERY		16
+#define ACXXX_POLL_DEEPEST_ONE		16	/* fixed point of the deepest queue */
+#define ACXXX_POLL_DEEPEST_FORGET	32	/* it forgets 1/32 per poll */
+
+/* The host stopped posting early in the interval (see above). */
+static bool acxxx_poll_host_stopped(u32 cur_ns,
+				    const struct acxxx_poll_sample *s)
+{
+	u64 span;
+
+	if (s->posted < 2 || s->idle_ns <= cur_ns / 2)
+		return false;
+	span = s->idle_ns < cur_ns ? cur_ns - s->idle_ns : 0;
+	return s->idle_ns > div_u64(2 * span, s->posted - 1);
+}
 
 /**
  * acxxx_poll_interval() - the completion polling policy
@@ -483,28 +519,38 @@ void acxxx_drain_work(struct work_struct *work)
  * @polling: the interrupt is masked for polling now
  * @shallow: polls in a row before this one that started with fewer than
  *	ACXXX_POLL_MIN_DEPTH commands outstanding
- * @found: replies the drain that ends found
- * @depth: commands outstanding when it started, replies waiting included
+ * @s: what the drain that ends saw
  *
  * Return: the interval to the next poll in ns, or 0 to take the
  * interrupt (again).
  */
 u32 acxxx_poll_interval(u32 cur_ns, bool polling, unsigned int shallow,
-			unsigned int found, unsigned int depth)
+			const struct acxxx_poll_sample *s)
 {
-	unsigned int target = min_t(unsigned int, depth, ACXXX_POLL_TARGET);
-	u32 ceiling = clamp_t(u64, (u64)depth * ACXXX_POLL_NS_PER_CMD,
+	unsigned int target = min_t(unsigned int, s->depth, ACXXX_POLL_TARGET);
+	u32 ceiling = clamp_t(u64, (u64)s->depth * ACXXX_POLL_NS_PER_CMD,
 			      ACXXX_POLL_NS_PER_CMD, ACXXX_POLL_DEEP_MAX_NS);
 
-	if (depth < ACXXX_POLL_MIN_DEPTH &&
+	if (s->depth < ACXXX_POLL_MIN_DEPTH &&
 	    (!polling || shallow + 1 >= ACXXX_POLL_SHALLOW_EXIT))
 		return 0;
-	if (polling && depth >= ACXXX_POLL_MIN_DEPTH) {
-		if (found >= depth || found > 2 * target)
-			cur_ns /= 2;
-		else if (found < target)
-			cur_ns *= 2;
+	if (!polling)
+		return clamp_t(u32, cur_ns, ACXXX_POLL_MIN_NS, ceiling);
+	/* A shallow poll of a loaded queue came before the host posted. */
+	if (s->depth < ACXXX_POLL_MIN_DEPTH)
+		return clamp_t(u32, cur_ns * 2, ACXXX_POLL_MIN_NS, ceiling);
+
+	if (s->found >= s->depth) {
+		target = clamp_t(unsigned int, s->deepest / 2, 1,
+				 ACXXX_POLL_DRY_MAX);
+		if (s->found >= target && acxxx_poll_host_stopped(cur_ns, s))
+			return clamp_t(u32, cur_ns / 2, ACXXX_POLL_MIN_NS,
+				       ceiling);
 	}
+	if (s->found > 2 * target)
+		cur_ns /= 2;
+	else if (s->found < target)
+		cur_ns *= 2;
 	return clamp_t(u32, cur_ns, ACXXX_POLL_MIN_NS, ceiling);
 }
 EXPORT_SYMBOL_IF_KUNIT(acxxx_poll_interval);
@@ -517,15 +563,50 @@ EXPORT_SYMBOL_IF_KUNIT(acxxx_poll_interval);
  */
 static bool acxxx_poll_enter(struct acxxx_hba *hba, unsigned int depth)
 {
+	struct acxxx_poll_sample s = { .depth = depth };
+
 	lockdep_assert_held(&hba->lock);
 	if (hba->polling || hba->stage != ACXXX_STAGE_FULL ||
 	    !acxxx_can_drain(hba->state) ||
-	    !acxxx_poll_interval(hba->poll_ns, false, 0, 0, depth))
+	    !acxxx_poll_interval(hba->poll_ns, false, 0, &s))
 		return false;
 	acxxx_writel(hba, ACXXX_REG_OUT_INT_MASK, ACXXX_IMASK_OFF);
 	hba->polling = true;
 	return true;
 }
+
+/**
+ * acxxx_poll_learn() - follow the deepest queue the host reached lately
+ * @l: what was learnt so far
+ * @cur_ns: the poll interval so far
+ * @s: what the drain that ends saw (polling, not the drain that entered
+ *	it); @s->deepest is set from what was learnt
+ *
+ * The deepest queue is the largest depth a poll started with, forgetting
+ * 1/ACXXX_POLL_DEEPEST_FORGET of itself at each poll.  Every
+ * ACXXX_POLL_PROBE_EVERY dry polls that found the host stopped, one poll
+ * waits twice as long, a probe: a deep queue that the host posts slower
+ * than the device answers shows its depth when given the time, a shallow
+ * one does not.
+ *
+ * Return: the interval the next poll must wait (a probe's), or 0 to leave
+ * it to acxxx_poll_interval().
+ */
+u32 acxxx_poll_learn(struct acxxx_poll_learn *l, u32 cur_ns,
+		     struct acxxx_poll_sample *s)
+{
+	l->deepest -= l->deepest / ACXXX_POLL_DEEPEST_FORGET;
+	l->deepest = max(l->deepest, s->depth * ACXXX_POLL_DEEPEST_ONE);
+	s->deepest = l->deepest / ACXXX_POLL_DEEPEST_ONE;
+	if (s->depth < ACXXX_POLL_MIN_DEPTH || s->found < s->depth ||
+	    !acxxx_poll_host_stopped(cur_ns, s) ||
+	    ++l->since < ACXXX_POLL_PROBE_EVERY)
+		return 0;
+	l->since = 0;
+	return clamp_t(u32, cur_ns * 2, ACXXX_POLL_MIN_NS,
+		       ACXXX_POLL_DEEP_MAX_NS);
+}
+EXPORT_SYMBOL_IF_KUNIT(acxxx_poll_learn);
 
 /**
  * acxxx_poll_decide() - poll next, or go back to the interrupt
@@ -543,15 +624,25 @@ static bool acxxx_poll_enter(struct acxxx_hba *hba, unsigned int depth)
 void acxxx_poll_decide(struct acxxx_hba *hba, unsigned int depth,
 		       bool entered)
 {
-	u32 ns = 0;
+	struct acxxx_poll_sample s = {
+		.found = hba->poll_found,
+		.depth = depth,
+		.posted = hba->nr_posted - hba->poll_posted,
+		.idle_ns = ktime_get_ns() - hba->last_post_ns,
+	};
+	bool adapt = hba->polling && !entered;
+	u32 ns = 0, probe = 0;
 
 	lockdep_assert_held(&hba->lock);
+	if (adapt)
+		probe = acxxx_poll_learn(&hba->poll_learn, hba->poll_ns, &s);
 	if (hba->stage == ACXXX_STAGE_FULL && acxxx_can_drain(hba->state))
-		ns = acxxx_poll_interval(hba->poll_ns,
-					 hba->polling && !entered,
-					 hba->poll_shallow, hba->poll_found,
-					 depth);
+		ns = acxxx_poll_interval(hba->poll_ns, adapt,
+					 hba->poll_shallow, &s);
+	if (ns && probe)
+		ns = probe;
 	hba->poll_found = 0;
+	hba->poll_posted = hba->nr_posted;
 	if (ns) {
 		if (!hba->polling) {
 			acxxx_writel(hba, ACXXX_REG_OUT_INT_MASK, ACXXX_IMASK_OFF);
