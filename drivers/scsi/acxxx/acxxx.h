@@ -467,6 +467,7 @@ void acxxx_ctrl_pci_resume(struct acxxx_hba *hba);
 /* ---- acxxx_fw.c: registers, submission, completion ---- */
 bool acxxx_present(struct acxxx_hba *hba);
 void acxxx_irq_mask(struct acxxx_hba *hba, bool on);
+bool acxxx_post_room_locked(struct acxxx_hba *hba);
 int acxxx_post_locked(struct acxxx_hba *hba, u16 slot);
 int acxxx_post_scsi(struct acxxx_hba *hba, struct scsi_cmnd *scmd, int nseg,
 		    u8 lun, u8 dir);

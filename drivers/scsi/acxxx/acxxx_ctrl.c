@@ -33,6 +33,10 @@
 #define ACXXX_PAUSE_POLL_MS	100
 /* Internal requests in a row without an answer that start a re-init. */
 #define ACXXX_IREQ_LOST_REINITS	3
+/* How long an internal request waits for room in the inbound queue (5.7). */
+#define ACXXX_ROOM_WAIT_MS	1000
+/* Interval of its room reads, microseconds. */
+#define ACXXX_ROOM_POLL_US	200
 
 /* ------------------------------------------------------------------ */
 /* The state machine                                                   */
@@ -380,6 +384,34 @@ static bool acxxx_wait_long(struct completion *done, unsigned long timeout)
 	return false;
 }
 
+/*
+ * One attempt at posting an internal request (see acxxx_ireq_exec()).
+ * Return: 0 once posted; -EAGAIN if the inbound queue had no room; or the
+ * error of acxxx_ireq_exec().
+ */
+static int acxxx_ireq_post(struct acxxx_hba *hba, u16 slot,
+			   acxxx_ireq_encode_t encode, const void *arg)
+{
+	unsigned long flags;
+	int ret;
+
+	acxxx_lock(hba, flags);
+	ret = acxxx_submit_errno(acxxx_can_ireq(hba->state));
+	if (!ret && acxxx_slot_active(&hba->ctl, slot))
+		ret = -EBUSY;
+	/* Room first: a request is encoded (and counted) once. */
+	if (!ret && !acxxx_post_room_locked(hba))
+		ret = -EAGAIN;
+	if (!ret) {
+		reinit_completion(&hba->ireq[slot].done);
+		ret = encode(hba, slot, arg);
+	}
+	if (!ret)
+		ret = acxxx_post_locked(hba, slot);
+	acxxx_unlock(hba, flags);
+	return ret;
+}
+
 /**
  * acxxx_ireq_exec() - make a request of the driver's own and wait for it
  * @hba: adapter
@@ -399,30 +431,30 @@ static bool acxxx_wait_long(struct completion *done, unsigned long timeout)
  * timed out: that slot comes back with the late reply or with the next
  * re-init, never before.
  *
+ * The firmware's inbound queue may be full (a room read of all-ones, 16.7):
+ * the request then waits for room, as the protocol says (5.7), up to
+ * ACXXX_ROOM_WAIT_MS.  Failing at once would lose what cannot be asked
+ * again later, such as the event switch of a start sequence.
+ *
  * Return: 0 with @cpl filled (check its reply status); -EBUSY if the
- * state or the slot does not allow it now; -ENODEV if the adapter is, or
- * went, offline; -ETIMEDOUT; or an error from @encode or the post.
+ * state or the slot does not allow it now, or the queue had no room in
+ * time; -ENODEV if the adapter is, or went, offline; -ETIMEDOUT; or an
+ * error from @encode or the post.
  */
 static int acxxx_ireq_exec(struct acxxx_hba *hba, u16 slot,
 			   acxxx_ireq_encode_t encode, const void *arg,
 			   unsigned int timeout_ms, struct acxxx_cpl *cpl)
 {
+	unsigned long deadline = jiffies + msecs_to_jiffies(ACXXX_ROOM_WAIT_MS);
 	struct acxxx_ireq *ir = &hba->ireq[slot];
-	unsigned long flags;
 	int ret;
 
 	lockdep_assert_held(&ir->mutex);
-	acxxx_lock(hba, flags);
-	ret = acxxx_submit_errno(acxxx_can_ireq(hba->state));
-	if (!ret && acxxx_slot_active(&hba->ctl, slot))
+	while ((ret = acxxx_ireq_post(hba, slot, encode, arg)) == -EAGAIN &&
+	       time_before(jiffies, deadline))
+		usleep_range(ACXXX_ROOM_POLL_US, 2 * ACXXX_ROOM_POLL_US);
+	if (ret == -EAGAIN)
 		ret = -EBUSY;
-	if (!ret) {
-		reinit_completion(&ir->done);
-		ret = encode(hba, slot, arg);
-	}
-	if (!ret)
-		ret = acxxx_post_locked(hba, slot);
-	acxxx_unlock(hba, flags);
 	if (ret)
 		return ret;
 

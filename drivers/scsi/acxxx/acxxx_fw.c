@@ -107,24 +107,36 @@ void acxxx_post_all_frames(struct acxxx_hba *hba)
 /* Posting                                                             */
 
 /**
+ * acxxx_post_room_locked() - may a request be posted now?
+ * @hba: adapter
+ *
+ * On the 2208/3108 family a read of REQUEST_PORT says whether the inbound
+ * queue has room (16.7); the other dialects always have.
+ *
+ * Return: false if the queue is full.
+ */
+bool acxxx_post_room_locked(struct acxxx_hba *hba)
+{
+	lockdep_assert_held(&hba->lock);
+	return !hba->ctl.caps->post_room_read ||
+	       acxxx_readl(hba, ACXXX_REG_REQUEST_PORT) != ACXXX_EMPTY;
+}
+
+/**
  * acxxx_post_locked() - hand an encoded request to the firmware
  * @hba: adapter
  * @slot: slot whose frame holds the request
  *
- * On the 2208/3108 family a read of REQUEST_PORT first says whether the
- * inbound queue has room (16.7); when it has none the caller gets -EBUSY
- * and retries later instead of spinning.
+ * The caller found room in the inbound queue (acxxx_post_room_locked())
+ * under the same hold of hba->lock.
  *
- * Return: 0, -EBUSY if the queue is full, or an error from the core.
+ * Return: 0, or an error from the core.
  */
 int acxxx_post_locked(struct acxxx_hba *hba, u16 slot)
 {
 	int ret;
 
 	lockdep_assert_held(&hba->lock);
-	if (hba->ctl.caps->post_room_read &&
-	    acxxx_readl(hba, ACXXX_REG_REQUEST_PORT) == ACXXX_EMPTY)
-		return -EBUSY;
 	ret = acxxx_slot_start(&hba->ctl, slot);
 	if (ret)
 		return ret;
@@ -180,6 +192,9 @@ int acxxx_post_scsi(struct acxxx_hba *hba, struct scsi_cmnd *scmd, int nseg,
 	now = ktime_get_ns();
 	acxxx_lock(hba, flags);
 	ret = acxxx_submit_errno(acxxx_can_submit(hba->state));
+	/* Full: the midlayer retries (host busy) instead of a spin here. */
+	if (!ret && !acxxx_post_room_locked(hba))
+		ret = -EBUSY;
 	if (!ret)
 		ret = acxxx_post_locked(hba, slot);
 	if (!ret) {
