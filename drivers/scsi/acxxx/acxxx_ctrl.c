@@ -31,6 +31,10 @@
 #define ACXXX_BRINGUP_RETRY_DELAY	HZ
 /* Interval of the doorbell watch while the firmware paused the host, ms. */
 #define ACXXX_PAUSE_POLL_MS	100
+/* Reads of SCRATCH1 by the health check while it reads all-ones. */
+#define ACXXX_HEALTH_READS	3
+/* Their interval, milliseconds. */
+#define ACXXX_HEALTH_REREAD_MS	10
 /* Internal requests in a row without an answer that start a re-init. */
 #define ACXXX_IREQ_LOST_REINITS	3
 /* How long an internal request waits for room in the inbound queue (5.7). */
@@ -1225,6 +1229,24 @@ static void acxxx_recover_work(struct work_struct *work)
 }
 
 /*
+ * SCRATCH1 for the health check.  An all-ones read is a read that failed
+ * (a completion timeout), not a value the firmware wrote: read it again,
+ * a little later, before it counts.
+ */
+static u32 acxxx_health_read(struct acxxx_hba *hba)
+{
+	unsigned int i;
+	u32 v;
+
+	for (i = 1;; i++) {
+		v = acxxx_readl(hba, ACXXX_REG_SCRATCH1);
+		if (v != ACXXX_EMPTY || i == ACXXX_HEALTH_READS)
+			return v;
+		msleep(ACXXX_HEALTH_REREAD_MS);
+	}
+}
+
+/*
  * Once every ACXXX_HEALTH_MS: is the device still there, and (2208/3108)
  * does the firmware still report itself running in SCRATCH1 (two checks
  * in a row)?  A hung firmware is re-initialised; a device that is gone is
@@ -1247,10 +1269,10 @@ static void acxxx_health_work(struct work_struct *work)
 	}
 	if (st == ACXXX_ST_LIVE && hba->ctl.caps->health_scratch1) {
 		/*
-		 * Two checks in a row: one odd read (a completion timeout
-		 * reads all-ones) must not cost every outstanding command.
+		 * Two checks in a row: one odd value must not cost every
+		 * outstanding command.
 		 */
-		v = acxxx_readl(hba, ACXXX_REG_SCRATCH1);
+		v = acxxx_health_read(hba);
 		if (v == ACXXX_SCRATCH1_RUNNING) {
 			hba->health_misses = 0;
 		} else if (++hba->health_misses >= 2) {
