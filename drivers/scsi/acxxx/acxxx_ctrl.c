@@ -31,6 +31,11 @@
 #define ACXXX_BRINGUP_RETRY_DELAY	HZ
 /* Interval of the doorbell watch while the firmware paused the host, ms. */
 #define ACXXX_PAUSE_POLL_MS	100
+/*
+ * Handshakes a re-init or resume makes while the registers read all-ones
+ * but the device still answers in config space.
+ */
+#define ACXXX_HANDSHAKE_TRIES	3
 /* Reads of SCRATCH1 by the health check while it reads all-ones. */
 #define ACXXX_HEALTH_READS	3
 /* Their interval, milliseconds. */
@@ -1099,6 +1104,7 @@ static void acxxx_bringup_null(struct work_struct *work)
  */
 static int acxxx_restart(struct acxxx_hba *hba, bool reinit)
 {
+	unsigned int tries;
 	unsigned long flags;
 	bool live;
 	int ret;
@@ -1107,7 +1113,20 @@ static int acxxx_restart(struct acxxx_hba *hba, bool reinit)
 	if (!acxxx_present(hba))
 		return -ENODEV;
 	atomic64_inc(&hba->stats.reinits);
-	ret = acxxx_handshake_sync(hba, reinit);
+	/*
+	 * The handshake calls the device gone when its status reads all-ones
+	 * three times in a row.  If config space still answers, the device
+	 * is there and those were failed reads: hand it a fresh handshake (a
+	 * reset and its settle time) before giving up on it.
+	 */
+	for (tries = 1;; tries++) {
+		ret = acxxx_handshake_sync(hba, reinit);
+		if (ret != -ENODEV || tries == ACXXX_HANDSHAKE_TRIES ||
+		    !acxxx_present(hba))
+			break;
+		dev_warn(&hba->pdev->dev,
+			 "registers read all-ones in the handshake but the device answers: trying again\n");
+	}
 	if (ret)
 		return ret;
 
