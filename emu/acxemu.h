@@ -418,6 +418,16 @@ void acxemu_reset(struct acxemu *emu);
 int acxemu_hostile(struct acxemu *emu, unsigned int rate, u32 seed);
 
 /*
+ * Make the @reads register reads that follow the next interface reset
+ * (IN_DOORBELL reset, or any start of a handshake) return all-ones, as
+ * reads that fail would: a device that is there but whose first status
+ * reads after a reset come back empty-handed.  One shot; 0 disarms.
+ *
+ * Return: 0, or -EINVAL for more than 1000 reads.
+ */
+int acxemu_ones_after_reset(struct acxemu *emu, unsigned int reads);
+
+/*
  * Hold readiness: while held, a handshake never completes (the firmware
  * stays "booting").  Lets tests build late-readiness timelines without
  * depending on time.  Releasing lets the pending handshake complete

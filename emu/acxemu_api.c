@@ -408,6 +408,16 @@ void acxemu_get_timing(struct acxemu *emu, struct acxemu_timing *t)
 	pthread_mutex_unlock(&emu->lock);
 }
 
+int acxemu_ones_after_reset(struct acxemu *emu, unsigned int reads)
+{
+	if (reads > 1000)
+		return -EINVAL;
+	pthread_mutex_lock(&emu->lock);
+	emu->ones_after_reset = reads;
+	pthread_mutex_unlock(&emu->lock);
+	return 0;
+}
+
 void acxemu_ready_hold(struct acxemu *emu, bool hold)
 {
 	pthread_mutex_lock(&emu->lock);

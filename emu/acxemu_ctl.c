@@ -740,6 +740,22 @@ static int cmd_ready(struct acxemu *emu, int argc, char **argv, struct out *o)
 	return 0;
 }
 
+/* ones after-reset=N */
+static int cmd_ones(struct acxemu *emu, int argc, char **argv, struct out *o)
+{
+	unsigned long n;
+	char *end;
+
+	if (argc != 2 || strncmp(argv[1], "after-reset=", 12))
+		return errf(o, "usage: ones after-reset=N");
+	n = strtoul(argv[1] + 12, &end, 0);
+	if (!argv[1][12] || *end || n > 1000)
+		return errf(o, "ones: after-reset=N, N 0..1000");
+	acxemu_ones_after_reset(emu, (unsigned int)n);
+	outf(o, "ok reads=%lu", n);
+	return 0;
+}
+
 static int cmd_hostile(struct acxemu *emu, int argc, char **argv, struct out *o)
 {
 	unsigned long rate = 200, seed = 1;
@@ -892,7 +908,7 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *outbuf,
 		outf(&o, " hang [recoverable], powerloss,");
 		outf(&o, " ready hold [after=N]|release|state, reply repeat,");
 		outf(&o, " irq glitch, timing [set SPEC...],");
-		outf(&o, " hostile on [rate=N] [seed=N]|off,");
+		outf(&o, " hostile on [rate=N] [seed=N]|off, ones after-reset=N,");
 		outf(&o, " stats [reset], flush, info, quit");
 	} else if (!strcmp(argv[0], "volume")) {
 		cmd_volume(emu, argc, argv, &o);
@@ -913,6 +929,8 @@ int acxemu_ctl_exec(struct acxemu *emu, const char *line, char *outbuf,
 		}
 	} else if (!strcmp(argv[0], "hostile")) {
 		cmd_hostile(emu, argc, argv, &o);
+	} else if (!strcmp(argv[0], "ones")) {
+		cmd_ones(emu, argc, argv, &o);
 	} else if (!strcmp(argv[0], "timing")) {
 		cmd_timing(emu, argc, argv, &o);
 	} else if (!strcmp(argv[0], "powerloss") && argc == 1) {

@@ -282,6 +282,7 @@ struct acxemu {
 	unsigned int hostile_rate;
 	u64 hostile_rng;
 	unsigned int hostile_ones;	/* register reads left that give ~0 */
+	unsigned int ones_after_reset;	/* hostile_ones at the next reset */
 	bool hostile_running;
 	bool hostile_joinable;		/* hostile_thread to join (no lock) */
 	pthread_t hostile_thread;

@@ -39,6 +39,10 @@ void reinit_locked(struct acxemu *emu)
 	emu->hs = HS_RESET;
 	if (emu->hung && emu->hang_recoverable)
 		emu->hung = false;
+	if (emu->ones_after_reset) {
+		emu->hostile_ones = emu->ones_after_reset;
+		emu->ones_after_reset = 0;
+	}
 }
 
 static void register_hiaddr_locked(struct acxemu *emu, u32 hi)

@@ -199,6 +199,34 @@ START_TEST(t_ctl_state)
 }
 END_TEST
 
+/* ones after-reset=N: checked, then armed for the next reset. */
+START_TEST(t_ctl_ones)
+{
+	struct host h;
+
+	host_init(&h, 0x6240, NULL);
+	host_start(&h);
+	expect_err(&h, "ones");
+	expect_err(&h, "ones after-reset=");
+	expect_err(&h, "ones after-reset=x");
+	expect_err(&h, "ones after-reset=1001");
+	expect_err(&h, "ones now=2");
+	expect_ok(&h, "ones after-reset=2");
+	ck_assert_ptr_nonnull(strstr(out, "reads=2"));
+	ck_assert_uint_ne(rd(&h, ACXXX_REG_OUT_INT_MASK), ACXXX_EMPTY);
+	wr(&h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_RESET);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_INT_MASK), ACXXX_EMPTY);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_INT_MASK), ACXXX_EMPTY);
+	ck_assert_uint_ne(rd(&h, ACXXX_REG_OUT_INT_MASK), ACXXX_EMPTY);
+	/* Disarmed by 0. */
+	expect_ok(&h, "ones after-reset=5");
+	expect_ok(&h, "ones after-reset=0");
+	wr(&h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_RESET);
+	ck_assert_uint_ne(rd(&h, ACXXX_REG_OUT_INT_MASK), ACXXX_EMPTY);
+	host_fini(&h);
+}
+END_TEST
+
 /*
  * ready hold after=N, ready state, reply repeat: what the fault suite's
  * reinit-window scenario holds a re-init handshake with.
@@ -531,6 +559,7 @@ Suite *suite_ctl(void)
 	tcase_add_test(tc, t_ctl_faults);
 	tcase_add_test(tc, t_ctl_state);
 	tcase_add_test(tc, t_ctl_reinit_window);
+	tcase_add_test(tc, t_ctl_ones);
 	tcase_add_test(tc, t_ctl_341_no_doorbells);
 	tcase_add_test(tc, t_ctl_341_registrations);
 	tcase_add_test(tc, t_parse_size);

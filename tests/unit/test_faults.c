@@ -523,6 +523,43 @@ START_TEST(t_hostile)
 }
 END_TEST
 
+/*
+ * "ones after-reset=N": the N register reads after the next reset fail
+ * (all-ones), whatever they read; then the device reads as before, and
+ * the next reset does not fail them again (one shot).
+ */
+START_TEST(t_ones_after_reset)
+{
+	u8 inq[6] = { 0x12, 0, 0, 0, 96, 0 };
+	struct done d;
+	struct host h;
+	unsigned int i;
+
+	host_init(&h, fam_dev[_i], NULL);
+	host_handshake(&h);
+	ck_assert_int_eq(acxemu_ones_after_reset(h.emu, 1001), -EINVAL);
+	ck_assert_int_eq(acxemu_ones_after_reset(h.emu, 3), 0);
+	/* Armed, not started: reads are as before. */
+	ck_assert_uint_ne(rd(&h, ACXXX_REG_OUT_INT_MASK), ACXXX_EMPTY);
+	if (h.family == ACXEMU_FAMILY_341)
+		wr(&h, ACXXX_REG_HOST_MSG0, (u32)(CTRL_BASE >> 32));
+	else
+		wr(&h, ACXXX_REG_IN_DOORBELL, ACXXX_IDB_RESET);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_INT_MASK), ACXXX_EMPTY);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_SCRATCH1), ACXXX_EMPTY);
+	ck_assert_uint_eq(rd(&h, ACXXX_REG_OUT_INT_MASK), ACXXX_EMPTY);
+	ck_assert_uint_ne(rd(&h, ACXXX_REG_OUT_INT_MASK), ACXXX_EMPTY);
+	/* One shot: the next handshake reads properly and I/O works. */
+	host_handshake(&h);
+	for (i = 0; i < 4; i++)
+		ck_assert_uint_ne(rd(&h, ACXXX_REG_OUT_INT_MASK), ACXXX_EMPTY);
+	host_post_frames(&h, 1, 8);
+	host_cmd(&h, 0, inq, 6, ACXXX_CTL_DIR_READ, BUF, 36, &d);
+	ck_assert(d.fast);
+	host_fini(&h);
+}
+END_TEST
+
 Suite *suite_faults(void)
 {
 	Suite *s = suite_create("faults");
@@ -542,6 +579,7 @@ Suite *suite_faults(void)
 	tcase_add_loop_test(tc, t_dma_fails_anywhere, 0, 3);
 	tcase_add_loop_test(tc, t_unwritable_reply_frame, 0, 3);
 	tcase_add_loop_test(tc, t_hostile, 0, 3);
+	tcase_add_loop_test(tc, t_ones_after_reset, 0, 3);
 	suite_add_tcase(s, tc);
 	return s;
 }
