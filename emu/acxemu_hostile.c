@@ -171,7 +171,7 @@ static void hostile_inject_locked(struct acxemu *emu)
 				    ~(ACXXX_ODB_FLUSH | ACXXX_ODB_PAUSE);
 		break;
 	default:	/* a few register reads come back all-ones */
-		emu->hostile_ones = 1 + r % 4;
+		emu->ones_left = 1 + r % 4;
 		break;
 	}
 }
@@ -224,7 +224,7 @@ int acxemu_hostile(struct acxemu *emu, unsigned int rate, u32 seed)
 	emu->hostile_rate = rate;
 	emu->hostile_rng = (u64)seed << 32 | 0x9E3779B9u;
 	if (!rate)
-		emu->hostile_ones = 0;
+		emu->ones_left = 0;
 	start = rate && !emu->hostile_running;
 	if (start)
 		emu->hostile_running = true;

@@ -281,11 +281,13 @@ struct acxemu {
 	/* the hostile firmware (acxemu_hostile.c; emu->lock) */
 	unsigned int hostile_rate;
 	u64 hostile_rng;
-	unsigned int hostile_ones;	/* register reads left that give ~0 */
-	unsigned int ones_after_reset;	/* hostile_ones at the next reset */
 	bool hostile_running;
 	bool hostile_joinable;		/* hostile_thread to join (no lock) */
 	pthread_t hostile_thread;
+
+	/* failed register reads: the hostile firmware, "ones" (emu->lock) */
+	unsigned int ones_left;		/* register reads left that give ~0 */
+	unsigned int ones_after_reset;	/* ones_left at the next reset */
 
 	u32 free_frames[EMU_FREE_LIST_CAP];
 	unsigned int free_head, free_count;

@@ -40,7 +40,7 @@ void reinit_locked(struct acxemu *emu)
 	if (emu->hung && emu->hang_recoverable)
 		emu->hung = false;
 	if (emu->ones_after_reset) {
-		emu->hostile_ones = emu->ones_after_reset;
+		emu->ones_left = emu->ones_after_reset;
 		emu->ones_after_reset = 0;
 	}
 }
@@ -235,9 +235,9 @@ u32 acxemu_reg_read(struct acxemu *emu, u32 offset, unsigned int size)
 		pthread_mutex_unlock(&emu->lock);
 		return ones(size);
 	}
-	if (emu->hostile_ones) {
-		/* the hostile firmware: this read comes back all-ones */
-		emu->hostile_ones--;
+	if (emu->ones_left) {
+		/* the hostile firmware, or "ones after-reset": a failed read */
+		emu->ones_left--;
 		pthread_mutex_unlock(&emu->lock);
 		return ones(size);
 	}
